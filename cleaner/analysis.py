@@ -1,0 +1,112 @@
+"""Facts about a document's text that several detectors need, computed once per document.
+
+- protected spans: text where full stops and odd spacing are conventional (URLs, e-mail addresses,
+  abbreviations, initials, decimals, ellipses), so punctuation rules must not fire there;
+- sentences: a conservative split, used to keep tense and date reasoning inside one sentence;
+- casing: whether the text capitalises its sentences at all (some MT systems write all lower case, and
+  then a lower-case word after a full stop says nothing).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from cleaner.lexicon import is_abbreviation
+
+_PROTECTED = re.compile(
+    r"""
+      (?:https?|ftp)://[^\s<>"“”]*[^\s<>"“”.,;:!?)\]]   # URLs, without trailing punctuation
+    | www\.[^\s<>"“”]*[^\s<>"“”.,;:!?)\]]
+    | [\w.+-]+@[\w-]+(?:\.[\w-]+)+           # e-mail addresses
+    | \b[\w-]+(?:\.[\w-]+)*\.                 # domain and file names
+      (?:com|org|net|gov|edu|int|mil|io|info|co|uk|de|fr|ru|cn|eu|html?|pdf|txt|md|py|js)\b
+    | \b(?:[A-Za-z]\.){2,}                   # U.S., e.g., i.e., p.m., Ph.D.-like initialisms
+    | \b[A-Z]\.(?=\s+[A-Z])                  # an initial before a name: "J. Smith"
+    | \d+(?:[.,]\d+)+                        # decimals and grouped numbers: 3.14, 1,000.5, 1.2.3
+    | \.{3,}|…|\.(?:[ \u00a0]\.){2,}         # ellipses, also spaced ". . ."
+    | \b(?P<word>[A-Za-z]+)(?=\.(?:\s|$|[,;:)]))  # a word before its stop: kept if an abbreviation
+    """,
+    re.VERBOSE,
+)
+
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+
+class TextAnalysis:
+    """Lazy, cached analysis of one text; detectors share one instance per document."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def protected(self) -> list[Span]:
+        spans: list[Span] = []
+        for match in _PROTECTED.finditer(self.text):
+            word = match.group("word")
+            if word is None:
+                spans.append(Span(match.start(), match.end()))
+            elif is_abbreviation(word):
+                spans.append(Span(match.start(), match.end() + 1))  # with its full stop
+        return spans
+
+    @cached_property
+    def _protected_starts(self) -> list[int]:
+        return [span.start for span in self.protected]
+
+    def is_protected(self, start: int, end: int) -> bool:
+        """True when ``[start, end)`` (an empty range: the character at ``start``) touches a protected span.
+
+        Protected spans come from one ``finditer`` and so are sorted and disjoint: only the last one
+        starting before ``end`` can reach back into the range.
+        """
+        index = bisect.bisect_left(self._protected_starts, max(end, start + 1)) - 1
+        return index >= 0 and self.protected[index].end > start
+
+    @cached_property
+    def sentences(self) -> list[Span]:
+        """Sentence spans: split after terminal punctuation before a capital, and at every line break.
+
+        A stop that belongs to a protected span (an abbreviation, an initial) does not end a sentence.
+        """
+        spans: list[Span] = []
+        start = 0
+        for match in _SENTENCE_END.finditer(self.text):
+            if match.group() != "\n" and self.is_protected(match.start(), match.start() + 1):
+                continue
+            end = match.end()
+            if self.text[start:end].strip():
+                spans.append(Span(start, end))
+            start = end
+        if self.text[start:].strip():
+            spans.append(Span(start, len(self.text)))
+        return spans
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [span.start for span in self.sentences]
+
+    def sentence_at(self, offset: int) -> Span:
+        """The sentence holding ``offset`` (the whole text when it has no sentence)."""
+        if not self.sentences:
+            return Span(0, len(self.text))
+        return self.sentences[max(0, bisect.bisect_right(self._sentence_starts, offset) - 1)]
+
+    @cached_property
+    def is_cased(self) -> bool:
+        """Whether most sentences open with a capital: false for all-lower-case MT output."""
+        opened = upper = 0
+        for span in self.sentences:
+            first = re.search(r"[^\W\d_]", self.text[span.start : span.end])
+            if first:
+                opened += 1
+                upper += first.group().isupper()
+        return opened == 0 or upper * 2 >= opened

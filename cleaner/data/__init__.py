@@ -1,0 +1,1 @@
+"""Word lists the detectors read (package data, so they ship in the wheel)."""

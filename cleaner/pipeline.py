@@ -1,0 +1,122 @@
+"""The check pipeline: chosen rules -> their detectors -> ordered, de-duplicated findings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cleaner.analysis import TextAnalysis
+from cleaner.detectors import Detector, registry
+from cleaner.document import Document
+from cleaner.findings import Finding, Severity
+from cleaner.ruleset import Rule, RuleError, load_rules
+from cleaner.sources import DEFAULT_EXTENSIONS, SourceError, UnreadableSource, discover, read_document
+
+
+def matches_selector(rule_id: str, selector: str) -> bool:
+    """A selector names a rule or a family by prefix on dot boundaries ("punctuation" or "punctuation.x")."""
+    return rule_id == selector or rule_id.startswith(selector.rstrip(".") + ".")
+
+
+@dataclass(frozen=True)
+class Selection:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    min_severity: Severity = Severity.INFO
+    extra_rule_dirs: tuple[Path, ...] = field(default=())
+
+    def wants(self, rule: Rule) -> bool:
+        if self.select and not any(matches_selector(rule.id, s) for s in self.select):
+            return False
+        return not any(matches_selector(rule.id, s) for s in self.ignore)
+
+
+class Checker:
+    """Runs the selected rules' detectors over documents. Build once, check many documents."""
+
+    def __init__(self, selection: Selection | None = None, rules: Sequence[Rule] | None = None) -> None:
+        self.selection = selection or Selection()
+        all_rules = list(rules) if rules is not None else load_rules(self.selection.extra_rule_dirs)
+        unknown = [
+            s
+            for s in (*self.selection.select, *self.selection.ignore)
+            if not any(matches_selector(rule.id, s) for rule in all_rules)
+        ]
+        if unknown:
+            raise RuleError(f"no rule matches {unknown[0]!r} (see `cleaner rules`)")
+        self.rules = [rule for rule in all_rules if self.selection.wants(rule)]
+        self._order = {rule.id: index for index, rule in enumerate(self.rules)}
+        self.detectors = self._build_detectors(self.rules)
+
+    @staticmethod
+    def _build_detectors(rules: Iterable[Rule]) -> list[Detector]:
+        factories = registry()
+        by_detector: dict[str, list[Rule]] = defaultdict(list)
+        for rule in rules:
+            if rule.detector not in factories:
+                raise RuleError(
+                    f"{rule.origin}: unknown detector {rule.detector!r} (known: {sorted(factories)})"
+                )
+            by_detector[rule.detector].append(rule)
+        return [factories[name](group) for name, group in by_detector.items()]
+
+    def check_text(self, text: str) -> list[Finding]:
+        analysis = TextAnalysis(text)
+        found = [
+            finding
+            for detector in self.detectors
+            for finding in detector.find(analysis)
+            if finding.severity.rank >= self.selection.min_severity.rank
+        ]
+        return deduplicate(sorted(found, key=lambda f: (f.start, f.end, self._order.get(f.rule, 0))))
+
+    def check(self, document: Document) -> list[Finding]:
+        return self.check_text(document.text)
+
+
+def deduplicate(findings: list[Finding]) -> list[Finding]:
+    """Report each artefact once: of findings on the same span, the first (most specific) one wins.
+
+    ``findings`` are sorted by span, so equal spans are neighbours.
+    """
+    kept: list[Finding] = []
+    for finding in findings:
+        if kept and (kept[-1].start, kept[-1].end) == (finding.start, finding.end):
+            continue
+        kept.append(finding)
+    return kept
+
+
+@dataclass
+class FileResult:
+    document: Document
+    findings: list[Finding]
+
+
+@dataclass
+class RunResult:
+    files: list[FileResult] = field(default_factory=list)
+    errors: list[SourceError] = field(default_factory=list)
+
+    def count_at_least(self, severity: Severity) -> int:
+        return sum(f.severity.rank >= severity.rank for result in self.files for f in result.findings)
+
+
+def check_paths(
+    paths: Sequence[str], checker: Checker, extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
+) -> RunResult:
+    """Check every file the paths name; an unreadable one is recorded as an error and the run goes on."""
+    result = RunResult()
+    for item in discover(list(paths), extensions):
+        if isinstance(item, SourceError):
+            result.errors.append(item)
+            continue
+        try:
+            document = read_document(item)
+        except UnreadableSource as exc:
+            result.errors.append(exc.error)
+            continue
+        result.files.append(FileResult(document, checker.check(document)))
+    return result

@@ -1,0 +1,47 @@
+"""The JSON contract (version 1) other tools depend on: extend it, never break it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cleaner.document import Document
+from cleaner.findings import Finding
+from cleaner.pipeline import RunResult
+
+JSON_VERSION = 1
+
+
+def finding_to_json(document: Document, finding: Finding) -> dict[str, Any]:
+    line, column = document.line_col(finding.start)
+    return {
+        "rule": finding.rule,
+        "category": str(finding.category),
+        "severity": str(finding.severity),
+        "message": finding.message,
+        "start": finding.start,
+        "end": finding.end,
+        "line": line,
+        "column": column,
+        "excerpt": document.excerpt(finding.start, finding.end),
+        "source": str(finding.source),
+        "fixes": [fix.to_json() for fix in finding.fixes],
+    }
+
+
+def run_to_json(run: RunResult) -> dict[str, Any]:
+    return {
+        "version": JSON_VERSION,
+        "files": [
+            {
+                "path": result.document.path,
+                "findings": [finding_to_json(result.document, f) for f in result.findings],
+            }
+            for result in run.files
+        ],
+        "errors": [error.to_json() for error in run.errors],
+    }
+
+
+def render_json(run: RunResult) -> str:
+    return json.dumps(run_to_json(run), ensure_ascii=False, indent=2)

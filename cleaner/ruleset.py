@@ -1,0 +1,260 @@
+"""Loading the declarative rules: one YAML file per rule, validated strictly, with its own examples.
+
+A rule file says what a rule finds (a regular expression and word conditions, or the name of a code
+detector for what a pattern cannot say), how it is reported, how it may be repaired, and examples that
+must and must not be flagged. The test suite runs every rule's examples.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cleaner.findings import Applicability, Category, Severity
+from cleaner.lexicon import PREDICATES
+
+PATTERN_DETECTOR = "pattern"
+
+
+class RuleError(Exception):
+    """A rule file that cannot be used; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class FixTemplate:
+    replacement: str
+    applicability: Applicability
+    span: str | None = None
+    """The match group the replacement takes the place of ("match": the whole match); None: the finding's."""
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    group: str
+    predicate: str
+    negate: bool
+
+    def holds(self, word: str) -> bool:
+        return PREDICATES[self.predicate](word) != self.negate
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    fixed: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: Category
+    severity: Severity
+    summary: str
+    message: str
+    origin: Path
+    detector: str = PATTERN_DETECTOR
+    pattern: re.Pattern[str] | None = None
+    flag: str | None = None
+    where: tuple[Condition, ...] = ()
+    protect: bool = True
+    cased_text_only: bool = False
+    fixes: tuple[FixTemplate, ...] = ()
+    flag_examples: tuple[Example, ...] = ()
+    pass_examples: tuple[Example, ...] = ()
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+_KEYS = {
+    "id",
+    "category",
+    "severity",
+    "summary",
+    "message",
+    "detector",
+    "pattern",
+    "flag",
+    "where",
+    "protect",
+    "cased-text-only",
+    "fixes",
+    "examples",
+    "options",
+}
+_FIX_KEYS = {"replacement", "applicability", "span"}
+_RULE_ID = re.compile(r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$")
+
+
+def bundled_rules_dir() -> Path:
+    """The rules shipped with cleaner: ``cleaner/_rules`` in a wheel, ``rules/`` in a source checkout."""
+    installed = Path(str(resources.files("cleaner"))) / "_rules"
+    return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "rules"
+
+
+def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
+    """The bundled rules followed by those in ``extra_dirs``; ids must be unique across all of them."""
+    rules: list[Rule] = list(_load_dir(bundled_rules_dir()))
+    for folder in extra_dirs:
+        if not folder.is_dir():
+            raise RuleError(f"{folder}: rule folder not found")
+        rules.extend(_load_dir_uncached(folder))
+    seen: dict[str, Path] = {}
+    for rule in rules:
+        if rule.id in seen:
+            raise RuleError(f"{rule.origin}: rule id {rule.id!r} is already defined in {seen[rule.id]}")
+        seen[rule.id] = rule.origin
+    return rules
+
+
+@cache
+def _load_dir(folder: Path) -> tuple[Rule, ...]:
+    return _load_dir_uncached(folder)
+
+
+def _load_dir_uncached(folder: Path) -> tuple[Rule, ...]:
+    return tuple(load_rule_file(path) for path in sorted(folder.rglob("*.yaml")))
+
+
+def load_rule_file(path: Path) -> Rule:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise RuleError(f"{path}: cannot be read as YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise RuleError(f"{path}: a rule file holds one mapping")
+    return _parse(path, data)
+
+
+def _parse(path: Path, data: dict[str, Any]) -> Rule:
+    def fail(message: str) -> RuleError:
+        return RuleError(f"{path}: {message}")
+
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise fail(f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_KEYS))})")
+    for key in ("id", "category", "severity", "summary", "message"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise fail(f"{key!r} is required and must be text")
+    rule_id = data["id"]
+    if not _RULE_ID.match(rule_id):
+        raise fail(f"rule id {rule_id!r} must look like 'family.name' (lower case, dots, hyphens)")
+    try:
+        category = Category(data["category"])
+        severity = Severity(data["severity"])
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+
+    detector = data.get("detector", PATTERN_DETECTOR)
+    pattern = None
+    if detector == PATTERN_DETECTOR:
+        if not isinstance(data.get("pattern"), str):
+            raise fail("a pattern rule needs 'pattern'")
+        try:
+            pattern = re.compile(data["pattern"])
+        except re.error as exc:
+            raise fail(f"bad pattern: {exc}") from exc
+    elif "pattern" in data:
+        raise fail(f"'pattern' belongs to pattern rules, not to detector {detector!r}")
+    groups = set(pattern.groupindex) if pattern else set()
+
+    flag = data.get("flag")
+    if flag is not None and flag not in groups:
+        raise fail(f"flag group {flag!r} is not a named group of the pattern")
+
+    where = []
+    for group, spec in (data.get("where") or {}).items():
+        negate = isinstance(spec, str) and spec.startswith("!")
+        name = spec[1:] if negate else spec
+        if group not in groups:
+            raise fail(f"'where' names group {group!r}, which the pattern does not have")
+        if name not in PREDICATES:
+            raise fail(f"unknown word test {spec!r} (known: {', '.join(sorted(PREDICATES))})")
+        where.append(Condition(group, name, negate))
+
+    fixes = []
+    for item in data.get("fixes") or []:
+        if not isinstance(item, dict) or set(item) - _FIX_KEYS or "replacement" not in item:
+            raise fail(f"each fix is a mapping of {sorted(_FIX_KEYS)} with 'replacement': {item!r}")
+        span = item.get("span")
+        if span is not None and span not in groups and span != "match":
+            raise fail(f"fix span {span!r} is not a named group of the pattern")
+        try:
+            applicability = Applicability(item.get("applicability", "unsafe"))
+        except ValueError as exc:
+            raise fail(str(exc)) from exc
+        _check_template(fail, item["replacement"], groups)
+        fixes.append(FixTemplate(item["replacement"], applicability, span))
+    if pattern is not None:
+        _check_template(fail, data["message"], groups)
+
+    examples = data.get("examples") or {}
+    if set(examples) - {"flag", "pass"}:
+        raise fail("'examples' holds 'flag' and 'pass' lists")
+    flag_examples = tuple(_example(fail, item) for item in examples.get("flag") or [])
+    pass_examples = tuple(_example(fail, item) for item in examples.get("pass") or [])
+    if not flag_examples or not pass_examples:
+        raise fail("every rule needs examples that must be flagged and examples that must not")
+
+    return Rule(
+        id=rule_id,
+        category=category,
+        severity=severity,
+        summary=data["summary"].strip(),
+        message=data["message"].strip(),
+        origin=path,
+        detector=detector,
+        pattern=pattern,
+        flag=flag,
+        where=tuple(where),
+        protect=bool(data.get("protect", True)),
+        cased_text_only=bool(data.get("cased-text-only", False)),
+        fixes=tuple(fixes),
+        flag_examples=flag_examples,
+        pass_examples=pass_examples,
+        options=data.get("options") or {},
+    )
+
+
+def _example(fail: Any, item: Any) -> Example:
+    if isinstance(item, str):
+        return Example(item)
+    if isinstance(item, dict) and isinstance(item.get("text"), str) and set(item) <= {"text", "fixed"}:
+        return Example(item["text"], item.get("fixed"))
+    raise fail(f"an example is text, or a mapping of 'text' and 'fixed': {item!r}")
+
+
+def _check_template(fail: Any, template: str, groups: set[str]) -> None:
+    for _, name, spec, _ in string.Formatter().parse(template):
+        if name is None:
+            continue
+        if name not in groups and name != "match":
+            raise fail(f"template {template!r} names {{{name}}}, which the pattern does not have")
+        if spec and spec not in TEMPLATE_FILTERS:
+            raise fail(f"template {template!r}: unknown filter {spec!r} (known: {sorted(TEMPLATE_FILTERS)})")
+
+
+TEMPLATE_FILTERS = {
+    "lower": str.lower,
+    "upper": str.upper,
+    "capitalize": lambda word: word[:1].upper() + word[1:],
+    "uncapitalize": lambda word: word[:1].lower() + word[1:],
+}
+
+
+class _Formatter(string.Formatter):
+    def format_field(self, value: Any, format_spec: str) -> str:
+        return TEMPLATE_FILTERS[format_spec](value) if format_spec else str(value)
+
+
+def render(template: str, match: re.Match[str]) -> str:
+    """Fill ``{group}`` / ``{group:filter}`` from a match; ``{match}`` is the whole match."""
+    values = {name: value or "" for name, value in match.groupdict().items()}
+    values["match"] = match.group()
+    return _Formatter().vformat(template, (), values)

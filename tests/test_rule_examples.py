@@ -1,0 +1,46 @@
+"""Every rule's own examples: text it must flag (with the repaired text) and text it must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner.pipeline import Checker
+from cleaner.repair.edits import apply_fixes
+from cleaner.ruleset import Rule, load_rules
+
+RULES = load_rules()
+
+
+def _cases(kind: str) -> list:
+    return [
+        pytest.param(rule, example, id=f"{rule.id}[{index}]")
+        for rule in RULES
+        for index, example in enumerate(rule.flag_examples if kind == "flag" else rule.pass_examples)
+    ]
+
+
+@pytest.mark.parametrize(("rule", "example"), _cases("flag"))
+def test_rule_flags_its_examples(rule: Rule, example) -> None:
+    findings = Checker(rules=[rule]).check_text(example.text)
+    assert findings, f"{rule.id} did not flag {example.text!r}"
+    assert {f.rule for f in findings} == {rule.id}
+    if example.fixed is not None:
+        fixes = [f.best_fix for f in findings if f.best_fix is not None]
+        assert apply_fixes(example.text, fixes) == example.fixed
+
+
+@pytest.mark.parametrize(("rule", "example"), _cases("pass"))
+def test_rule_leaves_its_counter_examples_alone(rule: Rule, example) -> None:
+    findings = Checker(rules=[rule]).check_text(example.text)
+    assert findings == [], f"{rule.id} flagged {[example.text[f.start : f.end] for f in findings]}"
+
+
+def test_every_rule_has_both_kinds_of_example() -> None:
+    assert RULES
+    for rule in RULES:
+        assert rule.flag_examples and rule.pass_examples, rule.id
+
+
+def test_rule_ids_match_their_files() -> None:
+    for rule in RULES:
+        assert rule.id == f"{rule.origin.parent.name}.{rule.origin.stem}", rule.origin
