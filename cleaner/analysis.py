@@ -32,6 +32,7 @@ _PROTECTED = re.compile(
     re.VERBOSE,
 )
 
+_NEXT_WORD = re.compile(r"[.!?][\"”’)\]]*[ \t]+[\"“‘(\[]?(?P<letter>[^\W\d_])")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n")
 
 
@@ -102,11 +103,18 @@ class TextAnalysis:
 
     @cached_property
     def is_cased(self) -> bool:
-        """Whether most sentences open with a capital: false for all-lower-case MT output."""
-        opened = upper = 0
-        for span in self.sentences:
-            first = re.search(r"[^\W\d_]", self.text[span.start : span.end])
-            if first:
-                opened += 1
-                upper += first.group().isupper()
-        return opened == 0 or upper * 2 >= opened
+        """Whether sentences after a full stop mostly open with a capital: false for lower-case MT output.
+
+        Counted after stops inside a line: line starts are often capitalised by the layout even where
+        the system wrote every sentence in lower case. One lower-case start is the damage the rules
+        look for, not a style, so it takes two to call a text lower-case.
+        """
+        upper = lower = 0
+        for match in _NEXT_WORD.finditer(self.text):
+            if self.is_protected(match.start(), match.start() + 1):
+                continue
+            if match.group("letter").isupper():
+                upper += 1
+            else:
+                lower += 1
+        return lower < 2 or upper >= lower

@@ -7,6 +7,7 @@ rule that a regular expression cannot say, as LanguageTool's grammar.xml leans o
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -57,6 +58,18 @@ def past_tense_lemma(word: str) -> str | None:
     return None
 
 
+def has_finite_verb(phrase: str) -> bool:
+    """Whether a stretch of words holds a finite verb (an auxiliary, a modal or a simple-past form).
+
+    Used to tell a split-off fragment ("pipeline, in addition to strengthening the defence") from a
+    sentence that merely lost its capital ("patients after resection should be offered …").
+    """
+    return any(
+        word in _FINITE_AUXILIARIES or past_tense_lemma(word) is not None
+        for word in re.findall(r"[a-z’']+", phrase.lower())
+    )
+
+
 def is_abbreviation(word: str) -> bool:
     """A word that is conventionally written with a full stop ("etc", "Mr", "approx")."""
     return word.lower() in _abbreviations()
@@ -72,52 +85,14 @@ def _abbreviations() -> frozenset[str]:
     )
 
 
-_PRONOUNS = frozenset(
-    [
-        "i",
-        "you",
-        "he",
-        "she",
-        "it",
-        "we",
-        "they",
-        "me",
-        "him",
-        "her",
-        "us",
-        "them",
-        "this",
-        "that",
-        "these",
-        "those",
-    ]
-)
+_PRONOUNS = frozenset("i you he she it we they me him her us them this that these those".split())
 _FUNCTION_WORDS = _PRONOUNS | frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "and",
-        "or",
-        "but",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "as",
-        "if",
-        "than",
-        "that",
-        "which",
-        "who",
-        "whom",
-        "whose",
-    ]
+    "the a an and or but of to in on at by for with from as if than that which who whom whose".split()
+)
+_FINITE_AUXILIARIES = frozenset(
+    "is are was were am has have had does do did will would can could shall should may might must "
+    "isn't aren't wasn't weren't hasn't haven't hadn't doesn't don't didn't won't wouldn't can't "
+    "couldn't shouldn't".split()
 )
 
 PREDICATES: dict[str, Callable[[str], bool]] = {
@@ -126,5 +101,6 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "known-word": is_known_word,
     "abbreviation": is_abbreviation,
     "past-tense": lambda word: past_tense_lemma(word) is not None,
+    "finite-clause": has_finite_verb,
 }
-"""Named word tests that rules may use in ``where:``; prefix a name with ``!`` to negate it."""
+"""Named tests on a match group that rules use in ``where:``; prefix a name with ``!`` to negate it."""
