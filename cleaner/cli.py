@@ -74,7 +74,7 @@ def _checker(select: list[str], ignore: list[str], rules: list[Path], min_severi
 
 
 def _fail(message: str) -> typer.Exit:
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, markup=False)
+    Console(stderr=True, soft_wrap=True).print(f"error: {message}", highlight=False, markup=False)
     raise typer.Exit(EXIT_ERROR)
 
 
@@ -107,7 +107,11 @@ def check(
     if output_format is OutputFormat.JSON:
         sys.stdout.write(render_json(run) + "\n")
     else:
-        print_run(Console(highlight=False), run, Console(stderr=True, highlight=False))
+        print_run(
+            Console(highlight=False, soft_wrap=True),
+            run,
+            Console(stderr=True, highlight=False, soft_wrap=True),
+        )
     if run.errors:
         raise typer.Exit(EXIT_ERROR)
     if run.count_at_least(fail_on) and not exit_zero:

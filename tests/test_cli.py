@@ -1,0 +1,135 @@
+"""The real command line, run as a subprocess: output formats, the JSON contract and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import SEEDS, run_cli
+
+SEED = next(SEEDS.glob("*.txt"))
+
+
+def test_check_seed_reports_all_three_families_in_text() -> None:
+    result = run_cli("check", "seeds/")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    headers = [line for line in lines if line.startswith("seeds/")]
+    assert any(":1:24: tense.day-after-report [tense]" in h for h in headers)
+    assert any("broken-sentence.clause-split [broken-sentence]" in h for h in headers)
+    assert any("punctuation.repeated-stop [punctuation]" in h for h in headers)
+    assert "\x1b[" not in result.stdout, "piped output must be plain"
+    assert lines[-1].startswith("Found 5 findings")
+
+
+def test_json_output_follows_the_contract() -> None:
+    result = run_cli("check", "--format", "json", str(SEED))
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["version"] == 1 and data["errors"] == []
+    (file,) = data["files"]
+    text = SEED.read_text(encoding="utf-8")
+    keys = {
+        "rule",
+        "category",
+        "severity",
+        "message",
+        "start",
+        "end",
+        "line",
+        "column",
+        "excerpt",
+        "source",
+        "fixes",
+    }
+    for finding in file["findings"]:
+        assert set(finding) == keys
+        assert finding["source"] == "rules"
+        assert text[finding["start"] : finding["end"]].startswith(finding["excerpt"].rstrip("…"))
+        line_start = text.rfind("\n", 0, finding["start"]) + 1
+        assert finding["line"] == text.count("\n", 0, finding["start"]) + 1
+        assert finding["column"] == finding["start"] - line_start + 1
+        for fix in finding["fixes"]:
+            assert fix["applicability"] in {"safe", "unsafe", "display"}
+    split = next(f for f in file["findings"] if f["rule"] == "broken-sentence.clause-split")
+    assert split["excerpt"] == "not. Accept"
+    assert split["fixes"][0] == {
+        "start": split["start"],
+        "end": split["end"],
+        "replacement": "not accept",
+        "applicability": "safe",
+    }
+
+
+def test_stdin_is_checked_and_clean_text_exits_zero() -> None:
+    damaged = run_cli("check", "-", stdin="They left. . Then it rained.".encode())
+    assert damaged.returncode == 1 and "-:1:11: punctuation.repeated-stop" in damaged.stdout
+    clean = run_cli("check", "-", stdin=b"They left. Then it rained.\n")
+    assert clean.returncode == 0 and "No findings" in clean.stdout
+
+
+def test_exit_zero_and_fail_on_threshold() -> None:
+    assert run_cli("check", "--exit-zero", str(SEED)).returncode == 0
+    info_only = run_cli("check", "-", stdin=b"The talks  ended on Friday.\n")
+    assert info_only.returncode == 0 and "typography.doubled-space" in info_only.stdout
+    assert run_cli("check", "--fail-on", "info", "-", stdin=b"The talks  ended.\n").returncode == 1
+
+
+def test_select_and_ignore_by_family_prefix() -> None:
+    only = json.loads(run_cli("check", "--format", "json", "--select", "punctuation", str(SEED)).stdout)
+    assert {f["rule"].split(".")[0] for f in only["files"][0]["findings"]} == {"punctuation"}
+    rest = json.loads(run_cli("check", "--format", "json", "--ignore", "punctuation", str(SEED)).stdout)
+    assert "punctuation" not in {f["rule"].split(".")[0] for f in rest["files"][0]["findings"]}
+    unknown = run_cli("check", "--select", "nonsense", str(SEED))
+    assert unknown.returncode == 2 and "nonsense" in unknown.stderr
+
+
+def test_bad_input_gives_one_line_errors_exit_2_and_still_checks_the_rest(tmp_path: Path) -> None:
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02")
+    (tmp_path / "latin1.txt").write_bytes("Caf\u00e9".encode("latin-1"))
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "good.txt").write_text("It ended. . Then it began.\n", encoding="utf-8")
+    result = run_cli("check", "--format", "json", str(tmp_path), str(tmp_path / "missing.txt"))
+    assert result.returncode == 2
+    data = json.loads(result.stdout)
+    messages = {Path(e["path"]).name: e["message"] for e in data["errors"]}
+    assert "binary" in messages["bin.txt"]
+    assert "byte offset 3" in messages["latin1.txt"]
+    assert "empty" in messages["empty.txt"]
+    assert "no such file" in messages["missing.txt"]
+    assert [Path(f["path"]).name for f in data["files"]] == ["good.txt"]
+    text = run_cli("check", str(tmp_path))
+    assert len(text.stderr.splitlines()) == 3  # one line for each file that could not be checked
+    assert "bin.txt: binary file" in text.stderr
+
+
+def test_rules_lists_every_rule() -> None:
+    result = run_cli("rules", "--format", "json")
+    rules = json.loads(result.stdout)
+    ids = {rule["id"] for rule in rules}
+    assert {
+        "tense.day-after-report",
+        "broken-sentence.clause-split",
+        "punctuation.repeated-stop",
+        "typography.unicode-damage",
+    } <= ids
+    assert all(rule["summary"] and rule["severity"] in {"error", "warning", "info"} for rule in rules)
+    text = run_cli("rules").stdout
+    assert "tense.weekday-date" in text
+
+
+def test_extra_rule_folder_is_loaded(tmp_path: Path) -> None:
+    (tmp_path / "house").mkdir()
+    (tmp_path / "house" / "no-utilize.yaml").write_text(
+        "id: house.no-utilize\ncategory: style\nseverity: warning\nsummary: Prefer use.\n"
+        "message: Use “use”.\npattern: '\\butilize\\b'\nfixes:\n  - replacement: use\n    applicability: safe\n"
+        "examples:\n  flag: ['We utilize it.']\n  pass: ['We use it.']\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", "--rules", str(tmp_path / "house"), "-", stdin=b"We utilize it.\n")
+    assert result.returncode == 1 and "house.no-utilize [style]" in result.stdout
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "x.yaml").write_text("id: x.y\ncategory: style\nsurprise: 1\n", encoding="utf-8")
+    bad = run_cli("check", "--rules", str(broken), "-", stdin=b"x\n")
+    assert bad.returncode == 2 and "unknown key 'surprise'" in bad.stderr
