@@ -62,7 +62,7 @@ def test_json_output_follows_the_contract() -> None:
 
 
 def test_stdin_is_checked_and_clean_text_exits_zero() -> None:
-    damaged = run_cli("check", "-", stdin="They left. . Then it rained.".encode())
+    damaged = run_cli("check", "-", stdin=b"They left. . Then it rained.")
     assert damaged.returncode == 1 and "-:1:11: punctuation.repeated-stop" in damaged.stdout
     clean = run_cli("check", "-", stdin=b"They left. Then it rained.\n")
     assert clean.returncode == 0 and "No findings" in clean.stdout
@@ -122,7 +122,8 @@ def test_extra_rule_folder_is_loaded(tmp_path: Path) -> None:
     (tmp_path / "house").mkdir()
     (tmp_path / "house" / "no-utilize.yaml").write_text(
         "id: house.no-utilize\ncategory: style\nseverity: warning\nsummary: Prefer use.\n"
-        "message: Use “use”.\npattern: '\\butilize\\b'\nfixes:\n  - replacement: use\n    applicability: safe\n"
+        "message: Use “use”.\npattern: '\\butilize\\b'\n"
+        "fixes:\n  - replacement: use\n    applicability: safe\n"
         "examples:\n  flag: ['We utilize it.']\n  pass: ['We use it.']\n",
         encoding="utf-8",
     )
