@@ -27,11 +27,11 @@ _PROTECTED = re.compile(
     | \b[A-Z]\.(?=\s+[A-Z])                  # an initial before a name: "J. Smith"
     | \d+(?:[.,]\d+)+                        # decimals and grouped numbers: 3.14, 1,000.5, 1.2.3
     | \.{3,}|…|\.(?:[ \u00a0]\.){2,}         # ellipses, also spaced ". . ."
-    | \b(?P<word>[A-Za-z]+)(?=\.(?:\s|$|[,;:)]))  # a word before its stop: kept if an abbreviation
     """,
     re.VERBOSE,
 )
 
+_WORD_BEFORE = re.compile(r"(?<![A-Za-z])[A-Za-z]+$")
 _NEXT_WORD = re.compile(r"[.!?][\"”’)\]]*[ \t]+[\"“‘(\[]?(?P<letter>[^\W\d_])")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n")
 
@@ -50,27 +50,31 @@ class TextAnalysis:
 
     @cached_property
     def protected(self) -> list[Span]:
-        spans: list[Span] = []
-        for match in _PROTECTED.finditer(self.text):
-            word = match.group("word")
-            if word is None:
-                spans.append(Span(match.start(), match.end()))
-            elif is_abbreviation(word):
-                spans.append(Span(match.start(), match.end() + 1))  # with its full stop
-        return spans
+        return [Span(*match.span()) for match in _PROTECTED.finditer(self.text)]
 
     @cached_property
     def _protected_starts(self) -> list[int]:
         return [span.start for span in self.protected]
 
     def is_protected(self, start: int, end: int) -> bool:
-        """True when ``[start, end)`` (an empty range: the character at ``start``) touches a protected span.
+        """True when ``[start, end)`` (an empty range: the character at ``start``) touches a protected span
+        or holds the full stop of an abbreviation.
 
         Protected spans come from one ``finditer`` and so are sorted and disjoint: only the last one
-        starting before ``end`` can reach back into the range.
+        starting before ``end`` can reach back into the range. Abbreviations are looked up only for the
+        stops inside the range, which is far cheaper than finding every abbreviation in a long text.
         """
-        index = bisect.bisect_left(self._protected_starts, max(end, start + 1)) - 1
-        return index >= 0 and self.protected[index].end > start
+        end = max(end, start + 1)
+        index = bisect.bisect_left(self._protected_starts, end) - 1
+        if index >= 0 and self.protected[index].end > start:
+            return True
+        stop = self.text.find(".", start, end)
+        while stop != -1:
+            word = _WORD_BEFORE.search(self.text, max(0, stop - 12), stop)
+            if word and is_abbreviation(word.group()):
+                return True
+            stop = self.text.find(".", stop + 1, end)
+        return False
 
     @cached_property
     def sentences(self) -> list[Span]:

@@ -72,6 +72,8 @@ class TenseDayDetector:
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         text = analysis.text
+        if not _REPORT.search(text):
+            return  # no dated report, nothing to contradict: skip the sentence split
         future_days: set[int] | None = None
         for sentence in analysis.sentences:
             body = text[sentence.start : sentence.end]
