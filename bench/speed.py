@@ -52,7 +52,9 @@ def big_file_run(path: Path) -> tuple[float, float]:
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,"
         " file=sys.stderr)"
     )
-    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=False
+    )
     seconds, peak = result.stderr.strip().splitlines()[-1].split()
     return float(seconds), float(peak)
 
@@ -72,13 +74,17 @@ def main() -> int:
     texts = corpus()
     chars = sum(map(len, texts))
     seconds = best_of(2, lambda: [checker.check_text(t) for t in texts])
-    print(f"dev corpus: {len(texts)} documents, {chars:,} characters in {seconds:.2f} s "
-          f"= {chars / seconds / 1e6:.2f} M characters/s")
+    print(
+        f"dev corpus: {len(texts)} documents, {chars:,} characters in {seconds:.2f} s "
+        f"= {chars / seconds / 1e6:.2f} M characters/s"
+    )
 
     seed = SEED.read_text(encoding="utf-8")
     one = best_of(20, lambda: checker.check_text(seed))
     print(f"one article (seed, {len(seed):,} characters), in process: {one * 1000:.1f} ms")
-    print(f"`cleaner check seeds/` whole command, cold: {min(cli('check', 'seeds/') for _ in range(3)):.2f} s")
+    print(
+        f"`cleaner check seeds/` whole command, cold: {min(cli('check', 'seeds/') for _ in range(3)):.2f} s"
+    )
 
     if not args.quick:
         with tempfile.TemporaryDirectory() as folder:

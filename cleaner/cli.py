@@ -10,14 +10,26 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from cleaner import __version__
-from cleaner.findings import Severity
+from cleaner.findings import Applicability, Severity
 from cleaner.pipeline import Checker, Selection, check_paths
+from cleaner.repair.diff import render_diff, unified_diff
+from cleaner.repair.fixer import fix_text
+from cleaner.repair.interactive import review_document
+from cleaner.repair.writer import WriteRefused, write_document
 from cleaner.report.json_report import render_json
 from cleaner.report.text_report import print_run
 from cleaner.ruleset import RuleError, load_rules
-from cleaner.sources import DEFAULT_EXTENSIONS
+from cleaner.sources import (
+    DEFAULT_EXTENSIONS,
+    STDIN_PATH,
+    SourceError,
+    UnreadableSource,
+    discover,
+    read_document,
+)
 
 app = typer.Typer(
     name="cleaner",
@@ -115,6 +127,88 @@ def check(
     if run.errors:
         raise typer.Exit(EXIT_ERROR)
     if run.count_at_least(fail_on) and not exit_zero:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+def fix(
+    paths: PathsArg,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print the repairs as a unified diff; change nothing.")
+    ] = False,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply unsafe repairs.")] = False,
+    interactive: Annotated[
+        bool, typer.Option("--interactive", "-i", help="Review each repair, hunk by hunk, like `git add -p`.")
+    ] = False,
+    backup: Annotated[bool, typer.Option("--backup", help="Keep each original file as FILE.orig.")] = False,
+    select: SelectOpt = [],  # noqa: B006
+    ignore: IgnoreOpt = [],  # noqa: B006
+    rules: RulesOpt = [],  # noqa: B006
+    min_severity: MinSeverityOpt = Severity.INFO,
+    extension: Annotated[
+        list[str], typer.Option("--extension", help="File endings to fix in folders (default .txt, .md).")
+    ] = [],  # noqa: B006
+) -> None:
+    """Repair machine-translation damage: safe repairs in place, or as a diff, or one by one.
+
+    Exit codes: 0 nothing left to repair; 1 repairs shown by --diff, or findings left for review;
+    2 a usage error or a file that could not be read or written.
+    """
+    checker = _checker(select, ignore, rules, min_severity)
+    console = Console(highlight=False, soft_wrap=True)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    if interactive and not sys.stdin.isatty():
+        _fail("--interactive needs a terminal on standard input; use --diff to review repairs instead")
+    if interactive and STDIN_PATH in paths:
+        _fail("--interactive cannot read the article from standard input")
+    allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe_fixes else {Applicability.SAFE}
+    extensions = tuple(e if e.startswith(".") else f".{e}" for e in extension) or DEFAULT_EXTENSIONS
+    failed = pending = False
+    for item in discover(paths, extensions):
+        try:
+            if isinstance(item, SourceError):
+                raise UnreadableSource(item)
+            document = read_document(item)
+        except UnreadableSource as exc:
+            errors.print(f"error: {exc.error.path}: {exc.error.message}", markup=False)
+            failed = True
+            continue
+        if interactive:
+            review = review_document(
+                document, checker.check_text, console, lambda q: console.input(escape(q))
+            )
+            new_text, count = review.text, len(review.accepted)
+        else:
+            outcome = fix_text(document.text, checker.check_text, allowed)
+            new_text, count = outcome.text, len(outcome.applied)
+            pending = pending or bool(outcome.remaining)
+        if diff:
+            if new_text != document.text:
+                pending = True
+                patch = unified_diff(document.path, document.text, new_text)
+                if console.is_terminal:
+                    for line in render_diff(patch):
+                        console.print(line)
+                else:
+                    sys.stdout.write(patch)  # exactly a patch when piped: `| git apply` works
+            continue
+        if item == STDIN_PATH:
+            sys.stdout.write(new_text)
+            continue
+        if new_text != document.text:
+            try:
+                write_document(document, new_text, backup=backup)
+            except (WriteRefused, OSError) as exc:
+                errors.print(f"error: {document.path}: {exc}", markup=False)
+                failed = True
+                continue
+        left = "" if interactive else f", {len(outcome.remaining)} left for review"
+        console.print(f"{document.path}: {count} repair{'s' * (count != 1)} applied{left}", markup=False)
+        if interactive and review.quit:
+            break
+    if failed:
+        raise typer.Exit(EXIT_ERROR)
+    if pending:
         raise typer.Exit(EXIT_FINDINGS)
 
 

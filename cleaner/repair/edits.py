@@ -32,22 +32,22 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> str:
     return "".join(pieces)
 
 
-def choose_fixes(findings: Sequence[Finding], allowed: Iterable[str]) -> tuple[list[Fix], list[Finding]]:
-    """Each finding's best fix when its applicability is allowed, skipping any that overlaps one chosen.
+def choose_fixes(findings: Sequence[Finding], allowed: Iterable[str]) -> tuple[list[Finding], list[Finding]]:
+    """The findings whose best fix is allowed, skipping any whose fix overlaps one already chosen.
 
     Only the best fix is considered: when the best repair is not allowed, a worse one is not applied in
     its place. Findings come in priority order (the checker's); a skipped finding is returned so that the
     caller can check again after applying and see whether it still stands.
     """
     allowed = set(allowed)
-    chosen: list[Fix] = []
+    chosen: list[Finding] = []
     deferred: list[Finding] = []
     for finding in findings:
         fix = finding.best_fix
         if fix is None or fix.applicability not in allowed:
             continue
-        if any(fix.overlaps(other) for other in chosen):
+        if any(fix.overlaps(other.fixes[0]) for other in chosen):
             deferred.append(finding)
             continue
-        chosen.append(fix)
+        chosen.append(finding)
     return chosen, deferred
