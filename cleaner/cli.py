@@ -6,14 +6,20 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from cleaner import __version__
+
+if TYPE_CHECKING:
+    from cleaner.grammar.engine import GrammarEngine
 from cleaner.findings import Applicability, Severity
+from cleaner.grammar import install as lt_install
+from cleaner.grammar import server as lt_server
+from cleaner.grammar.errors import EngineUnavailable
 from cleaner.pipeline import Checker, Selection, check_paths
 from cleaner.repair.diff import render_diff, unified_diff
 from cleaner.repair.fixer import fix_text
@@ -38,6 +44,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+server_app = typer.Typer(
+    help="A LanguageTool server that outlives one run (for pre-commit hooks and editors).",
+    no_args_is_help=True,
+)
+app.add_typer(server_app, name="server")
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -78,11 +89,39 @@ def main(
     """cleaner: machine-translation damage checker."""
 
 
-def _checker(select: list[str], ignore: list[str], rules: list[Path], min_severity: Severity) -> Checker:
+NoGrammarOpt = Annotated[bool, typer.Option("--no-grammar", help="Own rules only; do not run LanguageTool.")]
+LanguageToolUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--languagetool-url",
+        envvar="CLEANER_LANGUAGETOOL_URL",
+        help="Use the LanguageTool server at this URL (a team server, the Docker image).",
+    ),
+]
+LanguageOpt = Annotated[
+    str, typer.Option("--language", help="Language variant for LanguageTool: en-US, en-GB, …")
+]
+
+
+def _checker(
+    select: list[str],
+    ignore: list[str],
+    rules: list[Path],
+    min_severity: Severity,
+    grammar: GrammarEngine | None = None,
+) -> Checker:
     try:
-        return Checker(Selection(tuple(select), tuple(ignore), min_severity, tuple(rules)))
+        return Checker(Selection(tuple(select), tuple(ignore), min_severity, tuple(rules)), grammar=grammar)
     except RuleError as exc:
         _fail(str(exc))
+
+
+def _grammar(no_grammar: bool, url: str | None, language: str) -> GrammarEngine | None:
+    if no_grammar:
+        return None
+    from cleaner.grammar.engine import GrammarEngine, GrammarSettings
+
+    return GrammarEngine(GrammarSettings(language=language, url=url))
 
 
 def _fail(message: str) -> typer.Exit:
@@ -107,15 +146,27 @@ def check(
     extension: Annotated[
         list[str], typer.Option("--extension", help="File endings to check in folders (default .txt, .md).")
     ] = [],  # noqa: B006
+    no_grammar: NoGrammarOpt = False,
+    require_grammar: Annotated[
+        bool, typer.Option("--require-grammar", help="Exit 2 when LanguageTool cannot be used.")
+    ] = False,
+    languagetool_url: LanguageToolUrlOpt = None,
+    language: LanguageOpt = "en-US",
 ) -> None:
     """Report machine-translation damage in articles.
 
     Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 a usage error or a file that could not be
-    checked (the other files are still checked).
+    checked (the other files are still checked). When LanguageTool cannot be used the run goes on with
+    cleaner's own rules and says so on stderr; --require-grammar makes that exit 2.
     """
-    checker = _checker(select, ignore, rules, min_severity)
+    grammar = _grammar(no_grammar, languagetool_url, language)
+    checker = _checker(select, ignore, rules, min_severity, grammar)
     extensions = tuple(e if e.startswith(".") else f".{e}" for e in extension) or DEFAULT_EXTENSIONS
-    run = check_paths(paths, checker, extensions)
+    try:
+        run = check_paths(paths, checker, extensions)
+    finally:
+        if grammar is not None:
+            grammar.close()
     if output_format is OutputFormat.JSON:
         sys.stdout.write(render_json(run) + "\n")
     else:
@@ -124,7 +175,7 @@ def check(
             run,
             Console(stderr=True, highlight=False, soft_wrap=True),
         )
-    if run.errors:
+    if run.errors or (require_grammar and run.warnings):
         raise typer.Exit(EXIT_ERROR)
     if run.count_at_least(fail_on) and not exit_zero:
         raise typer.Exit(EXIT_FINDINGS)
@@ -243,3 +294,50 @@ def list_rules(
             markup=False,
             soft_wrap=True,
         )
+
+
+@app.command()
+def setup() -> None:
+    """Install what cleaner needs: LanguageTool's server and English module, from Maven Central.
+
+    A no-op when they are already in the cache folder.
+    """
+    target = lt_install.installation()
+    if target.complete:
+        typer.echo(f"LanguageTool {target.version} is ready in {target.folder}")
+        return
+    typer.echo(f"Fetching LanguageTool {target.version} from Maven Central into {target.folder} …")
+    try:
+        lt_install.setup()
+    except lt_install.SetupError as exc:
+        _fail(str(exc))
+    if lt_install.find_java() is None:
+        typer.echo("warning: Java was not found; LanguageTool needs Java 17 or newer to run", err=True)
+    typer.echo(f"LanguageTool {target.version} is ready in {target.folder}")
+
+
+@server_app.command("start")
+def server_start() -> None:
+    """Start a LanguageTool server in the background; later runs of `cleaner check` use it."""
+    try:
+        handle = lt_server.start_persistent(lt_install.installation())
+    except EngineUnavailable as exc:
+        _fail(str(exc))
+    typer.echo(f"LanguageTool server running at {handle.url} (pid {handle.pid})")
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Stop the background LanguageTool server."""
+    handle = lt_server.stop_persistent()
+    typer.echo(f"stopped the server at {handle.url}" if handle else "no server was running")
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Say whether a background LanguageTool server is running, and where. Exit 1 when none is."""
+    handle = lt_server.running_server()
+    if handle is None:
+        typer.echo("no server is running")
+        raise typer.Exit(EXIT_FINDINGS)
+    typer.echo(f"running at {handle.url} (pid {handle.pid}, LanguageTool {handle.version})")

@@ -6,13 +6,18 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cleaner.analysis import TextAnalysis
 from cleaner.detectors import Detector, registry
 from cleaner.document import Document
 from cleaner.findings import Finding, Severity
+from cleaner.grammar.mapping import RULE_PREFIX
 from cleaner.ruleset import Rule, RuleError, load_rules
 from cleaner.sources import DEFAULT_EXTENSIONS, SourceError, UnreadableSource, discover, read_document
+
+if TYPE_CHECKING:  # the engine pulls in an HTTP client: import it only where a run uses it
+    from cleaner.grammar.engine import GrammarEngine
 
 
 def matches_selector(rule_id: str, selector: str) -> bool:
@@ -27,26 +32,36 @@ class Selection:
     min_severity: Severity = Severity.INFO
     extra_rule_dirs: tuple[Path, ...] = field(default=())
 
-    def wants(self, rule: Rule) -> bool:
-        if self.select and not any(matches_selector(rule.id, s) for s in self.select):
+    def wants(self, rule_id: str) -> bool:
+        if self.select and not any(matches_selector(rule_id, s) for s in self.select):
             return False
-        return not any(matches_selector(rule.id, s) for s in self.ignore)
+        return not any(matches_selector(rule_id, s) for s in self.ignore)
 
 
 class Checker:
-    """Runs the selected rules' detectors over documents. Build once, check many documents."""
+    """Runs the selected rules' detectors, and the grammar engine if given, over documents.
 
-    def __init__(self, selection: Selection | None = None, rules: Sequence[Rule] | None = None) -> None:
+    Build once, check many documents: the engine's server is shared by every document of a run.
+    """
+
+    def __init__(
+        self,
+        selection: Selection | None = None,
+        rules: Sequence[Rule] | None = None,
+        grammar: GrammarEngine | None = None,
+    ) -> None:
         self.selection = selection or Selection()
+        self.grammar = grammar
         all_rules = list(rules) if rules is not None else load_rules(self.selection.extra_rule_dirs)
         unknown = [
             s
             for s in (*self.selection.select, *self.selection.ignore)
-            if not any(matches_selector(rule.id, s) for rule in all_rules)
+            if not matches_selector(s, RULE_PREFIX.rstrip("."))
+            and not any(matches_selector(rule.id, s) for rule in all_rules)
         ]
         if unknown:
             raise RuleError(f"no rule matches {unknown[0]!r} (see `cleaner rules`)")
-        self.rules = [rule for rule in all_rules if self.selection.wants(rule)]
+        self.rules = [rule for rule in all_rules if self.selection.wants(rule.id)]
         self._order = {rule.id: index for index, rule in enumerate(self.rules)}
         self.detectors = self._build_detectors(self.rules)
 
@@ -64,16 +79,25 @@ class Checker:
 
     def check_text(self, text: str) -> list[Finding]:
         analysis = TextAnalysis(text)
-        found = [
-            finding
-            for detector in self.detectors
-            for finding in detector.find(analysis)
-            if finding.severity.rank >= self.selection.min_severity.rank
+        found = [finding for detector in self.detectors for finding in detector.find(analysis)]
+        if self.grammar is not None:
+            found.extend(without_overlaps(self.grammar.findings(text), found))
+        wanted = [
+            f
+            for f in found
+            if f.severity.rank >= self.selection.min_severity.rank and self.selection.wants(f.rule)
         ]
-        return deduplicate(sorted(found, key=lambda f: (f.start, f.end, self._order.get(f.rule, 0))))
+        last = len(self._order)
+        return deduplicate(sorted(wanted, key=lambda f: (f.start, f.end, self._order.get(f.rule, last))))
 
     def check(self, document: Document) -> list[Finding]:
         return self.check_text(document.text)
+
+
+def without_overlaps(candidates: list[Finding], own: list[Finding]) -> list[Finding]:
+    """The grammar engine's findings minus those on an artefact an own rule already reports: the own
+    rule is the more specific one, and one artefact is reported once."""
+    return [candidate for candidate in candidates if not any(candidate.overlaps(o) for o in own)]
 
 
 def deduplicate(findings: list[Finding]) -> list[Finding]:
@@ -99,6 +123,7 @@ class FileResult:
 class RunResult:
     files: list[FileResult] = field(default_factory=list)
     errors: list[SourceError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def count_at_least(self, severity: Severity) -> int:
         return sum(f.severity.rank >= severity.rank for result in self.files for f in result.findings)
@@ -119,4 +144,6 @@ def check_paths(
             result.errors.append(exc.error)
             continue
         result.files.append(FileResult(document, checker.check(document)))
+    if checker.grammar is not None and checker.grammar.problem:
+        result.warnings.append(f"grammar check skipped, rules only: {checker.grammar.problem}")
     return result

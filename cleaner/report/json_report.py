@@ -40,6 +40,7 @@ def run_to_json(run: RunResult) -> dict[str, Any]:
             for result in run.files
         ],
         "errors": [error.to_json() for error in run.errors],
+        "warnings": run.warnings,
     }
 
 

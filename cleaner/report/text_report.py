@@ -72,6 +72,8 @@ def print_run(console: Console, run: RunResult, err_console: Console) -> None:
         err_console.print(
             f"[bold red]error:[/] {escape(error.path)}: {escape(error.message)}", highlight=False
         )
+    for warning in run.warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     console.print(summary(run), highlight=False)
 
 

@@ -1,0 +1,54 @@
+"""The adapter over language-tool-python: one client for one server, answers as RawMatch lists, and
+every failure of the library or the network as one exception type.
+
+Imported only when a paragraph is not in the cache: language-tool-python brings an HTTP stack whose
+import costs more than a cached run takes.
+"""
+
+from __future__ import annotations
+
+import language_tool_python
+import requests
+from language_tool_python.exceptions import LanguageToolError
+
+from cleaner.grammar.errors import ClientError
+from cleaner.grammar.mapping import RawMatch, raw_match
+
+REQUEST_TIMEOUT = 60
+"""Seconds one paragraph may take; language-tool-python's own default is five minutes."""
+
+
+class Client:
+    def __init__(self, url: str, language: str, disabled: set[str], enabled: set[str]) -> None:
+        try:
+            self._tool = language_tool_python.LanguageTool(language, remote_server=url)
+        except (LanguageToolError, requests.RequestException, OSError, ValueError) as exc:
+            raise ClientError(str(exc)) from exc
+        self._tool._TIMEOUT = REQUEST_TIMEOUT  # the library has no public option for it
+        self._tool.disabled_rules = disabled
+        self._tool.enabled_rules = enabled
+
+    def check(self, paragraph: str) -> list[RawMatch]:
+        try:
+            matches = self._tool.check(paragraph)
+        except (LanguageToolError, requests.RequestException, OSError) as exc:
+            raise ClientError(str(exc)) from exc
+        return [
+            raw_match(
+                paragraph,
+                _utf16_offset(paragraph, m.offset),
+                m.error_length,
+                m.rule_id,
+                m.category,
+                m.rule_issue_type,
+                m.message,
+                list(m.replacements),
+            )
+            for m in matches
+        ]
+
+
+def _utf16_offset(text: str, code_point_offset: int) -> int:
+    """language-tool-python turns match offsets into code points but leaves lengths in UTF-16 units;
+    go back to UTF-16 for the start so that start and length are in the same units."""
+    return code_point_offset + sum(1 for char in text[:code_point_offset] if ord(char) > 0xFFFF)

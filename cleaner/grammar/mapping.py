@@ -1,0 +1,133 @@
+"""LanguageTool matches -> findings: offsets from UTF-16 code units to code points, categories, and
+which of its suggestions may be applied without a person's eye."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from cleaner.findings import Applicability, Category, Finding, Fix, Severity, Source
+
+RULE_PREFIX = "languagetool."
+MAX_REPLACEMENTS = 5
+_SEVERITY = {
+    Category.GRAMMAR: Severity.WARNING,
+    Category.SPELLING: Severity.WARNING,
+    Category.PUNCTUATION: Severity.WARNING,
+    Category.TYPOGRAPHY: Severity.INFO,
+    Category.STYLE: Severity.INFO,
+}
+
+
+@dataclass(frozen=True)
+class Defaults:
+    disabled: dict[str, str] = field(default_factory=dict)
+    safe: frozenset[str] = frozenset()
+    categories: dict[str, str] = field(default_factory=dict)
+
+
+@cache
+def defaults() -> Defaults:
+    data = yaml.safe_load(resources.files("cleaner.data").joinpath("languagetool.yaml").read_text("utf-8"))
+    return Defaults(dict(data["disabled"]), frozenset(data["safe"]), dict(data["categories"]))
+
+
+def utf16_to_code_points(text: str) -> list[int]:
+    """For each UTF-16 offset into ``text`` (0..len16), the code-point offset it falls on.
+
+    A character outside the Basic Multilingual Plane (an emoji, say) is two UTF-16 units; an offset
+    between its halves maps to the character itself.
+    """
+    table: list[int] = []
+    for index, char in enumerate(text):
+        table.append(index)
+        if ord(char) > 0xFFFF:
+            table.append(index)
+    table.append(len(text))
+    return table
+
+
+@dataclass(frozen=True)
+class RawMatch:
+    """What cleaner keeps of a LanguageTool match (and caches): offsets already in code points."""
+
+    start: int
+    end: int
+    rule_id: str
+    category_id: str
+    issue_type: str
+    message: str
+    replacements: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "rule_id": self.rule_id,
+            "category_id": self.category_id,
+            "issue_type": self.issue_type,
+            "message": self.message,
+            "replacements": list(self.replacements),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RawMatch:
+        return cls(
+            data["start"],
+            data["end"],
+            data["rule_id"],
+            data["category_id"],
+            data["issue_type"],
+            data["message"],
+            tuple(data["replacements"]),
+        )
+
+
+def raw_match(
+    paragraph: str,
+    utf16_offset: int,
+    utf16_length: int,
+    rule_id: str,
+    category_id: str,
+    issue_type: str,
+    message: str,
+    replacements: list[str],
+) -> RawMatch:
+    table = utf16_to_code_points(paragraph)
+    last = len(table) - 1
+    start = table[min(utf16_offset, last)]
+    end = table[min(utf16_offset + utf16_length, last)]
+    return RawMatch(
+        start, end, rule_id, category_id, issue_type, message, tuple(replacements[:MAX_REPLACEMENTS])
+    )
+
+
+def category_of(match: RawMatch) -> Category:
+    if match.issue_type == "misspelling":
+        return Category.SPELLING
+    return Category(defaults().categories.get(match.category_id, Category.STYLE.value))
+
+
+def to_finding(match: RawMatch, offset: int) -> Finding:
+    """A finding for a match in a paragraph that starts at ``offset`` in the document."""
+    category = category_of(match)
+    applicability = Applicability.SAFE if match.rule_id in defaults().safe else Applicability.UNSAFE
+    start, end = offset + match.start, offset + match.end
+    fixes = tuple(
+        Fix(start, end, replacement, applicability if index == 0 else Applicability.UNSAFE)
+        for index, replacement in enumerate(match.replacements)
+    )
+    return Finding(
+        rule=RULE_PREFIX + match.rule_id,
+        category=category,
+        severity=_SEVERITY.get(category, Severity.INFO),
+        message=match.message,
+        start=start,
+        end=end,
+        source=Source.LANGUAGETOOL,
+        fixes=fixes,
+    )
