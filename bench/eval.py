@@ -10,6 +10,12 @@ faulted. Per error family it prints recall: the share of rater spans that some f
     python bench/eval.py --sample 200         # a quick look: 200 documents per dataset
     python bench/eval.py --show 5             # and 5 unmatched findings per rule, with context
     python bench/eval.py --json results.json  # machine-readable, to compare versions
+    python bench/eval.py --languagetool       # also cleaner with LanguageTool, and LanguageTool alone
+
+With --languagetool three systems are scored on the same documents: cleaner's own rules; cleaner as
+users run it (own rules plus LanguageTool, filtered and de-duplicated); and LanguageTool alone, its raw
+matches with its default rule set, as the baseline to beat. LanguageTool results are cached per
+paragraph, so a second run costs seconds.
 """
 
 from __future__ import annotations
@@ -20,12 +26,14 @@ import random
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cleaner.findings import Finding
 from cleaner.pipeline import Checker
+
+Check = Callable[[str], list[Finding]]
 
 EVAL_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 DATASETS = {"ted": "mqm_ted_zhen_docs.jsonl", "bio": "biomqm_x2en_docs.jsonl"}
@@ -47,6 +55,7 @@ class Tally:
 @dataclass
 class Results:
     dataset: str
+    system: str
     documents: int = 0
     characters: int = 0
     clean_characters: int = 0
@@ -61,6 +70,7 @@ class Results:
         on_span = sum(t.on_span for t in self.per_rule.values())
         return {
             "dataset": self.dataset,
+            "system": self.system,
             "documents": self.documents,
             "characters": self.characters,
             "seconds": round(self.seconds, 2),
@@ -112,12 +122,12 @@ def family_of(category: str) -> str | None:
     return next((family for family, names in FAMILIES.items() if category in names), None)
 
 
-def evaluate(name: str, checker: Checker, sample: int | None, seed: int, show: int) -> Results:
-    results = Results(name)
+def evaluate(name: str, system: str, check: Check, sample: int | None, seed: int, show: int) -> Results:
+    results = Results(name, system)
     started = time.perf_counter()
     for record in documents(name, sample, seed):
         text, errors = record["text"], record["errors"]
-        findings = checker.check_text(text)
+        findings = check(text)
         results.documents += 1
         results.characters += len(text)
         for error in errors:
@@ -155,7 +165,7 @@ def print_table(results: Results) -> None:
         print(f"{rule:42} {row['findings']:>8} {row['on_span']:>8} {row['precision']:>9}")
         for example in results.per_rule[rule].examples:
             print(f"      unmatched: {example}")
-    print(f"{'all own rules':42} {data['findings']:>8} {'':>8} {data['precision']!s:>9}")
+    print(f"{'all':42} {data['findings']:>8} {'':>8} {data['precision']!s:>9}")
     print(
         f"findings per 10k chars: {data['findings_per_10k_chars']}; on segments no rater faulted: "
         f"{data['false_alarms_per_10k_clean_chars']} per 10k chars"
@@ -163,6 +173,21 @@ def print_table(results: Results) -> None:
     print(f"{'family':12} {'rater spans':>11} {'found':>6} {'recall':>7}")
     for family, row in data["recall"].items():
         print(f"{family:12} {row['spans']:>11} {row['found']:>6} {row['recall']!s:>7}")
+
+
+def languagetool_alone(engine) -> Check:
+    """LanguageTool's raw matches with its default rules: nothing of cleaner's filters or rules."""
+    from cleaner.grammar.engine import paragraphs
+    from cleaner.grammar.mapping import to_finding
+
+    def check(text: str) -> list[Finding]:
+        return [
+            to_finding(match, offset)
+            for offset, paragraph in paragraphs(text)
+            for match in engine.check_paragraph(paragraph) or []
+        ]
+
+    return check
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,15 +199,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--show", type=int, default=0, help="unmatched findings to print per rule")
     parser.add_argument("--json", type=Path, help="write the results as JSON here")
+    parser.add_argument(
+        "--languagetool",
+        action="store_true",
+        help="also score cleaner with LanguageTool, and LanguageTool alone",
+    )
     args = parser.parse_args(argv)
     if not EVAL_DIR.is_dir():
         print(f"no evaluation data at {EVAL_DIR}", file=sys.stderr)
         return 2
-    checker = Checker()
+    systems: dict[str, Check] = {"own rules": Checker().check_text}
+    engines = []
+    if args.languagetool:
+        from cleaner.grammar.engine import GrammarEngine, GrammarSettings
+
+        engines = [
+            GrammarEngine(),
+            GrammarEngine(GrammarSettings(disabled_rules=frozenset(), disabled_categories=frozenset())),
+        ]
+        systems["cleaner (rules + LanguageTool)"] = Checker(grammar=engines[0]).check_text
+        systems["LanguageTool alone"] = languagetool_alone(engines[1])
     names = list(DATASETS) if args.dataset == "all" else [args.dataset]
-    all_results = [evaluate(name, checker, args.sample, args.seed, args.show) for name in names]
-    for results in all_results:
-        print_table(results)
+    all_results = []
+    try:
+        for name in names:
+            for system, check in systems.items():
+                results = evaluate(name, system, check, args.sample, args.seed, args.show)
+                print_table(results)
+                all_results.append(results)
+    finally:
+        for engine in engines:
+            if engine.problem:
+                print(f"LanguageTool problem: {engine.problem}", file=sys.stderr)
+            engine.close()
     if args.json:
         args.json.write_text(json.dumps([r.to_json() for r in all_results], indent=2) + "\n")
     return 0

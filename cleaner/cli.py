@@ -116,12 +116,12 @@ def _checker(
         _fail(str(exc))
 
 
-def _grammar(no_grammar: bool, url: str | None, language: str) -> GrammarEngine | None:
+def _grammar(no_grammar: bool, url: str | None, language: str, no_cache: bool) -> GrammarEngine | None:
     if no_grammar:
         return None
     from cleaner.grammar.engine import GrammarEngine, GrammarSettings
 
-    return GrammarEngine(GrammarSettings(language=language, url=url))
+    return GrammarEngine(GrammarSettings(language=language, url=url, use_cache=not no_cache))
 
 
 def _fail(message: str) -> typer.Exit:
@@ -152,6 +152,9 @@ def check(
     ] = False,
     languagetool_url: LanguageToolUrlOpt = None,
     language: LanguageOpt = "en-US",
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not read or write the result cache.")
+    ] = False,
 ) -> None:
     """Report machine-translation damage in articles.
 
@@ -159,7 +162,7 @@ def check(
     checked (the other files are still checked). When LanguageTool cannot be used the run goes on with
     cleaner's own rules and says so on stderr; --require-grammar makes that exit 2.
     """
-    grammar = _grammar(no_grammar, languagetool_url, language)
+    grammar = _grammar(no_grammar, languagetool_url, language, no_cache)
     checker = _checker(select, ignore, rules, min_severity, grammar)
     extensions = tuple(e if e.startswith(".") else f".{e}" for e in extension) or DEFAULT_EXTENSIONS
     try:

@@ -124,6 +124,8 @@ class RunResult:
     files: list[FileResult] = field(default_factory=list)
     errors: list[SourceError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    languagetool: str | None = None
+    """The URL of the LanguageTool server the run used, if it used one."""
 
     def count_at_least(self, severity: Severity) -> int:
         return sum(f.severity.rank >= severity.rank for result in self.files for f in result.findings)
@@ -144,6 +146,8 @@ def check_paths(
             result.errors.append(exc.error)
             continue
         result.files.append(FileResult(document, checker.check(document)))
-    if checker.grammar is not None and checker.grammar.problem:
-        result.warnings.append(f"grammar check skipped, rules only: {checker.grammar.problem}")
+    if checker.grammar is not None:
+        result.languagetool = checker.grammar.url
+        if checker.grammar.problem:
+            result.warnings.append(f"grammar check skipped, rules only: {checker.grammar.problem}")
     return result

@@ -5,9 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from cleaner.paths import CACHE_ENV
+
+URL_ENV = "CLEANER_LANGUAGETOOL_URL"
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -32,6 +37,35 @@ def run_cli(
     )
 
 
-@pytest.fixture
-def cli():
-    return run_cli
+@pytest.fixture(scope="session", autouse=True)
+def isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A fresh cache folder for the session (results, server state), sharing the installed LanguageTool.
+
+    LanguageTool is installed (from Maven Central, a no-op when present) into the user's cache folder
+    and linked into the session's, so tests never read results cached by an earlier run.
+    """
+    from cleaner.grammar.install import setup
+
+    installed = setup()
+    folder = tmp_path_factory.mktemp("cleaner-cache")
+    (folder / "languagetool").symlink_to(installed.folder.parent, target_is_directory=True)
+    previous = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
+def languagetool_url(isolated_cache: Path) -> Iterator[str]:
+    """One real LanguageTool server for the whole session; every CLI run in the tests uses it."""
+    from cleaner.grammar.install import installation
+    from cleaner.grammar.server import start_server, stop_server
+
+    handle = start_server(installation())
+    os.environ[URL_ENV] = handle.url
+    yield handle.url
+    os.environ.pop(URL_ENV, None)
+    stop_server(handle)

@@ -7,6 +7,8 @@ import costs more than a cached run takes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import language_tool_python
 import requests
 from language_tool_python.exceptions import LanguageToolError
@@ -14,19 +16,23 @@ from language_tool_python.exceptions import LanguageToolError
 from cleaner.grammar.errors import ClientError
 from cleaner.grammar.mapping import RawMatch, raw_match
 
+if TYPE_CHECKING:
+    from cleaner.grammar.engine import GrammarSettings
+
 REQUEST_TIMEOUT = 60
 """Seconds one paragraph may take; language-tool-python's own default is five minutes."""
 
 
 class Client:
-    def __init__(self, url: str, language: str, disabled: set[str], enabled: set[str]) -> None:
+    def __init__(self, url: str, settings: GrammarSettings) -> None:
         try:
-            self._tool = language_tool_python.LanguageTool(language, remote_server=url)
+            self._tool = language_tool_python.LanguageTool(settings.language, remote_server=url)
         except (LanguageToolError, requests.RequestException, OSError, ValueError) as exc:
             raise ClientError(str(exc)) from exc
         self._tool._TIMEOUT = REQUEST_TIMEOUT  # the library has no public option for it
-        self._tool.disabled_rules = disabled
-        self._tool.enabled_rules = enabled
+        self._tool.disabled_rules = set(settings.disabled_rules)
+        self._tool.disabled_categories = set(settings.disabled_categories)
+        self._tool.enabled_rules = set(settings.enabled_rules)
 
     def check(self, paragraph: str) -> list[RawMatch]:
         try:

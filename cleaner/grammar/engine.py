@@ -17,7 +17,7 @@ from cleaner.findings import Finding
 from cleaner.grammar.cache import ResultCache
 from cleaner.grammar.errors import ClientError, EngineUnavailable
 from cleaner.grammar.install import installation
-from cleaner.grammar.mapping import RawMatch, defaults, to_finding
+from cleaner.grammar.mapping import RawMatch, defaults, is_name_spelling, to_finding
 from cleaner.grammar.server import (
     ServerHandle,
     is_alive,
@@ -38,6 +38,7 @@ class GrammarSettings:
     language: str = "en-US"
     url: str | None = None
     disabled_rules: frozenset[str] = field(default_factory=lambda: frozenset(defaults().disabled))
+    disabled_categories: frozenset[str] = field(default_factory=lambda: defaults().disabled_categories)
     enabled_rules: frozenset[str] = frozenset()
     use_cache: bool = True
 
@@ -86,9 +87,7 @@ class GrammarEngine:
     def _make_client(self, url: str) -> Client:
         from cleaner.grammar.client import Client
 
-        return Client(
-            url, self.settings.language, set(self.settings.disabled_rules), set(self.settings.enabled_rules)
-        )
+        return Client(url, self.settings)
 
     def _ensure(self) -> bool:
         if self._client is not None:
@@ -151,6 +150,7 @@ class GrammarEngine:
             engine,
             self.settings.language,
             ",".join(sorted(self.settings.disabled_rules)),
+            ",".join(sorted(self.settings.disabled_categories)),
             ",".join(sorted(self.settings.enabled_rules)),
         )
 
@@ -181,5 +181,5 @@ class GrammarEngine:
             matches = self.check_paragraph(paragraph)
             if matches is None:
                 break
-            found.extend(to_finding(match, offset) for match in matches)
+            found.extend(to_finding(m, offset) for m in matches if not is_name_spelling(m, paragraph))
         return found

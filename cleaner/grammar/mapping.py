@@ -26,6 +26,7 @@ _SEVERITY = {
 @dataclass(frozen=True)
 class Defaults:
     disabled: dict[str, str] = field(default_factory=dict)
+    disabled_categories: frozenset[str] = frozenset()
     safe: frozenset[str] = frozenset()
     categories: dict[str, str] = field(default_factory=dict)
 
@@ -33,7 +34,12 @@ class Defaults:
 @cache
 def defaults() -> Defaults:
     data = yaml.safe_load(resources.files("cleaner.data").joinpath("languagetool.yaml").read_text("utf-8"))
-    return Defaults(dict(data["disabled"]), frozenset(data["safe"]), dict(data["categories"]))
+    return Defaults(
+        dict(data["disabled"]),
+        frozenset(data["disabled_categories"]),
+        frozenset(data["safe"]),
+        dict(data["categories"]),
+    )
 
 
 def utf16_to_code_points(text: str) -> list[int]:
@@ -104,6 +110,15 @@ def raw_match(
     return RawMatch(
         start, end, rule_id, category_id, issue_type, message, tuple(replacements[:MAX_REPLACEMENTS])
     )
+
+
+def is_name_spelling(match: RawMatch, paragraph: str) -> bool:
+    """A spelling match on a word with a capital letter: in news text nearly always a name (Sonatrach,
+    BNetzA, Adlon) that no dictionary holds, so reporting it would be crying wolf."""
+    if match.issue_type != "misspelling":
+        return False
+    word = paragraph[match.start : match.end]
+    return any(char.isupper() for char in word)
 
 
 def category_of(match: RawMatch) -> Category:

@@ -37,11 +37,11 @@ class ServerHandle:
     """Started by this process for this run, and so stopped at its end."""
 
 
-def server_properties(threads: int | None = None) -> str:
+def server_properties(threads: int | None = None, cache_size: int = 2000) -> str:
     threads = threads or max(1, os.cpu_count() or 1)
     return "\n".join(
         [
-            "cacheSize=2000",
+            f"cacheSize={cache_size}",
             "cacheTTLSeconds=3600",
             "pipelineCaching=true",
             f"maxPipelinePoolSize={max(4, threads * 2)}",
@@ -68,7 +68,9 @@ def is_alive(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def start_server(install: Installation, detach: bool = False, timeout: float = READY_TIMEOUT) -> ServerHandle:
+def start_server(
+    install: Installation, detach: bool = False, timeout: float = READY_TIMEOUT, cache_size: int = 2000
+) -> ServerHandle:
     """Start a LanguageTool server and wait until it answers; raise EngineUnavailable if it cannot."""
     java = find_java()
     if java is None:
@@ -83,7 +85,7 @@ def start_server(install: Installation, detach: bool = False, timeout: float = R
     folder = cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
     properties = folder / "languagetool-server.properties"
-    properties.write_text(server_properties(), encoding="utf-8")
+    properties.write_text(server_properties(cache_size=cache_size), encoding="utf-8")
     port = free_port()
     command = [
         java,

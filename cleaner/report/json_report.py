@@ -41,6 +41,7 @@ def run_to_json(run: RunResult) -> dict[str, Any]:
         ],
         "errors": [error.to_json() for error in run.errors],
         "warnings": run.warnings,
+        "languagetool": run.languagetool,
     }
 
 
