@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
@@ -157,8 +158,8 @@ def evaluate(name: str, system: str, check: Check, sample: int | None, seed: int
 def print_table(results: Results) -> None:
     data = results.to_json()
     print(
-        f"\n== {results.dataset}: {data['documents']} documents, {data['characters']:,} characters, "
-        f"{data['seconds']} s"
+        f"\n== {results.dataset} / {results.system}: {data['documents']} documents, "
+        f"{data['characters']:,} characters, {data['seconds']} s"
     )
     print(f"{'rule':42} {'findings':>8} {'on span':>8} {'precision':>9}")
     for rule, row in data["rules"].items():
@@ -204,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also score cleaner with LanguageTool, and LanguageTool alone",
     )
+    parser.add_argument(
+        "--languagetool-url",
+        default=os.environ.get("CLEANER_LANGUAGETOOL_URL"),
+        help="a running LanguageTool server (default: found as `cleaner check` finds one)",
+    )
     args = parser.parse_args(argv)
     if not EVAL_DIR.is_dir():
         print(f"no evaluation data at {EVAL_DIR}", file=sys.stderr)
@@ -213,9 +219,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.languagetool:
         from cleaner.grammar.engine import GrammarEngine, GrammarSettings
 
+        url = args.languagetool_url or None
         engines = [
-            GrammarEngine(),
-            GrammarEngine(GrammarSettings(disabled_rules=frozenset(), disabled_categories=frozenset())),
+            GrammarEngine(GrammarSettings(url=url)),
+            GrammarEngine(
+                GrammarSettings(url=url, disabled_rules=frozenset(), disabled_categories=frozenset())
+            ),
         ]
         systems["cleaner (rules + LanguageTool)"] = Checker(grammar=engines[0]).check_text
         systems["LanguageTool alone"] = languagetool_alone(engines[1])

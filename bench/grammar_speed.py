@@ -59,12 +59,17 @@ def main() -> int:
             "disabledRules": ",".join(sorted(settings.disabled_rules)),
             "disabledCategories": ",".join(sorted(settings.disabled_categories)),
         }
-        started = time.perf_counter()
-        for piece in pieces:
-            data = urllib.parse.urlencode({**params, "text": piece}).encode()
-            with urllib.request.urlopen(handle.url + "/v2/check", data=data, timeout=120) as response:
-                json.load(response)
-        raw = time.perf_counter() - started
+
+        def raw_pass() -> float:
+            started = time.perf_counter()
+            for piece in pieces:
+                data = urllib.parse.urlencode({**params, "text": piece}).encode()
+                with urllib.request.urlopen(handle.url + "/v2/check", data=data, timeout=120) as response:
+                    json.load(response)
+            return time.perf_counter() - started
+
+        raw_pass()  # the JVM compiles its hot paths during the first pass: time the second
+        raw = raw_pass()
         print(f"raw /v2/check: {len(pieces)} paragraphs, {chars:,} characters in {raw:.1f} s")
 
         engine = GrammarEngine(settings)

@@ -1,0 +1,46 @@
+"""The accuracy harness runs end to end on a small sample of the real dev data (a smoke test: the
+numbers are reported, never asserted against thresholds)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, SHARED_EVAL
+
+
+@pytest.mark.skipif(not SHARED_EVAL.is_dir(), reason="the shared evaluation data is not beside this checkout")
+def test_eval_harness_prints_tables_for_every_system(tmp_path: Path, languagetool_url: str) -> None:
+    out = tmp_path / "results.json"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "bench/eval.py",
+            "--sample",
+            "4",
+            "--languagetool",
+            "--show",
+            "1",
+            "--json",
+            str(out),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    for system in ("own rules", "cleaner (rules + LanguageTool)", "LanguageTool alone"):
+        assert f"== ted / {system}" in result.stdout and f"== bio / {system}" in result.stdout
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert len(rows) == 6
+    for row in rows:
+        assert row["documents"] == 4 and row["characters"] > 0
+        assert set(row["recall"]) == {"punctuation", "grammar", "spelling", "broken"}
+        assert row["precision"] is None or 0 <= row["precision"] <= 1
+    assert any(row["findings"] > 0 for row in rows if row["system"] == "LanguageTool alone")
