@@ -1,4 +1,4 @@
-"""The ``cleaner`` command line. It only wires: options -> pipeline -> reporter -> exit code."""
+"""The ``cleaner`` command line. It only wires: options -> session -> reporter -> exit code."""
 
 from __future__ import annotations
 
@@ -6,36 +6,26 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from cleaner import __version__
-
-if TYPE_CHECKING:
-    from cleaner.grammar.engine import GrammarEngine
+from cleaner.config import ConfigError, Settings
 from cleaner.findings import Applicability, Severity
 from cleaner.grammar import install as lt_install
 from cleaner.grammar import server as lt_server
 from cleaner.grammar.errors import EngineUnavailable
-from cleaner.pipeline import Checker, Selection, check_paths
 from cleaner.repair.diff import render_diff, unified_diff
 from cleaner.repair.fixer import fix_text
 from cleaner.repair.interactive import review_document
 from cleaner.repair.writer import WriteRefused, write_document
-from cleaner.report.json_report import render_json
-from cleaner.report.text_report import print_run
+from cleaner.report import formats
 from cleaner.ruleset import RuleError, load_rules
-from cleaner.sources import (
-    DEFAULT_EXTENSIONS,
-    STDIN_PATH,
-    SourceError,
-    UnreadableSource,
-    discover,
-    read_document,
-)
+from cleaner.session import Session
+from cleaner.sources import STDIN_PATH, SourceError, UnreadableSource, read_document
 
 app = typer.Typer(
     name="cleaner",
@@ -52,26 +42,34 @@ app.add_typer(server_app, name="server")
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
-
-class OutputFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-
-
 PathsArg = Annotated[
     list[str], typer.Argument(help="Files or folders to check (folders recursively); '-' reads stdin.")
 ]
 SelectOpt = Annotated[
-    list[str], typer.Option("--select", help="Only these rules or families (id or prefix).")
+    list[str] | None, typer.Option("--select", help="Only these rules or families (id or prefix).")
 ]
 IgnoreOpt = Annotated[
-    list[str], typer.Option("--ignore", help="Skip these rules or families (id or prefix).")
+    list[str] | None, typer.Option("--ignore", help="Skip these rules or families (id or prefix).")
 ]
-RulesOpt = Annotated[list[Path], typer.Option("--rules", help="An extra folder of rule files (repeatable).")]
+RulesOpt = Annotated[
+    list[Path] | None, typer.Option("--rules", help="An extra folder of rule files (repeatable).")
+]
 MinSeverityOpt = Annotated[
-    Severity, typer.Option("--min-severity", help="Report only findings at least this severe.")
+    Severity | None, typer.Option("--min-severity", help="Report only findings at least this severe.")
 ]
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
+NoGrammarOpt = Annotated[bool, typer.Option("--no-grammar", help="Own rules only; do not run LanguageTool.")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the result cache.")]
+LanguageToolUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--languagetool-url",
+        envvar="CLEANER_LANGUAGETOOL_URL",
+        help="Use the LanguageTool server at this URL (a team server, the Docker image).",
+    ),
+]
+LanguageOpt = Annotated[
+    str | None, typer.Option("--language", help="Language variant for LanguageTool: en-US, en-GB, …")
+]
 
 
 def _version(value: bool) -> None:
@@ -89,72 +87,52 @@ def main(
     """cleaner: machine-translation damage checker."""
 
 
-NoGrammarOpt = Annotated[bool, typer.Option("--no-grammar", help="Own rules only; do not run LanguageTool.")]
-LanguageToolUrlOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--languagetool-url",
-        envvar="CLEANER_LANGUAGETOOL_URL",
-        help="Use the LanguageTool server at this URL (a team server, the Docker image).",
-    ),
-]
-LanguageOpt = Annotated[
-    str, typer.Option("--language", help="Language variant for LanguageTool: en-US, en-GB, …")
-]
-
-
-def _checker(
-    select: list[str],
-    ignore: list[str],
-    rules: list[Path],
-    min_severity: Severity,
-    grammar: GrammarEngine | None = None,
-) -> Checker:
-    try:
-        return Checker(Selection(tuple(select), tuple(ignore), min_severity, tuple(rules)), grammar=grammar)
-    except RuleError as exc:
-        _fail(str(exc))
-
-
-def _grammar(no_grammar: bool, url: str | None, language: str, no_cache: bool) -> GrammarEngine | None:
-    if no_grammar:
-        return None
-    from cleaner.grammar.engine import GrammarEngine, GrammarSettings
-
-    return GrammarEngine(GrammarSettings(language=language, url=url, use_cache=not no_cache))
-
-
 def _fail(message: str) -> typer.Exit:
     Console(stderr=True, soft_wrap=True).print(f"error: {message}", highlight=False, markup=False)
     raise typer.Exit(EXIT_ERROR)
 
 
+def _overrides(**options: Any) -> dict[str, Any]:
+    """Command-line options that were given, as settings overrides (an empty list was not given)."""
+    overrides = {}
+    for key, value in options.items():
+        if value is None or value == [] or value is False:
+            continue
+        overrides[key] = tuple(value) if isinstance(value, list) else value
+    return overrides
+
+
+def _consoles() -> tuple[Console, Console]:
+    return Console(highlight=False, soft_wrap=True), Console(stderr=True, highlight=False, soft_wrap=True)
+
+
 @app.command()
 def check(
     paths: PathsArg,
-    output_format: FormatOpt = OutputFormat.TEXT,
-    select: SelectOpt = [],  # noqa: B006 (typer reads the default; it is never mutated)
-    ignore: IgnoreOpt = [],  # noqa: B006
-    rules: RulesOpt = [],  # noqa: B006
-    min_severity: MinSeverityOpt = Severity.INFO,
+    output_format: Annotated[formats.OutputFormat, typer.Option("--format", help="Output format.")] = (
+        formats.OutputFormat.TEXT
+    ),
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    rules: RulesOpt = None,
+    min_severity: MinSeverityOpt = None,
     fail_on: Annotated[
-        Severity, typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe.")
-    ] = Severity.WARNING,
+        Severity | None, typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe.")
+    ] = None,
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")
     ] = False,
-    extension: Annotated[
-        list[str], typer.Option("--extension", help="File endings to check in folders (default .txt, .md).")
-    ] = [],  # noqa: B006
+    statistics: Annotated[bool, typer.Option("--statistics", help="Count the findings by rule.")] = False,
+    report_unused_suppressions: Annotated[
+        bool, typer.Option("--report-unused-suppressions", help="Report suppressions that silenced nothing.")
+    ] = False,
     no_grammar: NoGrammarOpt = False,
     require_grammar: Annotated[
         bool, typer.Option("--require-grammar", help="Exit 2 when LanguageTool cannot be used.")
     ] = False,
     languagetool_url: LanguageToolUrlOpt = None,
-    language: LanguageOpt = "en-US",
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Do not read or write the result cache.")
-    ] = False,
+    language: LanguageOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Report machine-translation damage in articles.
 
@@ -162,25 +140,27 @@ def check(
     checked (the other files are still checked). When LanguageTool cannot be used the run goes on with
     cleaner's own rules and says so on stderr; --require-grammar makes that exit 2.
     """
-    grammar = _grammar(no_grammar, languagetool_url, language, no_cache)
-    checker = _checker(select, ignore, rules, min_severity, grammar)
-    extensions = tuple(e if e.startswith(".") else f".{e}" for e in extension) or DEFAULT_EXTENSIONS
-    try:
-        run = check_paths(paths, checker, extensions)
-    finally:
-        if grammar is not None:
-            grammar.close()
-    if output_format is OutputFormat.JSON:
-        sys.stdout.write(render_json(run) + "\n")
-    else:
-        print_run(
-            Console(highlight=False, soft_wrap=True),
-            run,
-            Console(stderr=True, highlight=False, soft_wrap=True),
-        )
+    overrides = _overrides(
+        select=select, ignore=ignore, rules=rules, min_severity=min_severity, fail_on=fail_on
+    )
+    overrides.update(
+        _overrides(**{"languagetool.url": languagetool_url or None, "languagetool.language": language})
+    )
+    console, errors = _consoles()
+    with Session(
+        overrides,
+        grammar=not no_grammar,
+        use_cache=not no_cache,
+        report_unused_suppressions=report_unused_suppressions,
+    ) as session:
+        try:
+            run = session.check_paths(paths)
+        except (RuleError, ConfigError) as exc:
+            _fail(str(exc))
+    formats.render(output_format, run, console, errors, statistics=statistics)
     if run.errors or (require_grammar and run.warnings):
         raise typer.Exit(EXIT_ERROR)
-    if run.count_at_least(fail_on) and not exit_zero:
+    if run.failing() and not exit_zero:
         raise typer.Exit(EXIT_FINDINGS)
 
 
@@ -195,96 +175,139 @@ def fix(
         bool, typer.Option("--interactive", "-i", help="Review each repair, hunk by hunk, like `git add -p`.")
     ] = False,
     backup: Annotated[bool, typer.Option("--backup", help="Keep each original file as FILE.orig.")] = False,
-    select: SelectOpt = [],  # noqa: B006
-    ignore: IgnoreOpt = [],  # noqa: B006
-    rules: RulesOpt = [],  # noqa: B006
-    min_severity: MinSeverityOpt = Severity.INFO,
-    extension: Annotated[
-        list[str], typer.Option("--extension", help="File endings to fix in folders (default .txt, .md).")
-    ] = [],  # noqa: B006
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    rules: RulesOpt = None,
+    min_severity: MinSeverityOpt = None,
+    no_grammar: NoGrammarOpt = False,
+    languagetool_url: LanguageToolUrlOpt = None,
+    language: LanguageOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Repair machine-translation damage: safe repairs in place, or as a diff, or one by one.
 
     Exit codes: 0 nothing left to repair; 1 repairs shown by --diff, or findings left for review;
     2 a usage error or a file that could not be read or written.
     """
-    checker = _checker(select, ignore, rules, min_severity)
-    console = Console(highlight=False, soft_wrap=True)
-    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    console, errors = _consoles()
     if interactive and not sys.stdin.isatty():
         _fail("--interactive needs a terminal on standard input; use --diff to review repairs instead")
     if interactive and STDIN_PATH in paths:
         _fail("--interactive cannot read the article from standard input")
-    allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe_fixes else {Applicability.SAFE}
-    extensions = tuple(e if e.startswith(".") else f".{e}" for e in extension) or DEFAULT_EXTENSIONS
+    overrides = _overrides(
+        select=select, ignore=ignore, rules=rules, min_severity=min_severity, unsafe_fixes=unsafe_fixes
+    )
+    overrides.update(
+        _overrides(**{"languagetool.url": languagetool_url or None, "languagetool.language": language})
+    )
     failed = pending = False
-    for item in discover(paths, extensions):
-        try:
-            if isinstance(item, SourceError):
-                raise UnreadableSource(item)
-            document = read_document(item)
-        except UnreadableSource as exc:
-            errors.print(f"error: {exc.error.path}: {exc.error.message}", markup=False)
-            failed = True
-            continue
-        if interactive:
-            review = review_document(
-                document, checker.check_text, console, lambda q: console.input(escape(q))
-            )
-            new_text, count = review.text, len(review.accepted)
-        else:
-            outcome = fix_text(document.text, checker.check_text, allowed)
-            new_text, count = outcome.text, len(outcome.applied)
-            pending = pending or bool(outcome.remaining)
-        if diff:
-            if new_text != document.text:
-                pending = True
-                patch = unified_diff(document.path, document.text, new_text)
-                if console.is_terminal:
-                    for line in render_diff(patch):
-                        console.print(line)
-                else:
-                    sys.stdout.write(patch)  # exactly a patch when piped: `| git apply` works
-            continue
-        if item == STDIN_PATH:
-            sys.stdout.write(new_text)
-            continue
-        if new_text != document.text:
+    with Session(overrides, grammar=not no_grammar, use_cache=not no_cache) as session:
+        for item in session.files(paths):
             try:
-                write_document(document, new_text, backup=backup)
-            except (WriteRefused, OSError) as exc:
-                errors.print(f"error: {document.path}: {exc}", markup=False)
+                if isinstance(item, SourceError):
+                    raise UnreadableSource(item)
+                document = read_document(item)
+                settings = session.settings(item)
+                session.checker(settings)
+            except UnreadableSource as exc:
+                errors.print(f"error: {exc.error.path}: {exc.error.message}", markup=False)
                 failed = True
                 continue
-        left = "" if interactive else f", {len(outcome.remaining)} left for review"
-        console.print(f"{document.path}: {count} repair{'s' * (count != 1)} applied{left}", markup=False)
-        if interactive and review.quit:
-            break
+            except (RuleError, ConfigError) as exc:
+                _fail(str(exc))
+            outcome = _repair(session, document, settings, interactive, console)
+            if outcome is None:
+                break  # the person quit
+            new_text, count, remaining = outcome
+            pending = pending or remaining > 0
+            if diff:
+                if new_text != document.text:
+                    pending = True
+                    patch = unified_diff(document.path, document.text, new_text)
+                    if console.is_terminal:
+                        for line in render_diff(patch):
+                            console.print(line)
+                    else:
+                        sys.stdout.write(patch)  # exactly a patch when piped: `| git apply` works
+                continue
+            if item == STDIN_PATH:
+                sys.stdout.write(new_text)
+                continue
+            if new_text != document.text:
+                try:
+                    write_document(document, new_text, backup=backup)
+                except (WriteRefused, OSError) as exc:
+                    errors.print(f"error: {document.path}: {exc}", markup=False)
+                    failed = True
+                    continue
+            left = "" if interactive else f", {remaining} left for review"
+            console.print(f"{document.path}: {count} repair{'s' * (count != 1)} applied{left}", markup=False)
     if failed:
         raise typer.Exit(EXIT_ERROR)
     if pending:
         raise typer.Exit(EXIT_FINDINGS)
 
 
+def _repair(
+    session: Session, document: Any, settings: Settings, interactive: bool, console: Console
+) -> tuple[str, int, int] | None:
+    """(new text, repairs applied, findings left) for one document; None when the person quit."""
+
+    def check(text: str) -> list:
+        return session.check_text(text, document.path, settings)
+
+    if interactive:
+        review = review_document(document, check, console, lambda q: console.input(escape(q)))
+        if review.quit:
+            if review.accepted:
+                _write_quietly(document, review.text, console)
+            return None
+        return review.text, len(review.accepted), 0
+    allowed = {Applicability.SAFE, Applicability.UNSAFE} if settings.unsafe_fixes else {Applicability.SAFE}
+    outcome = fix_text(document.text, check, allowed)
+    return outcome.text, len(outcome.applied), len(outcome.remaining)
+
+
+def _write_quietly(document: Any, text: str, console: Console) -> None:
+    write_document(document, text)
+    console.print(f"{document.path}: repairs accepted before quitting were written", markup=False)
+
+
+@app.command()
+def config(
+    path: Annotated[str, typer.Argument(help="The file or folder whose settings to show.")] = ".",
+) -> None:
+    """Show the resolved configuration for a path and where each value came from."""
+    from cleaner.config import find_config_file, settings_for
+
+    try:
+        settings = settings_for(path)
+    except ConfigError as exc:
+        _fail(str(exc))
+    found = find_config_file(Path(path))
+    typer.echo(f"# configuration file: {found or 'none (defaults)'}")
+    for key, value in formats.settings_rows(settings):
+        typer.echo(f"{key} = {value}    # {settings.origin(key)}")
+
+
+class RulesFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
 @app.command("rules")
 def list_rules(
-    output_format: FormatOpt = OutputFormat.TEXT,
-    rules: RulesOpt = [],  # noqa: B006
+    output_format: Annotated[RulesFormat, typer.Option("--format", help="Output format.")] = RulesFormat.TEXT,
+    rules: RulesOpt = None,
 ) -> None:
     """List every rule with its id, category, severity and what it finds."""
     try:
-        loaded = load_rules(rules)
+        loaded = load_rules(rules or ())
     except RuleError as exc:
         _fail(str(exc))
-    if output_format is OutputFormat.JSON:
+    if output_format is RulesFormat.JSON:
         data = [
-            {
-                "id": r.id,
-                "category": str(r.category),
-                "severity": str(r.severity),
-                "summary": r.summary,
-                "fixable": bool(r.fixes) or r.detector != "pattern",
-            }
+            {"id": r.id, "category": str(r.category), "severity": str(r.severity), "summary": r.summary}
             for r in loaded
         ]
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -109,6 +109,9 @@ class Finding:
     def overlaps(self, other: Finding | Fix) -> bool:
         return spans_overlap(self.start, self.end, other.start, other.end)
 
+    def overlaps_span(self, start: int, end: int) -> bool:
+        return spans_overlap(self.start, self.end, start, end)
+
 
 def spans_overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
     """True when two spans share a character; an empty span (an insertion point) touches its neighbours."""

@@ -8,21 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cleaner.analysis import TextAnalysis
+from cleaner.analysis import Span, TextAnalysis
 from cleaner.detectors import Detector, registry
-from cleaner.document import Document
 from cleaner.findings import Finding, Severity
 from cleaner.grammar.mapping import RULE_PREFIX
+from cleaner.markdown import syntax_spans
 from cleaner.ruleset import Rule, RuleError, load_rules
-from cleaner.sources import DEFAULT_EXTENSIONS, SourceError, UnreadableSource, discover, read_document
+from cleaner.selectors import matches_selector
 
 if TYPE_CHECKING:  # the engine pulls in an HTTP client: import it only where a run uses it
     from cleaner.grammar.engine import GrammarEngine
-
-
-def matches_selector(rule_id: str, selector: str) -> bool:
-    """A selector names a rule or a family by prefix on dot boundaries ("punctuation" or "punctuation.x")."""
-    return rule_id == selector or rule_id.startswith(selector.rstrip(".") + ".")
 
 
 @dataclass(frozen=True)
@@ -77,11 +72,16 @@ class Checker:
             by_detector[rule.detector].append(rule)
         return [factories[name](group) for name, group in by_detector.items()]
 
-    def check_text(self, text: str) -> list[Finding]:
+    def check_text(self, text: str, markup: Sequence[Span] = ()) -> list[Finding]:
+        """Findings for ``text``; none inside ``markup`` (Markdown syntax and code), which the grammar
+        engine receives as markup rather than prose."""
         analysis = TextAnalysis(text)
         found = [finding for detector in self.detectors for finding in detector.find(analysis)]
         if self.grammar is not None:
-            found.extend(without_overlaps(self.grammar.findings(text), found))
+            syntax = syntax_spans(text, list(markup)) if markup else []
+            found.extend(without_overlaps(self.grammar.findings(text, syntax), found))
+        if markup:
+            found = [f for f in found if not any(f.overlaps_span(m.start, m.end) for m in markup)]
         wanted = [
             f
             for f in found
@@ -89,9 +89,6 @@ class Checker:
         ]
         last = len(self._order)
         return deduplicate(sorted(wanted, key=lambda f: (f.start, f.end, self._order.get(f.rule, last))))
-
-    def check(self, document: Document) -> list[Finding]:
-        return self.check_text(document.text)
 
 
 def without_overlaps(candidates: list[Finding], own: list[Finding]) -> list[Finding]:
@@ -111,43 +108,3 @@ def deduplicate(findings: list[Finding]) -> list[Finding]:
             continue
         kept.append(finding)
     return kept
-
-
-@dataclass
-class FileResult:
-    document: Document
-    findings: list[Finding]
-
-
-@dataclass
-class RunResult:
-    files: list[FileResult] = field(default_factory=list)
-    errors: list[SourceError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    languagetool: str | None = None
-    """The URL of the LanguageTool server the run used, if it used one."""
-
-    def count_at_least(self, severity: Severity) -> int:
-        return sum(f.severity.rank >= severity.rank for result in self.files for f in result.findings)
-
-
-def check_paths(
-    paths: Sequence[str], checker: Checker, extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
-) -> RunResult:
-    """Check every file the paths name; an unreadable one is recorded as an error and the run goes on."""
-    result = RunResult()
-    for item in discover(list(paths), extensions):
-        if isinstance(item, SourceError):
-            result.errors.append(item)
-            continue
-        try:
-            document = read_document(item)
-        except UnreadableSource as exc:
-            result.errors.append(exc.error)
-            continue
-        result.files.append(FileResult(document, checker.check(document)))
-    if checker.grammar is not None:
-        result.languagetool = checker.grammar.url
-        if checker.grammar.problem:
-            result.warnings.append(f"grammar check skipped, rules only: {checker.grammar.problem}")
-    return result

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner.document import Document
 
 DEFAULT_EXTENSIONS = (".txt", ".md")
+
+
+def has_default_extension(path: str) -> bool:
+    return path.lower().endswith(DEFAULT_EXTENSIONS)
+
+
 STDIN_PATH = "-"
 _BOM = "\ufeff"
 
@@ -37,12 +43,13 @@ class UnreadableSource(Exception):
 
 
 def discover(
-    paths: list[str], extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
+    paths: list[str], accept: Callable[[str], bool] = has_default_extension
 ) -> Iterator[str | SourceError]:
     """Yield the files to check, in a stable order, or an error for a path that cannot be walked.
 
-    Files named explicitly are checked whatever their extension; folders are walked recursively for
-    ``extensions``. A folder reached twice through symbolic links is walked once, so a link loop ends.
+    Files named explicitly are checked whatever their name; folders are walked recursively for the
+    files ``accept`` takes. A folder reached twice through symbolic links is walked once, so a link
+    loop ends.
     """
     for raw in paths:
         if raw == STDIN_PATH:
@@ -50,7 +57,7 @@ def discover(
             continue
         path = Path(raw)
         if path.is_dir():
-            yield from _walk(path, extensions)
+            yield from _walk(path, accept)
         elif path.exists():
             yield raw
         elif path.is_symlink():
@@ -59,7 +66,7 @@ def discover(
             yield SourceError(raw, "no such file or directory")
 
 
-def _walk(root: Path, extensions: tuple[str, ...]) -> Iterator[str | SourceError]:
+def _walk(root: Path, accept: Callable[[str], bool]) -> Iterator[str | SourceError]:
     seen: set[tuple[int, int]] = set()
 
     def visit(folder: Path) -> Iterator[str | SourceError]:
@@ -86,7 +93,7 @@ def _walk(root: Path, extensions: tuple[str, ...]) -> Iterator[str | SourceError
             try:
                 if entry.is_dir():
                     yield from visit(child)
-                elif entry.name.lower().endswith(extensions):
+                elif accept(str(child)):
                     yield str(child)
             except OSError as exc:
                 yield SourceError(str(child), _os_message(exc))

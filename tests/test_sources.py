@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.pipeline import Checker, check_paths
+from cleaner.pipeline import Checker
+from cleaner.session import Session
 from cleaner.sources import UnreadableSource, decode, discover, read_document
 
 
@@ -51,7 +52,8 @@ def test_unreadable_file_is_reported_and_the_others_still_checked(tmp_path: Path
     good.write_text("It ended. . Then it began.", encoding="utf-8")
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\xc3\x28 broken")
-    run = check_paths([str(bad), str(good)], Checker())
+    with Session(grammar=False) as session:
+        run = session.check_paths([str(bad), str(good)])
     assert [e.path for e in run.errors] == [str(bad)]
     assert [r.document.path for r in run.files] == [str(good)]
     assert run.files[0].findings

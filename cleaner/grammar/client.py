@@ -7,12 +7,14 @@ import costs more than a cached run takes.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import language_tool_python
 import requests
 from language_tool_python.exceptions import LanguageToolError
 
+from cleaner.grammar.annotation import annotation
 from cleaner.grammar.errors import ClientError
 from cleaner.grammar.mapping import RawMatch, raw_match
 
@@ -34,7 +36,11 @@ class Client:
         self._tool.disabled_categories = set(settings.disabled_categories)
         self._tool.enabled_rules = set(settings.enabled_rules)
 
-    def check(self, paragraph: str) -> list[RawMatch]:
+    def check(self, paragraph: str, markup: list[tuple[int, int]] | None = None) -> list[RawMatch]:
+        """LanguageTool's matches; with ``markup``, the paragraph goes as annotated text (offsets still
+        into the whole paragraph), which language-tool-python cannot send, so it is posted directly."""
+        if markup:
+            return self._check_annotated(paragraph, markup)
         try:
             matches = self._tool.check(paragraph)
         except (LanguageToolError, requests.RequestException, OSError) as exc:
@@ -49,6 +55,30 @@ class Client:
                 m.rule_issue_type,
                 m.message,
                 list(m.replacements),
+            )
+            for m in matches
+        ]
+
+    def _check_annotated(self, paragraph: str, markup: list[tuple[int, int]]) -> list[RawMatch]:
+        params = self._tool._create_params("")  # the library's own language and rule parameters
+        params.pop("text", None)
+        params["data"] = json.dumps({"annotation": annotation(paragraph, markup)}, ensure_ascii=False)
+        try:
+            response = requests.post(self._tool.url + "check", data=params, timeout=REQUEST_TIMEOUT)
+            response.raise_for_status()
+            matches = response.json()["matches"]
+        except (requests.RequestException, OSError, ValueError, KeyError) as exc:
+            raise ClientError(str(exc)) from exc
+        return [
+            raw_match(
+                paragraph,
+                m["offset"],
+                m["length"],
+                m["rule"]["id"],
+                m["rule"]["category"]["id"],
+                m["rule"].get("issueType", ""),
+                m["message"],
+                [r["value"] for r in m["replacements"]],
             )
             for m in matches
         ]

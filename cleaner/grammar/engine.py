@@ -8,12 +8,14 @@ once, restarted once where cleaner owns it, and otherwise the run goes on with c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from cleaner.analysis import Span
 from cleaner.findings import Finding
+from cleaner.grammar.annotation import ANNOTATION_SCHEME
 from cleaner.grammar.cache import ResultCache
 from cleaner.grammar.errors import ClientError, EngineUnavailable
 from cleaner.grammar.install import installation
@@ -154,10 +156,13 @@ class GrammarEngine:
             ",".join(sorted(self.settings.enabled_rules)),
         )
 
-    def check_paragraph(self, paragraph: str) -> list[RawMatch] | None:
+    def check_paragraph(
+        self, paragraph: str, markup: Sequence[tuple[int, int]] = ()
+    ) -> list[RawMatch] | None:
         """LanguageTool's matches for one paragraph, from the cache when it has them; None when the
-        engine is unavailable."""
-        key = ResultCache.key(paragraph, self._context) if self._cache else ""
+        engine is unavailable. ``markup`` spans (paragraph offsets) are sent as markup, not prose."""
+        context = (*self._context, ANNOTATION_SCHEME, repr(list(markup))) if markup else self._context
+        key = ResultCache.key(paragraph, context) if self._cache else ""
         if self._cache is not None and (cached := self._cache.get(key)) is not None:
             return cached
         if not self._ensure():
@@ -165,7 +170,7 @@ class GrammarEngine:
         while True:
             assert self._client is not None
             try:
-                result = self._client.check(paragraph)
+                result = self._client.check(paragraph, list(markup))
                 break
             except ClientError as exc:
                 if not self._restart():
@@ -175,10 +180,17 @@ class GrammarEngine:
             self._cache.put(key, result)
         return result
 
-    def findings(self, text: str) -> list[Finding]:
+    def findings(self, text: str, markup: Sequence[Span] = ()) -> list[Finding]:
+        """Findings for every paragraph of ``text``; ``markup`` (document offsets) is not prose."""
         found: list[Finding] = []
         for offset, paragraph in paragraphs(text):
-            matches = self.check_paragraph(paragraph)
+            end = offset + len(paragraph)
+            local = [
+                (max(s.start, offset) - offset, min(s.end, end) - offset)
+                for s in markup
+                if s.start < end and offset < s.end
+            ]
+            matches = self.check_paragraph(paragraph, local)
             if matches is None:
                 break
             found.extend(to_finding(m, offset) for m in matches if not is_name_spelling(m, paragraph))

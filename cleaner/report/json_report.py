@@ -7,7 +7,7 @@ from typing import Any
 
 from cleaner.document import Document
 from cleaner.findings import Finding
-from cleaner.pipeline import RunResult
+from cleaner.session import RunResult
 
 JSON_VERSION = 1
 

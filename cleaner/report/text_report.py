@@ -13,7 +13,7 @@ from rich.text import Text
 
 from cleaner.document import Document
 from cleaner.findings import Applicability, Finding, Severity
-from cleaner.pipeline import RunResult
+from cleaner.session import RunResult
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _CONTEXT = 40
@@ -97,3 +97,12 @@ def summary(run: RunResult) -> str:
     if run.errors:
         text += f" {len(run.errors)} file{'s' * (len(run.errors) != 1)} could not be checked."
     return text
+
+
+def print_statistics(console: Console, run: RunResult) -> None:
+    """``--statistics``: how many findings each rule made, most first, as ruff prints them."""
+    from cleaner.report.formats import statistics
+
+    for rule, count in statistics(run):
+        console.print(f"{count:>6}  {rule}", markup=False)
+    console.print(summary(run), highlight=False)

@@ -1,0 +1,237 @@
+"""Configuration: ``[tool.cleaner]`` in pyproject.toml, or cleaner.toml / .cleaner.toml, found from the
+checked file upwards (as ruff finds its settings); command-line options override it.
+
+Every value remembers where it came from, so ``cleaner config`` can show it. Unknown keys are an error
+that names the key and the file: a misspelt option must not be silently ignored.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from cleaner.findings import Severity
+
+CONFIG_NAMES = (".cleaner.toml", "cleaner.toml", "pyproject.toml")
+DEFAULT_INCLUDE = ("*.txt", "*.md")
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class LanguageToolConfig:
+    enabled: bool = True
+    language: str = "en-US"
+    url: str | None = None
+    disabled_rules: tuple[str, ...] | None = None
+    """None: cleaner's defaults (cleaner/data/languagetool.yaml); a list replaces them."""
+    extend_disabled_rules: tuple[str, ...] = ()
+    enabled_rules: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    min_severity: Severity = Severity.INFO
+    fail_on: Severity = Severity.WARNING
+    rules: tuple[Path, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = ()
+    unsafe_fixes: bool = False
+    languagetool: LanguageToolConfig = field(default_factory=LanguageToolConfig)
+    root: Path | None = None
+    """The folder of the configuration file; globs are relative to it."""
+    origins: tuple[tuple[str, str], ...] = ()
+    """(key, where its value came from), for ``cleaner config``."""
+
+    def ignored_for(self, path: str) -> tuple[str, ...]:
+        """Rule selectors that per-file-ignores switch off for ``path``."""
+        relative = _relative(path, self.root)
+        return tuple(
+            s
+            for pattern, selectors in self.per_file_ignores
+            if fnmatch.fnmatch(relative, pattern)
+            for s in selectors
+        )
+
+    def excluded(self, path: str) -> bool:
+        relative = _relative(path, self.root)
+        return any(
+            fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(Path(relative).name, pattern)
+            for pattern in self.exclude
+        )
+
+    def included(self, path: str) -> bool:
+        return any(fnmatch.fnmatch(Path(path).name, pattern) for pattern in self.include)
+
+    def origin(self, key: str) -> str:
+        return dict(self.origins).get(key, "default")
+
+
+def _relative(path: str, root: Path | None) -> str:
+    resolved = Path(path).resolve()
+    if root is not None:
+        try:
+            return resolved.relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return Path(path).as_posix()
+
+
+_TOP_KEYS = {
+    "select": "select",
+    "ignore": "ignore",
+    "min-severity": "min_severity",
+    "fail-on": "fail_on",
+    "rules": "rules",
+    "per-file-ignores": "per_file_ignores",
+    "include": "include",
+    "exclude": "exclude",
+    "unsafe-fixes": "unsafe_fixes",
+    "languagetool": "languagetool",
+}
+_LT_KEYS = {
+    "enabled": "enabled",
+    "language": "language",
+    "url": "url",
+    "disabled-rules": "disabled_rules",
+    "extend-disabled-rules": "extend_disabled_rules",
+    "enabled-rules": "enabled_rules",
+}
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest configuration file at or above ``start`` (a pyproject.toml counts only with
+    ``[tool.cleaner]``)."""
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder.resolve(), *folder.resolve().parents):
+        for name in CONFIG_NAMES:
+            path = candidate / name
+            if path.is_file() and (name != "pyproject.toml" or _has_tool_table(path)):
+                return path
+    return None
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        return "cleaner" in _read_toml(path).get("tool", {})
+    except ConfigError:
+        return True  # let loading report the broken file
+
+
+@cache
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read as TOML: {exc}") from exc
+
+
+@cache
+def load_config(path: Path) -> Settings:
+    data = _read_toml(path)
+    table = data.get("tool", {}).get("cleaner", {}) if path.name == "pyproject.toml" else data
+    where = f"{path}" + (" [tool.cleaner]" if path.name == "pyproject.toml" else "")
+    return _parse(table, path.parent, where)
+
+
+def _parse(table: dict[str, Any], root: Path, where: str) -> Settings:
+    def fail(message: str) -> ConfigError:
+        return ConfigError(f"{where}: {message}")
+
+    values: dict[str, Any] = {"root": root}
+    origins: list[tuple[str, str]] = []
+    for key, value in table.items():
+        if key not in _TOP_KEYS:
+            raise fail(f"unknown key {key!r} (known: {', '.join(sorted(_TOP_KEYS))})")
+        name = _TOP_KEYS[key]
+        origins.append((key, where))
+        if name in ("select", "ignore", "include", "exclude"):
+            values[name] = _strings(fail, key, value)
+        elif name in ("min_severity", "fail_on"):
+            try:
+                values[name] = Severity(value)
+            except ValueError as exc:
+                raise fail(f"{key}: {exc}") from exc
+        elif name == "rules":
+            values[name] = tuple(root / item for item in _strings(fail, key, value))
+        elif name == "per_file_ignores":
+            if not isinstance(value, dict):
+                raise fail("per-file-ignores maps a glob to a list of rules")
+            values[name] = tuple(
+                (glob, _strings(fail, f"per-file-ignores.{glob}", rules)) for glob, rules in value.items()
+            )
+        elif name == "unsafe_fixes":
+            values[name] = _bool(fail, key, value)
+        else:
+            values[name] = _parse_languagetool(fail, value, origins, where)
+    return Settings(**values, origins=tuple(origins))
+
+
+def _parse_languagetool(
+    fail: Any, table: Any, origins: list[tuple[str, str]], where: str
+) -> LanguageToolConfig:
+    if not isinstance(table, dict):
+        raise fail("languagetool is a table")
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in _LT_KEYS:
+            raise fail(f"unknown key 'languagetool.{key}' (known: {', '.join(sorted(_LT_KEYS))})")
+        name = _LT_KEYS[key]
+        origins.append((f"languagetool.{key}", where))
+        if name == "enabled":
+            values[name] = _bool(fail, key, value)
+        elif name in ("language", "url"):
+            if not isinstance(value, str):
+                raise fail(f"languagetool.{key} is text")
+            values[name] = value
+        else:
+            values[name] = _strings(fail, f"languagetool.{key}", value)
+    return LanguageToolConfig(**values)
+
+
+def _strings(fail: Any, key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise fail(f"{key} is a list of strings")
+    return tuple(value)
+
+
+def _bool(fail: Any, key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise fail(f"{key} is true or false")
+    return value
+
+
+def settings_for(path: str, overrides: dict[str, Any] | None = None) -> Settings:
+    """The settings that apply to ``path``: defaults, then its configuration file, then ``overrides``
+    (command-line options that were given)."""
+    start = Path.cwd() if path == "-" else Path(path)
+    config_file = find_config_file(start)
+    settings = load_config(config_file) if config_file else Settings()
+    return apply_overrides(settings, overrides or {})
+
+
+def apply_overrides(settings: Settings, overrides: dict[str, Any]) -> Settings:
+    names = {f.name for f in fields(Settings)}
+    top = {k: v for k, v in overrides.items() if k in names and v is not None}
+    lt = {
+        k.removeprefix("languagetool."): v
+        for k, v in overrides.items()
+        if k.startswith("languagetool.") and v is not None
+    }
+    origins = dict(settings.origins)
+    for key in top:
+        origins[key.replace("_", "-")] = "command line"
+    for key in lt:
+        origins[f"languagetool.{key.replace('_', '-')}"] = "command line"
+    return replace(
+        settings, **top, languagetool=replace(settings.languagetool, **lt), origins=tuple(origins.items())
+    )

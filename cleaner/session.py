@@ -1,0 +1,149 @@
+"""One run of cleaner over many files: each file's settings (its configuration file plus command-line
+options), the checkers and grammar engines those settings call for (shared between files that agree),
+and what applies per file: Markdown masking, per-file ignores and inline suppressions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from cleaner.config import LanguageToolConfig, Settings, settings_for
+from cleaner.document import Document
+from cleaner.findings import Finding, Severity
+from cleaner.markdown import markup_spans
+from cleaner.pipeline import Checker, Selection
+from cleaner.selectors import matches_selector
+from cleaner.sources import SourceError, UnreadableSource, discover, read_document
+from cleaner.suppressions import parse as parse_suppressions
+
+if TYPE_CHECKING:
+    from cleaner.grammar.engine import GrammarEngine
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass
+class FileResult:
+    document: Document
+    findings: list[Finding]
+    settings: Settings
+
+
+@dataclass
+class RunResult:
+    files: list[FileResult] = field(default_factory=list)
+    errors: list[SourceError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    languagetool: str | None = None
+    """The URL of the LanguageTool server the run used, if it used one."""
+
+    def failing(self) -> int:
+        """Findings at or above their file's fail-on severity."""
+        return sum(f.severity.rank >= r.settings.fail_on.rank for r in self.files for f in r.findings)
+
+    def count_at_least(self, severity: Severity) -> int:
+        return sum(f.severity.rank >= severity.rank for result in self.files for f in result.findings)
+
+
+class Session:
+    """Build once per command; ``close`` stops any LanguageTool server the session started."""
+
+    def __init__(
+        self,
+        overrides: dict[str, Any] | None = None,
+        grammar: bool = True,
+        use_cache: bool = True,
+        report_unused_suppressions: bool = False,
+    ) -> None:
+        self.overrides = overrides or {}
+        self.grammar = grammar
+        self.use_cache = use_cache
+        self.report_unused = report_unused_suppressions
+        self._checkers: dict[tuple, Checker] = {}
+        self._engines: dict[LanguageToolConfig, GrammarEngine] = {}
+
+    def settings(self, path: str) -> Settings:
+        return settings_for(path, self.overrides)
+
+    def checker(self, settings: Settings) -> Checker:
+        """The checker for these settings (RuleError for a bad rule folder or selector)."""
+        key = (settings.select, settings.ignore, settings.min_severity, settings.rules, settings.languagetool)
+        if key not in self._checkers:
+            selection = Selection(settings.select, settings.ignore, settings.min_severity, settings.rules)
+            self._checkers[key] = Checker(selection, grammar=self._engine(settings.languagetool))
+        return self._checkers[key]
+
+    def _engine(self, config: LanguageToolConfig) -> GrammarEngine | None:
+        if not self.grammar or not config.enabled:
+            return None
+        if config not in self._engines:
+            from cleaner.grammar.engine import GrammarEngine, GrammarSettings
+            from cleaner.grammar.mapping import defaults
+
+            disabled = set(defaults().disabled if config.disabled_rules is None else config.disabled_rules)
+            disabled |= set(config.extend_disabled_rules)
+            self._engines[config] = GrammarEngine(
+                GrammarSettings(
+                    language=config.language,
+                    url=config.url or None,
+                    disabled_rules=frozenset(disabled),
+                    enabled_rules=frozenset(config.enabled_rules),
+                    use_cache=self.use_cache,
+                )
+            )
+        return self._engines[config]
+
+    def check_text(self, text: str, path: str, settings: Settings) -> list[Finding]:
+        """Everything that applies to one file's text, in the order a user expects it applied."""
+        markup = markup_spans(text) if path.lower().endswith(MARKDOWN_SUFFIXES) else []
+        findings = self.checker(settings).check_text(text, markup)
+        ignored = settings.ignored_for(path)
+        if ignored:
+            findings = [f for f in findings if not any(matches_selector(f.rule, s) for s in ignored)]
+        suppressions = parse_suppressions(text)
+        findings = suppressions.apply(findings)
+        if self.report_unused:
+            findings = sorted([*findings, *suppressions.unused()], key=lambda f: (f.start, f.end))
+        return findings
+
+    def files(self, paths: Sequence[str]) -> Iterator[str | SourceError]:
+        """The files to check: folders walked with each folder's include globs; excluded ones dropped."""
+        for path in paths:
+            settings = self.settings(path)
+            for item in discover([path], accept=settings.included):
+                if isinstance(item, str) and item != "-" and self.settings(item).excluded(item):
+                    continue
+                yield item
+
+    def check_paths(self, paths: Sequence[str]) -> RunResult:
+        """Check every file the paths name; an unreadable one is recorded and the run goes on."""
+        result = RunResult()
+        for item in self.files(paths):
+            if isinstance(item, SourceError):
+                result.errors.append(item)
+                continue
+            try:
+                document = read_document(item)
+            except UnreadableSource as exc:
+                result.errors.append(exc.error)
+                continue
+            settings = self.settings(item)
+            result.files.append(
+                FileResult(document, self.check_text(document.text, item, settings), settings)
+            )
+        for engine in self._engines.values():
+            result.languagetool = result.languagetool or engine.url
+            if engine.problem:
+                result.warnings.append(f"grammar check skipped, rules only: {engine.problem}")
+        return result
+
+    def close(self) -> None:
+        for engine in self._engines.values():
+            engine.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
