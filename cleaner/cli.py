@@ -175,6 +175,9 @@ def fix(
         bool, typer.Option("--interactive", "-i", help="Review each repair, hunk by hunk, like `git add -p`.")
     ] = False,
     backup: Annotated[bool, typer.Option("--backup", help="Keep each original file as FILE.orig.")] = False,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when findings are left (errors still exit 2).")
+    ] = False,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
     rules: RulesOpt = None,
@@ -244,7 +247,7 @@ def fix(
             console.print(f"{document.path}: {count} repair{'s' * (count != 1)} applied{left}", markup=False)
     if failed:
         raise typer.Exit(EXIT_ERROR)
-    if pending:
+    if pending and not exit_zero:
         raise typer.Exit(EXIT_FINDINGS)
 
 

@@ -1,0 +1,208 @@
+"""Fitting the user's workflow: configuration, suppressions, Markdown, output formats, pre-commit."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import jsonschema
+import pytest
+
+from cleaner.config import ConfigError, settings_for
+from cleaner.session import Session
+from tests.conftest import REPO, SEEDS, run_cli
+
+SEED = next(SEEDS.glob("*.txt"))
+DAMAGED = "It ended. . Then it began.\n"
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- configuration -------------------------------------------------------------------------------
+
+
+def test_config_is_found_from_the_checked_file_upwards(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.cleaner]\nignore = ["punctuation.repeated-stop"]\n')
+    write(tmp_path / "desk" / "cleaner.toml", 'select = ["typography"]\nfail-on = "info"\n')
+    near = write(tmp_path / "desk" / "a.txt", DAMAGED)
+    far = write(tmp_path / "other" / "b.txt", DAMAGED)
+    assert settings_for(str(near)).select == ("typography",)
+    assert settings_for(str(far)).ignore == ("punctuation.repeated-stop",)
+    data = json.loads(run_cli("check", "--no-grammar", "--format", "json", str(tmp_path)).stdout)
+    assert {Path(f["path"]).name: len(f["findings"]) for f in data["files"]} == {"a.txt": 0, "b.txt": 0}
+    flagged = json.loads(
+        run_cli("check", "--no-grammar", "--format", "json", "--select", "punctuation", str(far)).stdout
+    )
+    assert flagged["files"][0]["findings"] == []  # the config's ignore still applies beside --select
+
+
+def test_unknown_key_names_the_key_and_the_file(tmp_path: Path) -> None:
+    config = write(tmp_path / ".cleaner.toml", 'selcet = ["punctuation"]\n')
+    article = write(tmp_path / "a.txt", DAMAGED)
+    with pytest.raises(ConfigError, match="unknown key 'selcet'"):
+        settings_for(str(article))
+    result = run_cli("check", str(article))
+    assert result.returncode == 2 and "selcet" in result.stderr and str(config) in result.stderr
+
+
+def test_per_file_ignores_include_exclude_and_config_command(tmp_path: Path) -> None:
+    write(
+        tmp_path / "cleaner.toml",
+        """
+include = ["*.txt", "*.text"]
+exclude = ["archive/*"]
+per-file-ignores = { "wire/*" = ["punctuation"] }
+[languagetool]
+language = "en-GB"
+extend-disabled-rules = ["EN_QUOTES"]
+""",
+    )
+    write(tmp_path / "wire" / "a.txt", DAMAGED)
+    write(tmp_path / "desk" / "b.text", DAMAGED)
+    write(tmp_path / "archive" / "c.txt", DAMAGED)
+    data = json.loads(run_cli("check", "--no-grammar", "--format", "json", str(tmp_path)).stdout)
+    found = {Path(f["path"]).name: [x["rule"] for x in f["findings"]] for f in data["files"]}
+    assert found == {"b.text": ["punctuation.repeated-stop"], "a.txt": []}
+    shown = run_cli("config", str(tmp_path / "desk" / "b.text")).stdout
+    assert "languagetool.language = en-GB    # " + str(tmp_path / "cleaner.toml") in shown
+    assert "min-severity = info    # default" in shown
+
+
+# -- suppressions and Markdown ---------------------------------------------------------------------
+
+
+def test_inline_suppressions_and_unused_ones(tmp_path: Path) -> None:
+    text = (
+        "<!-- cleaner: disable=punctuation.repeated-stop -->\nIt ended. . Quietly.\n"
+        "<!-- cleaner: enable=punctuation.repeated-stop -->\nIt ended. . Loudly.\n"
+        "# cleaner: disable=typography\nNothing typographic here.\n"
+    )
+    with Session(grammar=False, report_unused_suppressions=True) as session:
+        findings = session.check_text(text, "a.txt", session.settings("a.txt"))
+    rules = [(f.rule, text[f.start : f.end]) for f in findings]
+    assert rules == [
+        ("punctuation.repeated-stop", " ."),
+        ("suppression.unused", "# cleaner: disable=typography"),
+    ]
+    assert findings[0].start > text.index("Loudly") - 4
+
+
+def test_markdown_code_links_html_and_front_matter_are_never_flagged(tmp_path: Path) -> None:
+    article = write(
+        tmp_path / "a.md",
+        """---
+title: Notes. . on style
+---
+# Notes
+
+Use `a. . b` or [this link](https://example.org/x..y) or <span>the. Tag</span>.
+
+```
+code.. here ,, and there
+```
+
+    indented code. . too
+
+The end. . Real damage.
+""",
+    )
+    data = json.loads(run_cli("check", "--format", "json", str(article)).stdout)
+    findings = data["files"][0]["findings"]
+    text = article.read_text(encoding="utf-8")
+    assert [(f["rule"], text[f["start"] : f["end"]]) for f in findings] == [
+        ("punctuation.repeated-stop", " .")
+    ]
+    assert findings[0]["line"] == 16
+
+
+# -- output formats ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sarif_schema(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The published SARIF 2.1.0 schema, as Microsoft ships it in an npm package (no web needed)."""
+    npm = shutil.which("npm")
+    assert npm, "npm is needed to fetch the SARIF schema package"
+    folder = tmp_path_factory.mktemp("sarif")
+    subprocess.run(
+        [npm, "pack", "--silent", "@microsoft/jest-sarif@1.0.0-beta.0"],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (archive,) = folder.glob("*.tgz")
+    with tarfile.open(archive) as tar:
+        member = tar.extractfile("package/lib/schemas/sarif-2.1.0-rtm.5.json")
+        assert member is not None
+        return json.load(member)
+
+
+def test_sarif_is_valid_against_the_published_schema(sarif_schema: dict) -> None:
+    result = run_cli("check", "--format", "sarif", str(SEED), "fixtures/damaged/eu-gas-cap.txt")
+    log = json.loads(result.stdout)
+    jsonschema.validate(log, sarif_schema)
+    results = log["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} >= {"tense.day-after-report", "typography.unicode-damage"}
+    first = results[0]["locations"][0]["physicalLocation"]
+    assert first["region"]["startLine"] == 1 and first["region"]["startColumn"] == 24
+
+
+def test_github_annotations_junit_and_statistics() -> None:
+    github = run_cli("check", "--format", "github", str(SEED)).stdout.splitlines()
+    assert github[0].startswith("::error file=seeds/") and ",line=1,col=24," in github[0]
+    assert len(github) == 5
+    junit = ElementTree.fromstring(run_cli("check", "--format", "junit", str(SEED)).stdout)
+    assert junit.get("failures") == "5"
+    assert len(junit.findall(".//failure")) == 5
+    stats = run_cli("check", "--statistics", str(SEED), "fixtures/damaged/eu-gas-cap.txt").stdout.splitlines()
+    assert stats[0].split() == ["2", "typography.unicode-damage"]
+
+
+# -- pre-commit ----------------------------------------------------------------------------------
+
+
+def git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, timeout=900, check=False)
+
+
+def test_pre_commit_hook_blocks_the_seed_and_lets_a_clean_article_through(tmp_path: Path) -> None:
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True)
+    repo = tmp_path / "desk"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    git(repo, "config", "user.email", "desk@example.org")
+    git(repo, "config", "user.name", "Desk")
+    write(
+        repo / ".pre-commit-config.yaml",
+        f"repos:\n- repo: {REPO}\n  rev: {head.stdout.strip()}\n  hooks:\n  - id: cleaner-check\n",
+    )
+    git(repo, "add", ".pre-commit-config.yaml")
+    hook = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install"], cwd=repo, capture_output=True, text=True, check=False
+    )
+    assert hook.returncode == 0, hook.stderr
+
+    shutil.copy(SEED, repo / "seed.txt")
+    git(repo, "add", "seed.txt")
+    blocked = git(repo, "commit", "-m", "seed")
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode != 0, output
+    assert "cleaner check" in output and "Failed" in output
+    assert "seed.txt:1:24: tense.day-after-report [tense]" in output
+    git(repo, "reset", "-q", "seed.txt")
+
+    shutil.copy(REPO / "fixtures" / "clean" / "wire-story.txt", repo / "story.txt")
+    git(repo, "add", "story.txt")
+    committed = git(repo, "commit", "-m", "clean story")
+    assert committed.returncode == 0, committed.stdout + committed.stderr
+    assert "cleaner check" in committed.stdout and "Passed" in committed.stdout
