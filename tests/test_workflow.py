@@ -104,7 +104,7 @@ title: Notes. . on style
 ---
 # Notes
 
-Use `a. . b` or [this link](https://example.org/x..y) or <span>the. Tag</span>.
+Use `a. . b` or [this link](https://example.org/x..y) or <span title="the. Tag">a tag</span>.
 
 ```
 code.. here ,, and there
@@ -121,7 +121,7 @@ The end. . Real damage.
     assert [(f["rule"], text[f["start"] : f["end"]]) for f in findings] == [
         ("punctuation.repeated-stop", " .")
     ]
-    assert findings[0]["line"] == 16
+    assert findings[0]["line"] == 14
 
 
 # -- output formats ------------------------------------------------------------------------------
