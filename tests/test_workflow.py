@@ -158,7 +158,7 @@ def test_sarif_is_valid_against_the_published_schema(sarif_schema: dict) -> None
 
 
 def test_github_annotations_junit_and_statistics() -> None:
-    github = run_cli("check", "--format", "github", str(SEED)).stdout.splitlines()
+    github = run_cli("check", "--format", "github", str(SEED.relative_to(REPO))).stdout.splitlines()
     assert github[0].startswith("::error file=seeds/") and ",line=1,col=24," in github[0]
     assert len(github) == 5
     junit = ElementTree.fromstring(run_cli("check", "--format", "junit", str(SEED)).stdout)
