@@ -208,4 +208,5 @@ def test_pre_commit_hook_blocks_the_seed_and_lets_a_clean_article_through(tmp_pa
     git(repo, "add", "story.txt")
     committed = git(repo, "commit", "-m", "clean story")
     assert committed.returncode == 0, committed.stdout + committed.stderr
-    assert "cleaner check" in committed.stdout and "Passed" in committed.stdout
+    output = committed.stdout + committed.stderr
+    assert "cleaner check" in output and "Passed" in output
