@@ -18,6 +18,7 @@ from cleaner.findings import Applicability, Severity
 from cleaner.grammar import install as lt_install
 from cleaner.grammar import server as lt_server
 from cleaner.grammar.errors import EngineUnavailable
+from cleaner.neural.errors import ModelUnavailable
 from cleaner.repair.diff import render_diff, unified_diff
 from cleaner.repair.fixer import fix_text
 from cleaner.repair.interactive import review_document
@@ -66,6 +67,9 @@ LanguageToolUrlOpt = Annotated[
         envvar="CLEANER_LANGUAGETOOL_URL",
         help="Use the LanguageTool server at this URL (a team server, the Docker image).",
     ),
+]
+NeuralOpt = Annotated[
+    bool, typer.Option("--neural", help="Rank repairs with the local language model and guard their meaning.")
 ]
 LanguageOpt = Annotated[
     str | None, typer.Option("--language", help="Language variant for LanguageTool: en-US, en-GB, …")
@@ -133,6 +137,7 @@ def check(
     languagetool_url: LanguageToolUrlOpt = None,
     language: LanguageOpt = None,
     no_cache: NoCacheOpt = False,
+    neural: NeuralOpt = False,
 ) -> None:
     """Report machine-translation damage in articles.
 
@@ -144,7 +149,13 @@ def check(
         select=select, ignore=ignore, rules=rules, min_severity=min_severity, fail_on=fail_on
     )
     overrides.update(
-        _overrides(**{"languagetool.url": languagetool_url or None, "languagetool.language": language})
+        _overrides(
+            **{
+                "languagetool.url": languagetool_url or None,
+                "languagetool.language": language,
+                "neural.enabled": neural,
+            }
+        )
     )
     console, errors = _consoles()
     with Session(
@@ -155,7 +166,7 @@ def check(
     ) as session:
         try:
             run = session.check_paths(paths)
-        except (RuleError, ConfigError) as exc:
+        except (RuleError, ConfigError, ModelUnavailable) as exc:
             _fail(str(exc))
     formats.render(output_format, run, console, errors, statistics=statistics)
     if run.errors or (require_grammar and run.warnings):
@@ -186,6 +197,7 @@ def fix(
     languagetool_url: LanguageToolUrlOpt = None,
     language: LanguageOpt = None,
     no_cache: NoCacheOpt = False,
+    neural: NeuralOpt = False,
 ) -> None:
     """Repair machine-translation damage: safe repairs in place, or as a diff, or one by one.
 
@@ -201,7 +213,13 @@ def fix(
         select=select, ignore=ignore, rules=rules, min_severity=min_severity, unsafe_fixes=unsafe_fixes
     )
     overrides.update(
-        _overrides(**{"languagetool.url": languagetool_url or None, "languagetool.language": language})
+        _overrides(
+            **{
+                "languagetool.url": languagetool_url or None,
+                "languagetool.language": language,
+                "neural.enabled": neural,
+            }
+        )
     )
     failed = pending = False
     with Session(overrides, grammar=not no_grammar, use_cache=not no_cache) as session:
@@ -218,7 +236,10 @@ def fix(
                 continue
             except (RuleError, ConfigError) as exc:
                 _fail(str(exc))
-            outcome = _repair(session, document, settings, interactive, console)
+            try:
+                outcome = _repair(session, document, settings, interactive, console)
+            except ModelUnavailable as exc:
+                _fail(str(exc))
             if outcome is None:
                 break  # the person quit
             new_text, count, remaining = outcome
@@ -327,13 +348,15 @@ def list_rules(
 
 @app.command()
 def setup() -> None:
-    """Install what cleaner needs: LanguageTool's server and English module, from Maven Central.
+    """Install what cleaner needs: LanguageTool's server and English module, from Maven Central, and,
+    when the neural packages are installed, the converted models.
 
-    A no-op when they are already in the cache folder.
+    A no-op for whatever is already in the cache folder.
     """
     target = lt_install.installation()
     if target.complete:
         typer.echo(f"LanguageTool {target.version} is ready in {target.folder}")
+        _setup_neural()
         return
     typer.echo(f"Fetching LanguageTool {target.version} from Maven Central into {target.folder} …")
     try:
@@ -343,6 +366,18 @@ def setup() -> None:
     if lt_install.find_java() is None:
         typer.echo("warning: Java was not found; LanguageTool needs Java 17 or newer to run", err=True)
     typer.echo(f"LanguageTool {target.version} is ready in {target.folder}")
+    _setup_neural()
+
+
+def _setup_neural() -> None:
+    """Convert the neural models when their packages are installed; say how to get them otherwise."""
+    try:
+        from cleaner.neural.models import prepare_encoder, prepare_language_model
+
+        typer.echo(f"language model ready in {prepare_language_model()}")
+        typer.echo(f"sentence encoder ready in {prepare_encoder()}")
+    except (ImportError, ModelUnavailable) as exc:
+        typer.echo(f"neural models not prepared (optional, for --neural): {exc}")
 
 
 @server_app.command("start")

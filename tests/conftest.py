@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.paths import CACHE_ENV
+from cleaner.paths import CACHE_ENV, cache_dir
 
 URL_ENV = "CLEANER_LANGUAGETOOL_URL"
 
@@ -39,16 +39,21 @@ def run_cli(
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A fresh cache folder for the session (results, server state), sharing the installed LanguageTool.
+    """A fresh cache folder for the session (results, server state), sharing the installed LanguageTool
+    and the converted models.
 
     LanguageTool is installed (from Maven Central, a no-op when present) into the user's cache folder
-    and linked into the session's, so tests never read results cached by an earlier run.
+    and linked into the session's, as is the models folder, so tests never read results cached by an
+    earlier run but convert the models only once.
     """
     from cleaner.grammar.install import setup
 
     installed = setup()
     folder = tmp_path_factory.mktemp("cleaner-cache")
     (folder / "languagetool").symlink_to(installed.folder.parent, target_is_directory=True)
+    models = cache_dir() / "models"  # converted models are kept between test runs
+    models.mkdir(parents=True, exist_ok=True)
+    (folder / "models").symlink_to(models, target_is_directory=True)
     previous = os.environ.get(CACHE_ENV)
     os.environ[CACHE_ENV] = str(folder)
     yield folder

@@ -1,0 +1,1 @@
+"""The neural stage: a local language model ranks repairs and a sentence encoder guards meaning."""

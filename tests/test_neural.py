@@ -1,0 +1,128 @@
+"""The neural stage with the real converted models: ranking, the meaning guard, user tokenizers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaner.findings import Applicability, Category, Finding, Fix, Severity
+from cleaner.neural.errors import ModelUnavailable
+from cleaner.neural.meaning import keeps_content, meaning_change
+from cleaner.neural.models import LanguageModel, SentenceEncoder, load_tokenizer
+from cleaner.neural.ranker import Ranker
+from cleaner.pipeline import Checker
+from tests.conftest import SEEDS, run_cli
+
+SEED = next(SEEDS.glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def ranker() -> Ranker:
+    return Ranker(LanguageModel(), SentenceEncoder())
+
+
+def test_language_model_prefers_the_joined_clause(ranker: Ranker) -> None:
+    broken, joined = ranker.model.score(
+        [
+            "and that it would not. Accept anything about friendly third countries",
+            "and that it would not accept anything about friendly third countries",
+        ]
+    )
+    assert joined > broken + 5
+
+
+def test_seed_candidates_come_out_ranked_with_scores(ranker: Ranker) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    ranked = {f.rule: f for f in ranker.rank(text, Checker().check_text(text))}
+    pipeline = ranked["broken-sentence.noun-phrase-split"].fixes
+    assert [fix.replacement for fix in pipeline] == ["gas pipeline", "gas. Pipeline"]
+    assert pipeline[0].score is not None and pipeline[0].score > pipeline[1].score
+    them = ranked["punctuation.doubled-stop-between-words"].fixes
+    assert all(fix.score is not None for fix in them)
+    assert [fix.score for fix in them] == sorted((fix.score for fix in them), reverse=True)
+
+
+def test_guard_demotes_a_repair_that_drops_not(ranker: Ranker) -> None:
+    text = "The minister said the government would not accept the offer.\n"
+    start = text.index("not ")
+    finding = Finding(
+        "house.example",
+        Category.GRAMMAR,
+        Severity.WARNING,
+        "example",
+        start,
+        start + 4,
+        fixes=(Fix(start, start + 4, "", Applicability.SAFE),),
+    )
+    (guarded,) = ranker.rank(text, [finding])
+    assert guarded.fixes[0].applicability is Applicability.DISPLAY
+
+
+def test_a_deletion_of_content_is_never_ranked_first(ranker: Ranker) -> None:
+    text = "It could include a suspension of Russian gas. pipeline deliveries to Europe.\n"
+    start = text.index("gas.")
+    end = start + len("gas. pipeline")
+    finding = Finding(
+        "x.y",
+        Category.BROKEN_SENTENCE,
+        Severity.ERROR,
+        "m",
+        start,
+        end,
+        fixes=(
+            Fix(start, end, "gas pipeline", Applicability.SAFE),
+            Fix(start, end, "gas", Applicability.UNSAFE),
+        ),
+    )
+    (ranked,) = ranker.rank(text, [finding])
+    assert [fix.replacement for fix in ranked.fixes] == ["gas pipeline", "gas"]
+
+
+def test_meaning_rules() -> None:
+    assert meaning_change("would not accept", "would accept") == "adds or drops a negation"
+    assert meaning_change("on 3 March", "on 4 March") == "changes a number"
+    assert meaning_change("told Putin on Thursday", "told Putin on Friday") == "changes a date"
+    assert meaning_change("told Putin", "told Biden") == "changes a name"
+    assert meaning_change("not. Accept anything", "not accept anything") is None
+    assert keeps_content("gas. pipeline", "gas pipeline") and not keeps_content("gas. pipeline", "gas")
+
+
+def test_encoder_tells_related_from_unrelated(ranker: Ranker) -> None:
+    assert ranker.encoder is not None
+    same = ranker.encoder.similarity(
+        "Russian gas. pipeline, in addition", "Russian gas pipeline, in addition"
+    )
+    other = ranker.encoder.similarity("The cat sat on the mat.", "Stock markets fell sharply in Tokyo.")
+    assert same > 0.9 > 0.3 > other
+
+
+def test_a_sentencepiece_tokenizer_the_test_trains_itself(tmp_path: Path) -> None:
+    import sentencepiece
+
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("\n".join(SEED.read_text(encoding="utf-8").split(". ")) * 3, encoding="utf-8")
+    sentencepiece.SentencePieceTrainer.train(
+        input=str(corpus), model_prefix=str(tmp_path / "spm"), vocab_size=200, model_type="unigram"
+    )
+    tokenizer = load_tokenizer(tmp_path / "spm.model")
+    pieces = tokenizer.tokens("Biden told Putin on Thursday")
+    assert pieces and pieces[0].startswith("▁")
+    assert tokenizer.detokenize(pieces) == "Biden told Putin on Thursday"
+    with pytest.raises(ModelUnavailable):
+        load_tokenizer(tmp_path / "missing.model")
+    with pytest.raises(ModelUnavailable):
+        LanguageModel(tmp_path, tmp_path / "spm.model")
+
+
+def test_cli_neural_ranks_in_json_and_fix_takes_the_best(tmp_path: Path) -> None:
+    data = json.loads(run_cli("check", "--neural", "--format", "json", str(SEED)).stdout)
+    split = next(f for f in data["files"][0]["findings"] if f["rule"] == "broken-sentence.noun-phrase-split")
+    assert [fix["replacement"] for fix in split["fixes"]] == ["gas pipeline", "gas. Pipeline"]
+    assert all("score" in fix for fix in split["fixes"])
+    article = tmp_path / "a.txt"
+    article.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    assert run_cli("fix", "--neural", str(article)).returncode == 1  # "them..they" is left for review
+    fixed = article.read_text(encoding="utf-8")
+    assert "Russian gas pipeline," in fixed and "would not accept anything" in fixed
