@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress, TextColumn
 
 from cleaner import __version__
 from cleaner.config import ConfigError, Settings
@@ -42,6 +46,7 @@ server_app = typer.Typer(
 app.add_typer(server_app, name="server")
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+PROGRESS_MIN_FILES = 5
 
 PathsArg = Annotated[
     list[str], typer.Argument(help="Files or folders to check (folders recursively); '-' reads stdin.")
@@ -106,6 +111,26 @@ def _overrides(**options: Any) -> dict[str, Any]:
     return overrides
 
 
+@contextmanager
+def _progress(console: Console) -> Iterator[Callable[[int, str], None] | None]:
+    """A progress bar on stderr for runs of many files, on a terminal only: never when piped or in CI."""
+    if not console.is_terminal or os.environ.get("CI"):
+        yield None
+        return
+    with Progress(
+        *Progress.get_default_columns(), TextColumn("{task.fields[path]}"), console=console, transient=True
+    ) as bar:
+        task = bar.add_task("checking", total=None, path="", visible=False)
+
+        def advance(total: int, path: str) -> None:
+            if not path:
+                bar.update(task, total=total, visible=total >= PROGRESS_MIN_FILES)
+            else:
+                bar.update(task, advance=1, path=path)
+
+        yield advance
+
+
 def _consoles() -> tuple[Console, Console]:
     return Console(highlight=False, soft_wrap=True), Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -165,7 +190,8 @@ def check(
         report_unused_suppressions=report_unused_suppressions,
     ) as session:
         try:
-            run = session.check_paths(paths)
+            with _progress(errors) as progress:
+                run = session.check_paths(paths, progress)
         except (RuleError, ConfigError, ModelUnavailable) as exc:
             _fail(str(exc))
     formats.render(output_format, run, console, errors, statistics=statistics)

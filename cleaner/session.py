@@ -4,7 +4,7 @@ and what applies per file: Markdown masking, per-file ignores and inline suppres
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -138,10 +138,20 @@ class Session:
                     continue
                 yield item
 
-    def check_paths(self, paths: Sequence[str]) -> RunResult:
-        """Check every file the paths name; an unreadable one is recorded and the run goes on."""
+    def check_paths(
+        self, paths: Sequence[str], progress: Callable[[int, str], None] | None = None
+    ) -> RunResult:
+        """Check every file the paths name; an unreadable one is recorded and the run goes on.
+
+        ``progress`` is told the number of files once (with an empty path), then each path in turn.
+        """
         result = RunResult()
-        for item in self.files(paths):
+        items = list(self.files(paths))
+        if progress is not None:
+            progress(len(items), "")
+        for item in items:
+            if progress is not None:
+                progress(len(items), item if isinstance(item, str) else item.path)
             if isinstance(item, SourceError):
                 result.errors.append(item)
                 continue
