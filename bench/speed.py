@@ -48,7 +48,7 @@ def big_file_run(path: Path) -> tuple[float, float]:
     """Seconds and peak resident memory (MiB) of ``cleaner check`` on one large file, in a child."""
     code = (
         "import resource, sys, time; from cleaner.cli import app; t = time.perf_counter()\n"
-        "try:\n app(['check', '--format', 'json', sys.argv[1]])\nexcept SystemExit: pass\n"
+        "try:\n app(['check', '--no-grammar', '--format', 'json', sys.argv[1]])\nexcept SystemExit: pass\n"
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,"
         " file=sys.stderr)"
     )
@@ -82,9 +82,8 @@ def main() -> int:
     seed = SEED.read_text(encoding="utf-8")
     one = best_of(20, lambda: checker.check_text(seed))
     print(f"one article (seed, {len(seed):,} characters), in process: {one * 1000:.1f} ms")
-    print(
-        f"`cleaner check seeds/` whole command, cold: {min(cli('check', 'seeds/') for _ in range(3)):.2f} s"
-    )
+    whole = min(cli("check", "--no-grammar", "seeds/") for _ in range(3))
+    print(f"`cleaner check --no-grammar seeds/`, the whole command: {whole:.2f} s")
 
     if not args.quick:
         with tempfile.TemporaryDirectory() as folder:
