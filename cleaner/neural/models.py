@@ -140,10 +140,18 @@ class SentenceEncoder:
         self.tokenizer.no_truncation()
 
     def similarity(self, first: str, second: str) -> float:
+        return self.similarities([(first, second)])[0]
+
+    def similarities(self, pairs: list[tuple[str, str]]) -> list[float]:
+        """Cosine similarity of each pair's embeddings, in batches."""
         import numpy as np
 
-        tokens = [self.tokenizer.encode(text).tokens[:512] for text in (first, second)]
-        hidden = np.array(self.encoder.forward_batch(tokens).last_hidden_state)
-        vectors = [hidden[index, : len(seq)].mean(axis=0) for index, seq in enumerate(tokens)]
-        vectors = [v / np.linalg.norm(v) for v in vectors]
-        return float(vectors[0] @ vectors[1])
+        texts = [text for pair in pairs for text in pair]
+        vectors = []
+        for start in range(0, len(texts), BATCH * 2):
+            tokens = [self.tokenizer.encode(text).tokens[:512] for text in texts[start : start + BATCH * 2]]
+            hidden = np.array(self.encoder.forward_batch(tokens).last_hidden_state)
+            for index, sequence in enumerate(tokens):
+                vector = hidden[index, : len(sequence)].mean(axis=0)
+                vectors.append(vector / np.linalg.norm(vector))
+        return [float(vectors[2 * i] @ vectors[2 * i + 1]) for i in range(len(pairs))]

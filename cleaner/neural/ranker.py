@@ -13,23 +13,27 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from cleaner.findings import Applicability, Finding, Fix
-from cleaner.neural.meaning import keeps_content, meaning_change
+from cleaner.neural.meaning import content_words, keeps_content, meaning_change
 from cleaner.neural.models import LanguageModel, SentenceEncoder
 from cleaner.repair.edits import apply_fixes
 
-WINDOW = 150
+GUARD_WINDOW = 80
+"""Characters of context on each side of a repair for the meaning guard: about a clause."""
+SCORE_WINDOW = 40
+"""Context for the language model: candidates of one finding share it, so a few words on each side
+decide between them, and scoring costs grow with every token."""
 MIN_SIMILARITY = 0.8
 """Below this cosine similarity between the text before and after, a repair has moved the meaning.
 (Dropping "not" barely moves an embedding, about 0.92 in a short clause: the rule check catches that.)"""
 
 
-def window(text: str, fix: Fix) -> tuple[int, int]:
-    """Up to WINDOW characters on each side of the fix, within its line, cut at word boundaries."""
+def window(text: str, fix: Fix, size: int) -> tuple[int, int]:
+    """Up to ``size`` characters on each side of the fix, within its line, cut at word boundaries."""
     line_start = text.rfind("\n", 0, fix.start) + 1
     line_end = text.find("\n", fix.end)
     line_end = len(text) if line_end == -1 else line_end
-    start = max(line_start, fix.start - WINDOW)
-    end = min(line_end, fix.end + WINDOW)
+    start = max(line_start, fix.start - size)
+    end = min(line_end, fix.end + size)
     if start > line_start:
         space = text.find(" ", start, fix.start)
         start = space + 1 if space != -1 else start
@@ -39,8 +43,8 @@ def window(text: str, fix: Fix) -> tuple[int, int]:
     return start, end
 
 
-def _apply_in_window(text: str, fix: Fix) -> tuple[str, str]:
-    start, end = window(text, fix)
+def _apply_in_window(text: str, fix: Fix, size: int = GUARD_WINDOW) -> tuple[str, str]:
+    start, end = window(text, fix, size)
     before = text[start:end]
     after = apply_fixes(before, [Fix(fix.start - start, fix.end - start, fix.replacement)])
     return before, after
@@ -52,26 +56,48 @@ class Ranker:
         self.encoder = encoder
 
     def rank(self, text: str, findings: Sequence[Finding]) -> list[Finding]:
+        """The findings with their fixes guarded and, where there are several, ordered by the model.
+
+        All windows of a document go to each model in one batched call: per-call overhead, not
+        arithmetic, is what a handful of short windows costs.
+        """
+        windows = {fix: _apply_in_window(text, fix) for finding in findings for fix in finding.fixes}
+        # Only a repair that changes words can move the meaning: punctuation, spacing and case cannot.
+        guarded = [
+            fix
+            for fix in windows
+            if fix.applicability is not Applicability.DISPLAY
+            and content_words(windows[fix][0]) != content_words(windows[fix][1])
+        ]
+        similarity = (
+            dict(zip(guarded, self.encoder.similarities([windows[f] for f in guarded]), strict=True))
+            if self.encoder is not None and guarded
+            else {}
+        )
+        ranked_fixes = [fix for finding in findings if len(finding.fixes) > 1 for fix in finding.fixes]
+        short = [_apply_in_window(text, fix, SCORE_WINDOW)[1] for fix in ranked_fixes]
+        scores = dict(zip(ranked_fixes, self.model.score(short), strict=True)) if ranked_fixes else {}
         ranked = []
         for finding in findings:
-            fixes = [self._guard(text, fix) for fix in finding.fixes]
+            fixes = [self._guard(fix, *windows[fix], similarity.get(fix)) for fix in finding.fixes]
             if len(fixes) > 1:
-                fixes = self._order(text, fixes)
+                fixes = self._order(
+                    fixes, [windows[fix] for fix in finding.fixes], [scores[fix] for fix in finding.fixes]
+                )
             ranked.append(replace(finding, fixes=tuple(fixes)) if fixes != list(finding.fixes) else finding)
         return ranked
 
-    def _guard(self, text: str, fix: Fix) -> Fix:
+    @staticmethod
+    def _guard(fix: Fix, before: str, after: str, similarity: float | None) -> Fix:
         if fix.applicability is Applicability.DISPLAY:
             return fix
-        before, after = _apply_in_window(text, fix)
-        drifted = self.encoder is not None and self.encoder.similarity(before, after) < MIN_SIMILARITY
+        drifted = similarity is not None and similarity < MIN_SIMILARITY
         if meaning_change(before, after) or drifted:
             return replace(fix, applicability=Applicability.DISPLAY)
         return fix
 
-    def _order(self, text: str, fixes: list[Fix]) -> list[Fix]:
-        windows = [_apply_in_window(text, fix) for fix in fixes]
-        scores = self.model.score([after for _, after in windows])
+    @staticmethod
+    def _order(fixes: list[Fix], windows: list[tuple[str, str]], scores: list[float]) -> list[Fix]:
         scored = [replace(fix, score=round(score, 2)) for fix, score in zip(fixes, scores, strict=True)]
         keeping = [
             fix for fix, (before, after) in zip(scored, windows, strict=True) if keeps_content(before, after)
