@@ -134,3 +134,49 @@ def test_extra_rule_folder_is_loaded(tmp_path: Path) -> None:
     (broken / "x.yaml").write_text("id: x.y\ncategory: style\nsurprise: 1\n", encoding="utf-8")
     bad = run_cli("check", "--rules", str(broken), "-", stdin=b"x\n")
     assert bad.returncode == 2 and "unknown key 'surprise'" in bad.stderr
+
+
+def test_installed_wheel_ships_the_rules_and_works_outside_the_checkout(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(REPO), "-w", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    (wheel,) = tmp_path.glob("cleaner-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=300
+    )
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    listed = subprocess.run(
+        [str(python), "-m", "cleaner", "rules", "--format", "json"],
+        cwd=outside,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    located = subprocess.run(
+        [str(python), "-c", "import cleaner; print(cleaner.__file__)"],
+        cwd=outside,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert str(venv) in located.stdout  # the wheel's copy, not the checkout
+    ids = {rule["id"] for rule in json.loads(listed.stdout)}
+    assert {path.stem for path in (REPO / "rules").rglob("*.yaml")} == {i.split(".", 1)[1] for i in ids}
