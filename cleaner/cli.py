@@ -101,13 +101,21 @@ def _fail(message: str) -> typer.Exit:
     raise typer.Exit(EXIT_ERROR)
 
 
+_NESTED_OPTIONS = {
+    "languagetool_url": "languagetool.url",
+    "language": "languagetool.language",
+    "neural": "neural.enabled",
+}
+
+
 def _overrides(**options: Any) -> dict[str, Any]:
-    """Command-line options that were given, as settings overrides (an empty list was not given)."""
+    """Command-line options that were given, as settings overrides (an empty list, an empty string or
+    an unset flag was not given); options of nested tables get their "table.key" names."""
     overrides = {}
     for key, value in options.items():
-        if value is None or value == [] or value is False:
+        if value is None or value == [] or value == "" or value is False:
             continue
-        overrides[key] = tuple(value) if isinstance(value, list) else value
+        overrides[_NESTED_OPTIONS.get(key, key)] = tuple(value) if isinstance(value, list) else value
     return overrides
 
 
@@ -171,16 +179,14 @@ def check(
     cleaner's own rules and says so on stderr; --require-grammar makes that exit 2.
     """
     overrides = _overrides(
-        select=select, ignore=ignore, rules=rules, min_severity=min_severity, fail_on=fail_on
-    )
-    overrides.update(
-        _overrides(
-            **{
-                "languagetool.url": languagetool_url or None,
-                "languagetool.language": language,
-                "neural.enabled": neural,
-            }
-        )
+        select=select,
+        ignore=ignore,
+        rules=rules,
+        min_severity=min_severity,
+        fail_on=fail_on,
+        languagetool_url=languagetool_url,
+        language=language,
+        neural=neural,
     )
     console, errors = _consoles()
     with Session(
@@ -236,16 +242,14 @@ def fix(
     if interactive and STDIN_PATH in paths:
         _fail("--interactive cannot read the article from standard input")
     overrides = _overrides(
-        select=select, ignore=ignore, rules=rules, min_severity=min_severity, unsafe_fixes=unsafe_fixes
-    )
-    overrides.update(
-        _overrides(
-            **{
-                "languagetool.url": languagetool_url or None,
-                "languagetool.language": language,
-                "neural.enabled": neural,
-            }
-        )
+        select=select,
+        ignore=ignore,
+        rules=rules,
+        min_severity=min_severity,
+        unsafe_fixes=unsafe_fixes,
+        languagetool_url=languagetool_url,
+        language=language,
+        neural=neural,
     )
     failed = pending = False
     with Session(overrides, grammar=not no_grammar, use_cache=not no_cache) as session:

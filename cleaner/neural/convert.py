@@ -113,12 +113,20 @@ def convert_gguf_llama(source: Path, target: Path, quantization: str = "int8") -
     )
     tokenizer.decoder = decoders.ByteLevel()
 
+    return _save(
+        spec, target, lambda folder: tokenizer.save(str(folder / "tokenizer.json")), ctranslate2.Generator
+    )
+
+
+def _save(spec, target: Path, write_tokenizer, model_class) -> Path:
+    """Save a model spec with its tokenizer into ``target`` whole: written beside it, loaded once to
+    prove it complete, then renamed into place, so an interrupted conversion leaves nothing half-made."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
     try:
         spec.save(str(staging))
-        tokenizer.save(str(staging / "tokenizer.json"))
-        ctranslate2.Generator(str(staging), device="cpu", compute_type="int8")  # loads: the model is whole
+        write_tokenizer(staging)
+        model_class(str(staging), device="cpu", compute_type="int8")
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)
@@ -202,16 +210,6 @@ def convert_bert_encoder(source: Path, target: Path, quantization: str = "int8")
     spec.validate()
     spec.optimize(quantization=quantization)
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
-    try:
-        spec.save(str(staging))
-        shutil.copy(source / "tokenizer.json", staging / "tokenizer.json")
-        ctranslate2.Encoder(str(staging), device="cpu", compute_type="int8")
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
+    return _save(
+        spec, target, lambda folder: shutil.copy(source / "tokenizer.json", folder), ctranslate2.Encoder
+    )
