@@ -13,7 +13,7 @@ from cleaner.document import Document
 from cleaner.findings import Finding, Severity
 from cleaner.markdown import markup_spans
 from cleaner.neural.errors import ModelUnavailable
-from cleaner.pipeline import Checker, Selection
+from cleaner.pipeline import Checker, Selection, without_overlaps
 from cleaner.selectors import matches_selector
 from cleaner.sources import SourceError, UnreadableSource, discover, read_document
 from cleaner.suppressions import parse as parse_suppressions
@@ -123,21 +123,17 @@ class Session:
             findings = [f for f in findings if not any(matches_selector(f.rule, s) for s in ignored)]
         suppressions = parse_suppressions(text)
         findings = suppressions.apply(findings)
-        if self.report_unused:
-            findings = sorted([*findings, *suppressions.unused()], key=lambda f: (f.start, f.end))
         if settings.neural.enabled:
             ranker = self.ranker(settings.neural)
             findings = ranker.rank(text, findings)
             if settings.neural.boundaries:
                 from cleaner.neural.boundaries import BoundaryDetector
-                from cleaner.pipeline import without_overlaps
 
-                found = BoundaryDetector(ranker.model).find(text)
-                findings = sorted(
-                    [*findings, *without_overlaps(suppressions.apply(found), findings)],
-                    key=lambda f: (f.start, f.end),
-                )
-        return findings
+                found = suppressions.apply(BoundaryDetector(ranker.model).find(text))
+                findings = [*findings, *without_overlaps(found, findings)]
+        if self.report_unused:
+            findings = [*findings, *suppressions.unused()]
+        return sorted(findings, key=lambda f: (f.start, f.end))
 
     def files(self, paths: Sequence[str]) -> Iterator[str | SourceError]:
         """The files to check: folders walked with each folder's include globs; excluded ones dropped."""
