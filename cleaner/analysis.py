@@ -96,16 +96,6 @@ class TextAnalysis:
         return spans
 
     @cached_property
-    def _sentence_starts(self) -> list[int]:
-        return [span.start for span in self.sentences]
-
-    def sentence_at(self, offset: int) -> Span:
-        """The sentence holding ``offset`` (the whole text when it has no sentence)."""
-        if not self.sentences:
-            return Span(0, len(self.text))
-        return self.sentences[max(0, bisect.bisect_right(self._sentence_starts, offset) - 1)]
-
-    @cached_property
     def is_cased(self) -> bool:
         """Whether sentences after a full stop mostly open with a capital: false for lower-case MT output.
 

@@ -45,7 +45,7 @@ server_app = typer.Typer(
 )
 app.add_typer(server_app, name="server")
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_FINDINGS, EXIT_ERROR = 1, 2  # and 0: nothing to report
 PROGRESS_MIN_FILES = 5
 
 PathsArg = Annotated[

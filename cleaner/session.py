@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from cleaner.config import LanguageToolConfig, NeuralConfig, Settings, settings_for
 from cleaner.document import Document
-from cleaner.findings import Finding, Severity
+from cleaner.findings import Finding
 from cleaner.markdown import markup_spans
 from cleaner.neural.errors import ModelUnavailable
 from cleaner.pipeline import Checker, Selection, without_overlaps
@@ -46,9 +46,6 @@ class RunResult:
     def failing(self) -> int:
         """Findings at or above their file's fail-on severity."""
         return sum(f.severity.rank >= r.settings.fail_on.rank for r in self.files for f in r.findings)
-
-    def count_at_least(self, severity: Severity) -> int:
-        return sum(f.severity.rank >= severity.rank for result in self.files for f in result.findings)
 
 
 class Session:
