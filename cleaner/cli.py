@@ -18,7 +18,8 @@ from rich.progress import Progress, TextColumn
 
 from cleaner import __version__
 from cleaner.config import ConfigError, Settings
-from cleaner.findings import Applicability, Severity
+from cleaner.document import Document
+from cleaner.findings import Applicability, Finding, Severity
 from cleaner.grammar import install as lt_install
 from cleaner.grammar import server as lt_server
 from cleaner.grammar.errors import EngineUnavailable
@@ -270,9 +271,7 @@ def fix(
                 outcome = _repair(session, document, settings, interactive, console)
             except ModelUnavailable as exc:
                 _fail(str(exc))
-            if outcome is None:
-                break  # the person quit
-            new_text, count, remaining = outcome
+            new_text, count, remaining, quit_review = outcome
             pending = pending or remaining > 0
             if diff:
                 if new_text != document.text:
@@ -283,19 +282,22 @@ def fix(
                             console.print(line)
                     else:
                         sys.stdout.write(patch)  # exactly a patch when piped: `| git apply` works
-                continue
-            if item == STDIN_PATH:
+            elif item == STDIN_PATH:
                 sys.stdout.write(new_text)
-                continue
-            if new_text != document.text:
+            else:
                 try:
-                    write_document(document, new_text, backup=backup)
+                    if new_text != document.text:
+                        write_document(document, new_text, backup=backup)
                 except (WriteRefused, OSError) as exc:
                     errors.print(f"error: {document.path}: {exc}", markup=False)
                     failed = True
-                    continue
-            left = "" if interactive else f", {remaining} left for review"
-            console.print(f"{document.path}: {count} repair{'s' * (count != 1)} applied{left}", markup=False)
+                else:
+                    left = "" if interactive else f", {remaining} left for review"
+                    console.print(
+                        f"{document.path}: {count} repair{'s' * (count != 1)} applied{left}", markup=False
+                    )
+            if quit_review:
+                break  # what was accepted before quitting is written; no further file is reviewed
     if failed:
         raise typer.Exit(EXIT_ERROR)
     if pending and not exit_zero:
@@ -303,28 +305,19 @@ def fix(
 
 
 def _repair(
-    session: Session, document: Any, settings: Settings, interactive: bool, console: Console
-) -> tuple[str, int, int] | None:
-    """(new text, repairs applied, findings left) for one document; None when the person quit."""
+    session: Session, document: Document, settings: Settings, interactive: bool, console: Console
+) -> tuple[str, int, int, bool]:
+    """(new text, repairs applied, findings left, whether the person quit) for one document."""
 
-    def check(text: str) -> list:
+    def check(text: str) -> list[Finding]:
         return session.check_text(text, document.path, settings)
 
     if interactive:
         review = review_document(document, check, console, lambda q: console.input(escape(q)))
-        if review.quit:
-            if review.accepted:
-                _write_quietly(document, review.text, console)
-            return None
-        return review.text, len(review.accepted), 0
+        return review.text, len(review.accepted), 0, review.quit
     allowed = {Applicability.SAFE, Applicability.UNSAFE} if settings.unsafe_fixes else {Applicability.SAFE}
     outcome = fix_text(document.text, check, allowed)
-    return outcome.text, len(outcome.applied), len(outcome.remaining)
-
-
-def _write_quietly(document: Any, text: str, console: Console) -> None:
-    write_document(document, text)
-    console.print(f"{document.path}: repairs accepted before quitting were written", markup=False)
+    return outcome.text, len(outcome.applied), len(outcome.remaining), False
 
 
 @app.command()
