@@ -4,6 +4,7 @@ CPU. Users may bring their own CTranslate2 generator with a sentencepiece or tok
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -66,12 +67,16 @@ def language_model_dir() -> Path:
     return cache_dir() / "models" / LM_NAME
 
 
+def _prepared(folder: Path, convert: Callable[[Path], object]) -> Path:
+    """``folder`` holding a converted model, converting into it first when it has none."""
+    if not (folder / "model.bin").is_file():
+        convert(folder)
+    return folder
+
+
 def prepare_language_model() -> Path:
     """The converted SmolLM2 model folder, converting it from the wheel's GGUF file on first use."""
-    folder = language_model_dir()
-    if not (folder / "model.bin").is_file():
-        convert_gguf_llama(smollm_gguf(), folder)
-    return folder
+    return _prepared(language_model_dir(), lambda folder: convert_gguf_llama(smollm_gguf(), folder))
 
 
 class LanguageModel:
@@ -118,10 +123,7 @@ def prepare_encoder() -> Path:
     """The converted all-MiniLM-L6-v2 encoder folder, converting it from the wheel on first use."""
     from cleaner.neural.convert import convert_bert_encoder, minilm_folder
 
-    folder = encoder_dir()
-    if not (folder / "model.bin").is_file():
-        convert_bert_encoder(minilm_folder(), folder)
-    return folder
+    return _prepared(encoder_dir(), lambda folder: convert_bert_encoder(minilm_folder(), folder))
 
 
 class SentenceEncoder:
