@@ -11,6 +11,8 @@ faulted. Per error family it prints recall: the share of rater spans that some f
     python bench/eval.py --show 5             # and 5 unmatched findings per rule, with context
     python bench/eval.py --json results.json  # machine-readable, to compare versions
     python bench/eval.py --languagetool       # also cleaner with LanguageTool, and LanguageTool alone
+    python bench/eval.py --dataset artefacts  # the hand-labelled artefacts (found, repairs, look-alikes)
+    python bench/eval.py --dataset artefacts --neural   # and with the neural stage, as `--neural` runs it
 
 With --languagetool three systems are scored on the same documents: cleaner's own rules; cleaner as
 users run it (own rules plus LanguageTool, filtered and de-duplicated); and LanguageTool alone, its raw
@@ -34,10 +36,14 @@ from pathlib import Path
 from cleaner.findings import Finding
 from cleaner.pipeline import Checker
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from labelled import LabelledResults, evaluate_labelled, print_labelled
+
 Check = Callable[[str], list[Finding]]
 
 EVAL_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 DATASETS = {"ted": "mqm_ted_zhen_docs.jsonl", "bio": "biomqm_x2en_docs.jsonl"}
+LABELLED = "artefacts_dev_wmt22.jsonl"
 FAMILIES = {
     "punctuation": ("Fluency/Punctuation", "Linguistic_conventions/Punctuation"),
     "grammar": ("Fluency/Grammar", "Linguistic_conventions/Grammar"),
@@ -191,12 +197,22 @@ def languagetool_alone(engine) -> Check:
     return check
 
 
+def neural_check() -> Check:
+    """Own rules with the neural stage, through the session exactly as `cleaner check --neural
+    --no-grammar` runs them (ranking, meaning guard, the model's own detectors)."""
+    from cleaner.session import Session
+
+    session = Session({"neural.enabled": True}, grammar=False)
+    settings = session.settings("article.txt")
+    return lambda text: session.check_text(text, "article.txt", settings)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--dataset", choices=[*DATASETS, "all"], default="all")
-    parser.add_argument("--sample", type=int, help="documents per dataset (random, fixed seed)")
+    parser.add_argument("--dataset", choices=[*DATASETS, "artefacts", "all"], default="all")
+    parser.add_argument("--sample", type=int, help="documents (records) per dataset (random, fixed seed)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--show", type=int, default=0, help="unmatched findings to print per rule")
     parser.add_argument("--json", type=Path, help="write the results as JSON here")
@@ -209,6 +225,11 @@ def main(argv: list[str] | None = None) -> int:
         "--boundaries",
         action="store_true",
         help="also score the language model's sentence-boundary detector alone (slow: use --sample)",
+    )
+    parser.add_argument(
+        "--neural",
+        action="store_true",
+        help="also score cleaner's own rules with the neural stage, as `cleaner check --neural` runs",
     )
     parser.add_argument(
         "--languagetool-url",
@@ -238,11 +259,18 @@ def main(argv: list[str] | None = None) -> int:
         from cleaner.neural.models import LanguageModel
 
         systems["model boundaries"] = BoundaryDetector(LanguageModel()).find
-    names = list(DATASETS) if args.dataset == "all" else [args.dataset]
-    all_results = []
+    if args.neural:
+        systems["own rules + neural"] = neural_check()
+    names = [*DATASETS, "artefacts"] if args.dataset == "all" else [args.dataset]
+    all_results: list[Results | LabelledResults] = []
     try:
         for name in names:
             for system, check in systems.items():
+                if name == "artefacts":
+                    labelled = evaluate_labelled(EVAL_DIR / LABELLED, system, check, args.sample, args.seed)
+                    print_labelled(labelled, args.show)
+                    all_results.append(labelled)
+                    continue
                 results = evaluate(name, system, check, args.sample, args.seed, args.show)
                 print_table(results)
                 all_results.append(results)

@@ -30,7 +30,7 @@ def main() -> int:
 
     import os
 
-    from cleaner.grammar.engine import GrammarEngine, GrammarSettings, paragraphs
+    from cleaner.grammar.engine import CHECKED_AS, GrammarEngine, GrammarSettings, paragraphs
     from cleaner.grammar.install import installation, setup
     from cleaner.grammar.server import start_server, stop_server
     from cleaner.pipeline import Checker
@@ -55,7 +55,7 @@ def main() -> int:
         warm.close()
 
         params = {
-            "language": settings.language,
+            "language": CHECKED_AS if settings.language == "en" else settings.language,
             "disabledRules": ",".join(sorted(settings.disabled_rules)),
             "disabledCategories": ",".join(sorted(settings.disabled_categories)),
         }

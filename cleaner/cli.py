@@ -29,7 +29,8 @@ from cleaner.repair.fixer import fix_text
 from cleaner.repair.interactive import review_document
 from cleaner.repair.writer import WriteRefused, write_document
 from cleaner.report import formats
-from cleaner.ruleset import RuleError, load_rules
+from cleaner.report.visible import display_path
+from cleaner.ruleset import RuleError, load_rules, on_time_budget_exceeded
 from cleaner.session import Session
 from cleaner.sources import STDIN_PATH, SourceError, UnreadableSource, read_document
 
@@ -196,13 +197,15 @@ def check(
         use_cache=not no_cache,
         report_unused_suppressions=report_unused_suppressions,
     ) as session:
+        skipped: list[str] = []
         try:
-            with _progress(errors) as progress:
-                run = session.check_paths(paths, progress)
+            with _progress(errors) as progress, _time_budget_watch(skipped, progress) as watched:
+                run = session.check_paths(paths, watched)
         except (RuleError, ConfigError, ModelUnavailable) as exc:
             _fail(str(exc))
+    run.warnings.extend(skipped)
     formats.render(output_format, run, console, errors, statistics=statistics)
-    if run.errors or (require_grammar and run.warnings):
+    if run.errors or (require_grammar and run.grammar_skipped):
         raise typer.Exit(EXIT_ERROR)
     if run.failing() and not exit_zero:
         raise typer.Exit(EXIT_FINDINGS)
@@ -218,7 +221,12 @@ def fix(
     interactive: Annotated[
         bool, typer.Option("--interactive", "-i", help="Review each repair, hunk by hunk, like `git add -p`.")
     ] = False,
-    backup: Annotated[bool, typer.Option("--backup", help="Keep each original file as FILE.orig.")] = False,
+    backup: Annotated[
+        bool, typer.Option("--backup", help="Keep each original as FILE.orig (or FILE.orig.1, … if taken).")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Also rewrite read-only files (no write permission).")
+    ] = False,
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even when findings are left (errors still exit 2).")
     ] = False,
@@ -262,7 +270,7 @@ def fix(
                 settings = session.settings(item)
                 session.checker(settings)
             except UnreadableSource as exc:
-                errors.print(f"error: {exc.error.path}: {exc.error.message}", markup=False)
+                errors.print(f"error: {display_path(exc.error.path)}: {exc.error.message}", markup=False)
                 failed = True
                 continue
             except (RuleError, ConfigError) as exc:
@@ -276,25 +284,36 @@ def fix(
             if diff:
                 if new_text != document.text:
                     pending = True
-                    patch = unified_diff(document.path, document.text, new_text)
+                    patch = unified_diff(document.path, document.text, new_text, bom=document.bom)
+                    if document.encoding != "utf-8":  # a patch is UTF-8 text: it cannot edit UTF-16/32
+                        errors.print(
+                            f"warning: {display_path(document.path)} is {document.encoding}: its diff shows "
+                            "the text as UTF-8, which git apply and patch cannot apply; `cleaner fix` can",
+                            markup=False,
+                        )
                     if console.is_terminal:
                         for line in render_diff(patch):
                             console.print(line)
-                    else:
-                        sys.stdout.write(patch)  # exactly a patch when piped: `| git apply` works
+                    else:  # exactly a patch when piped (`| git apply` works), in UTF-8 whatever the locale
+                        sys.stdout.flush()
+                        sys.stdout.buffer.write(patch.encode("utf-8"))
+                        sys.stdout.buffer.flush()
             elif item == STDIN_PATH:
-                sys.stdout.write(new_text)
+                sys.stdout.flush()
+                sys.stdout.buffer.write(document.encode(new_text))  # its own encoding and BOM
+                sys.stdout.buffer.flush()
             else:
                 try:
                     if new_text != document.text:
-                        write_document(document, new_text, backup=backup)
+                        write_document(document, new_text, backup=backup, force=force)
                 except (WriteRefused, OSError) as exc:
-                    errors.print(f"error: {document.path}: {exc}", markup=False)
+                    errors.print(f"error: {display_path(document.path)}: {exc}", markup=False)
                     failed = True
                 else:
                     left = "" if interactive else f", {remaining} left for review"
                     console.print(
-                        f"{document.path}: {count} repair{'s' * (count != 1)} applied{left}", markup=False
+                        f"{display_path(document.path)}: {count} repair{'s' * (count != 1)} applied{left}",
+                        markup=False,
                     )
             if quit_review:
                 break  # what was accepted before quitting is written; no further file is reviewed
@@ -307,17 +326,55 @@ def fix(
 def _repair(
     session: Session, document: Document, settings: Settings, interactive: bool, console: Console
 ) -> tuple[str, int, int, bool]:
-    """(new text, repairs applied, findings left, whether the person quit) for one document."""
+    """(new text, repairs applied, findings left, whether the person quit) for one document.
+
+    Warns on stderr when the fix loop stopped short of a fixed point (findings remain, so the run does
+    not exit 0) and when a user rule was skipped for lack of time."""
+    warnings: list[str] = []
 
     def check(text: str) -> list[Finding]:
         return session.check_text(text, document.path, settings)
 
-    if interactive:
-        review = review_document(document, check, console, lambda q: console.input(escape(q)))
-        return review.text, len(review.accepted), 0, review.quit
-    allowed = {Applicability.SAFE, Applicability.UNSAFE} if settings.unsafe_fixes else {Applicability.SAFE}
-    outcome = fix_text(document.text, check, allowed)
-    return outcome.text, len(outcome.applied), len(outcome.remaining), False
+    with _time_budget_watch(warnings) as watched:
+        watched(1, document.path)
+        if interactive:
+            review = review_document(document, check, console, lambda q: console.input(escape(q)))
+            result = review.text, len(review.accepted), 0, review.quit
+        else:
+            safe, unsafe = Applicability.SAFE, Applicability.UNSAFE
+            outcome = fix_text(document.text, check, {safe, unsafe} if settings.unsafe_fixes else {safe})
+            if outcome.problem:
+                warnings.append(f"{document.path}: {outcome.problem}")
+            result = outcome.text, len(outcome.applied), len(outcome.remaining), False
+    for warning in warnings:
+        Console(stderr=True, soft_wrap=True).print(f"warning: {warning}", highlight=False, markup=False)
+    return result
+
+
+@contextmanager
+def _time_budget_watch(
+    warnings: list[str], progress: Callable[[int, str], None] | None = None
+) -> Iterator[Callable[[int, str], None]]:
+    """Collect a warning for each user rule skipped on a file for lack of time (once per rule and file).
+
+    The yielded callback takes the place of ``progress`` (which it passes on to): it is told each
+    file's path before the file is checked, which is how a warning names the file.
+    """
+    current = ""
+
+    def watched(total: int, path: str) -> None:
+        nonlocal current
+        current = path or current
+        if progress is not None:
+            progress(total, path)
+
+    def skipped(rule_id: str) -> None:
+        warning = f"rule {rule_id} exceeded its time budget on {current}; skipped"
+        if warning not in warnings:
+            warnings.append(warning)
+
+    with on_time_budget_exceeded(skipped):
+        yield watched
 
 
 @app.command()
@@ -415,16 +472,25 @@ def server_start() -> None:
 
 @server_app.command("stop")
 def server_stop() -> None:
-    """Stop the background LanguageTool server."""
-    handle = lt_server.stop_persistent()
+    """Stop the background LanguageTool server (even a busy one that does not answer)."""
+    try:
+        handle = lt_server.stop_persistent()
+    except EngineUnavailable as exc:
+        _fail(str(exc))
     typer.echo(f"stopped the server at {handle.url}" if handle else "no server was running")
 
 
 @server_app.command("status")
 def server_status() -> None:
-    """Say whether a background LanguageTool server is running, and where. Exit 1 when none is."""
-    handle = lt_server.running_server()
+    """Say whether a background LanguageTool server is running, and where. Exit 1 when none is.
+
+    A server that runs but does not answer the health checks (busy with a long text) is still running:
+    it is reported as such, and not forgotten.
+    """
+    status = lt_server.server_status()
+    handle = status.handle
     if handle is None:
         typer.echo("no server is running")
         raise typer.Exit(EXIT_FINDINGS)
-    typer.echo(f"running at {handle.url} (pid {handle.pid}, LanguageTool {handle.version})")
+    busy = "" if status.answering else "; busy: it did not answer the health check"
+    typer.echo(f"running at {handle.url} (pid {handle.pid}, LanguageTool {handle.version}{busy})")

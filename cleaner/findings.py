@@ -14,11 +14,14 @@ class Category(StrEnum):
     TENSE = "tense"
     BROKEN_SENTENCE = "broken-sentence"
     PUNCTUATION = "punctuation"
+    CASING = "casing"
     GRAMMAR = "grammar"
     SPELLING = "spelling"
     TYPOGRAPHY = "typography"
     CONSISTENCY = "consistency"
     STYLE = "style"
+    UNTRANSLATED = "untranslated"
+    UNINTELLIGIBLE = "unintelligible"
 
 
 class Severity(StrEnum):

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
-from lemminflect import getAllInflections, getAllLemmas
+import yaml
+from lemminflect import getAllInflections, getAllLemmas, getInflection
 
 WEEKDAYS: tuple[str, ...] = tuple(calendar.day_name)  # Monday .. Sunday, in datetime.weekday() order
 MONTHS: tuple[str, ...] = tuple(calendar.month_name)[1:]
@@ -42,7 +43,11 @@ def is_noun_only(word: str) -> bool:
 
 def is_known_word(word: str) -> bool:
     """A word lemminflect knows in lower case, so lower-casing it cannot spoil a proper name."""
-    return bool(_lemmas(word)) or word.lower() in _FUNCTION_WORDS
+    return bool(_lemmas(word)) or word.lower() in _FUNCTION_WORDS or _in_word_class(word.lower())
+
+
+def _in_word_class(lower: str) -> bool:
+    return any(lower in words for words in _word_classes().values())
 
 
 def past_tense_lemma(word: str) -> str | None:
@@ -59,20 +64,194 @@ def past_tense_lemma(word: str) -> str | None:
 
 
 def has_finite_verb(phrase: str) -> bool:
-    """Whether a stretch of words holds a finite verb (an auxiliary, a modal or a simple-past form).
+    """Whether a stretch of words holds a finite verb: an auxiliary or modal, a contraction that makes
+    one ("it's", "don't"), an unambiguous simple-past or verb-only present form ("left", "expects"),
+    or a subject pronoun followed by a verb ("we have").
 
     Used to tell a split-off fragment ("pipeline, in addition to strengthening the defence") from a
     sentence that merely lost its capital ("patients after resection should be offered …").
     """
-    return any(
-        word in _FINITE_AUXILIARIES or past_tense_lemma(word) is not None
-        for word in re.findall(r"[a-z’']+", phrase.lower())
+    words = re.findall(r"[a-z’']+", phrase.lower())
+    contractions = tuple(word_class("finite-contractions"))
+    for index, word in enumerate(words):
+        if word in _FINITE_AUXILIARIES or word.endswith(contractions):
+            return True
+        if past_tense_lemma(word) is not None or is_present_verb(word):
+            return True
+        following = _lemmas(words[index + 1]) if index + 1 < len(words) else {}
+        if word in word_class("subject-pronouns") and ("VERB" in following or "AUX" in following):
+            return True
+    return False
+
+
+@cache
+def _word_classes() -> dict[str, frozenset[str]]:
+    text = resources.files("cleaner.data").joinpath("word_classes.yaml").read_text(encoding="utf-8")
+    return {name: frozenset(words) for name, words in yaml.safe_load(text).items()}
+
+
+def word_class(name: str) -> frozenset[str]:
+    """A closed word class from ``data/word_classes.yaml`` (articles, prepositions, modals …)."""
+    return _word_classes()[name]
+
+
+@cache
+def _set_phrases() -> dict[str, tuple[str, ...]]:
+    text = resources.files("cleaner.data").joinpath("set_phrases.yaml").read_text(encoding="utf-8")
+    return {name: tuple(items) for name, items in yaml.safe_load(text).items()}
+
+
+_CLAUSE_LINKS = ("coordinators", "subordinators", "relatives")
+_AUXILIARY_CLASSES = ("modals", "be-forms", "have-forms")
+
+
+def _first_words(phrase: str) -> tuple[str, str]:
+    words = re.findall(r"[a-z’'-]+", phrase.lower())
+    return (words[0] if words else "", words[1] if len(words) > 1 else "")
+
+
+def opens_subclause(phrase: str) -> bool:
+    """Whether words after a full stop open a clause that belongs to the sentence before it.
+
+    They do when they open with a conjunction or relative pronoun ("… troops. who left"), with a
+    verb-only "-ing" form ("… he said. adding that …"), or with a modal or auxiliary that has no
+    subject ("… decreased sharply. will also be affected"); an auxiliary followed by a subject is a
+    question ("can you help") and opens a sentence of its own.
+    """
+    first, following = _first_words(phrase)
+    if any(first in word_class(name) for name in _CLAUSE_LINKS):
+        return True
+    if any(first in word_class(name) for name in _AUXILIARY_CLASSES):
+        opens_question = following in word_class("subject-pronouns") or following in word_class("articles")
+        return not opens_question and following not in ("this", "that", "these", "those", "there")
+    return is_gerund_only(first)
+
+
+def opens_with_preposition(phrase: str) -> bool:
+    """Whether words after a full stop open with a preposition or "to" ("… euros. in the quarter").
+
+    A prepositional phrase set off by a comma before a clause of its own ("at the same time, it
+    affects …") introduces a new sentence instead.
+    """
+    if _first_words(phrase)[0] not in word_class("prepositions"):
+        return False
+    _, comma, after = phrase.partition(",")
+    return not (comma and has_finite_verb(after) and not _is_reporting_tag(after))
+
+
+def _is_reporting_tag(clause: str) -> bool:
+    """A short clause that attributes the sentence ("the company said", "he told reporters")."""
+    words = re.findall(r"[a-z’'-]+", clause.lower())
+    return 0 < len(words) <= 5 and any(word in word_class("reporting-verbs") for word in words)
+
+
+def continues_clause(phrase: str) -> bool:
+    """Whether words after a full stop read as the rest of the sentence before it, not a new one."""
+    return opens_subclause(phrase) or opens_with_preposition(phrase)
+
+
+def opens_sentence(phrase: str) -> bool:
+    """Whether words after a full stop read as a sentence of their own: their main clause holds a
+    finite verb, or they open with a courtesy formula ("thank you"); and they do not continue the
+    sentence before. A verb after a subordinating word belongs to a subordinate clause ("longer than
+    both sides had planned" has none of its own)."""
+    if continues_clause(phrase):
+        return False
+    words = re.findall(r"[^\s]+", phrase)
+    ends_main = word_class("subordinators") | word_class("relatives") | {"than", "that"}
+    cut = next((i for i, w in enumerate(words) if i and w.lower().strip(",;:") in ends_main), len(words))
+    return has_finite_verb(" ".join(words[:cut])) or opens_with_formula(phrase)
+
+
+def is_gerund_only(word: str) -> bool:
+    """A verb's "-ing" form that is nothing else ("adding", not "building" or "morning")."""
+    lemmas = _lemmas(word)
+    if set(lemmas) != {"VERB"}:
+        return False
+    return any(word.lower() in _inflections(lemma).get("VBG", ()) for lemma in lemmas["VERB"])
+
+
+def is_present_verb(word: str) -> bool:
+    """A verb-only third-person present form ("expects"; not "plans", which is a noun too, nor "does")."""
+    lower = word.lower()
+    lemmas = _lemmas(lower)
+    if set(lemmas) != {"VERB"} or lower in _FINITE_AUXILIARIES:
+        return False
+    return any(lower in _inflections(lemma).get("VBZ", ()) for lemma in lemmas["VERB"])
+
+
+def is_past_participle(word: str) -> bool:
+    """A verb's past participle ("made", "injured"), regular forms included."""
+    lower = word.lower()
+    return any(lower in getInflection(lemma, "VBN") for lemma in _lemmas(lower).get("VERB", ()))
+
+
+def is_participle(word: str) -> bool:
+    """A past participle or an "-ing" form: what follows a passive or progressive auxiliary."""
+    lower = word.lower()
+    return is_past_participle(lower) or any(
+        lower in getInflection(lemma, "VBG") for lemma in _lemmas(lower).get("VERB", ())
     )
 
 
+def opens_verb_phrase(phrase: str) -> bool:
+    """Whether words open with a verb that cannot start a statement: "Were injured" (a passive or
+    progressive auxiliary before a participle) or "Expects" (a verb-only present form)."""
+    words = phrase.split()
+    if not words:
+        return False
+    first = words[0].lower()
+    if first in (word_class("be-forms") | word_class("have-forms")) - {"be", "been", "being"}:
+        return len(words) > 1 and is_participle(words[1])
+    return is_present_verb(first)
+
+
+def is_subject_word(word: str) -> bool:
+    """A word that can be the subject of the verb after it: a subject pronoun or a noun."""
+    lower = word.lower()
+    return lower in word_class("subject-pronouns") or "NOUN" in _lemmas(lower)
+
+
+def is_abbreviated(word: str) -> bool:
+    """A listed abbreviation, or a short lower-case token no lexicon knows ("pcs", "excl", "spol"):
+    product lists and untranslated text abbreviate freely, and a full stop after such a token ends
+    no sentence."""
+    if is_abbreviation(word):
+        return True
+    return len(word) <= 4 and word.isalpha() and word.islower() and not is_known_word(word)
+
+
+def is_agency_credit(word: str) -> bool:
+    """A news agency credit ("dpa", "afp"): wire copy is signed with one, often in lower case."""
+    return word.lower() in _set_phrases()["agency-credits"]
+
+
+def is_credit(word: str) -> bool:
+    """A news agency credit or a chat sign-off ("dpa", "thx"), which may follow a full stop in lower
+    case at the end of a story or message."""
+    phrases = _set_phrases()
+    return word.lower() in phrases["agency-credits"] or word.lower() in phrases["sign-offs"]
+
+
+def opens_with_formula(phrase: str) -> bool:
+    """Whether a phrase opens with a courtesy formula that is a sentence of its own ("thank you")."""
+    lower = " ".join(re.findall(r"[a-z’'-]+", phrase.lower()))
+    return any(lower == f or lower.startswith(f + " ") for f in _set_phrases()["courtesy-formulas"])
+
+
+def lower_common(word: str) -> str:
+    """The word with a lower-case first letter, unless lower-casing could spoil a name ("Holmes")."""
+    return word[:1].lower() + word[1:] if is_known_word(word) else word
+
+
 def is_abbreviation(word: str) -> bool:
-    """A word that is conventionally written with a full stop ("etc", "Mr", "approx")."""
-    return word.lower() in _abbreviations()
+    """A word that is conventionally written with a full stop ("etc", "Mr", "approx"), or an
+    initialism written with stops ("U.S", "e.g")."""
+    lower = word.lower().rstrip(".")
+    return lower in _abbreviations() or _INITIALISM.fullmatch(lower) is not None
+
+
+_INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")
 
 
 @cache
@@ -102,5 +281,20 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "abbreviation": is_abbreviation,
     "past-tense": lambda word: past_tense_lemma(word) is not None,
     "finite-clause": has_finite_verb,
+    "continues-clause": continues_clause,
+    "opens-subclause": opens_subclause,
+    "opens-with-preposition": opens_with_preposition,
+    "opens-sentence": opens_sentence,
+    "fragment": lambda phrase: not continues_clause(phrase) and not opens_sentence(phrase),
+    "formula": opens_with_formula,
+    "abbreviated": is_abbreviated,
+    "credit": is_credit,
+    "participle": is_participle,
+    "past-participle": is_past_participle,
+    "present-verb": is_present_verb,
+    "opens-verb-phrase": opens_verb_phrase,
+    "subject-word": is_subject_word,
+    "article": lambda word: word.lower() in word_class("articles"),
+    "determiner": lambda word: word.lower() in word_class("determiners") | word_class("articles"),
 }
 """Named tests on a match group that rules use in ``where:``; prefix a name with ``!`` to negate it."""

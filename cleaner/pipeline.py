@@ -12,9 +12,10 @@ from cleaner.analysis import Span, TextAnalysis
 from cleaner.detectors import Detector, registry
 from cleaner.findings import Finding, Severity
 from cleaner.grammar.mapping import RULE_PREFIX
-from cleaner.markdown import syntax_spans
+from cleaner.markdown import syntax_spans, touches
+from cleaner.neural import MODEL_RULES
 from cleaner.ruleset import Rule, RuleError, load_rules
-from cleaner.selectors import matches_selector
+from cleaner.selectors import CATEGORIES, close_selectors, matches_selector, selects
 
 if TYPE_CHECKING:  # the engine pulls in an HTTP client: import it only where a run uses it
     from cleaner.grammar.engine import GrammarEngine
@@ -27,10 +28,12 @@ class Selection:
     min_severity: Severity = Severity.INFO
     extra_rule_dirs: tuple[Path, ...] = field(default=())
 
-    def wants(self, rule_id: str) -> bool:
-        if self.select and not any(matches_selector(rule_id, s) for s in self.select):
+    def wants(self, rule_id: str, category: str | None = None) -> bool:
+        """Whether a rule (or a finding of it) is selected; ``category``, when given, is matched by a
+        selector that names it, so ``--ignore spelling`` drops LanguageTool's spelling findings too."""
+        if self.select and not any(selects(s, rule_id, category) for s in self.select):
             return False
-        return not any(matches_selector(rule_id, s) for s in self.ignore)
+        return not any(selects(s, rule_id, category) for s in self.ignore)
 
 
 class Checker:
@@ -48,15 +51,19 @@ class Checker:
         self.selection = selection or Selection()
         self.grammar = grammar
         all_rules = list(rules) if rules is not None else load_rules(self.selection.extra_rule_dirs)
+        known = [rule.id for rule in all_rules] + list(MODEL_RULES)
         unknown = [
             s
             for s in (*self.selection.select, *self.selection.ignore)
             if not matches_selector(s, RULE_PREFIX.rstrip("."))
-            and not any(matches_selector(rule.id, s) for rule in all_rules)
+            and s not in CATEGORIES
+            and not any(matches_selector(rule_id, s) for rule_id in known)
         ]
         if unknown:
-            raise RuleError(f"no rule matches {unknown[0]!r} (see `cleaner rules`)")
-        self.rules = [rule for rule in all_rules if self.selection.wants(rule.id)]
+            close = close_selectors(unknown[0], known)
+            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            raise RuleError(f"no rule or category matches {unknown[0]!r}{hint} (see `cleaner rules`)")
+        self.rules = [rule for rule in all_rules if self.selection.wants(rule.id, rule.category)]
         self._order = {rule.id: index for index, rule in enumerate(self.rules)}
         self.detectors = self._build_detectors(self.rules)
 
@@ -81,11 +88,13 @@ class Checker:
             syntax = syntax_spans(text, list(markup)) if markup else []
             found.extend(without_overlaps(self.grammar.findings(text, syntax), found))
         if markup:
-            found = [f for f in found if not any(f.overlaps_span(m.start, m.end) for m in markup)]
+            spans = sorted(markup, key=lambda span: span.start)
+            found = [f for f in found if not touches(f.start, f.end, spans)]
         wanted = [
             f
             for f in found
-            if f.severity.rank >= self.selection.min_severity.rank and self.selection.wants(f.rule)
+            if f.severity.rank >= self.selection.min_severity.rank
+            and self.selection.wants(f.rule, f.category)
         ]
         last = len(self._order)
         return deduplicate(sorted(wanted, key=lambda f: (f.start, f.end, self._order.get(f.rule, last))))

@@ -9,23 +9,98 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable, Mapping
+import time
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 
 from cleaner.findings import Applicability, Category, Severity
-from cleaner.lexicon import PREDICATES
+from cleaner.lexicon import PREDICATES, lower_common
 
 PATTERN_DETECTOR = "pattern"
 
 
 class RuleError(Exception):
     """A rule file that cannot be used; the message names the file and what is wrong."""
+
+
+USER_RULE_BUDGET = 1.0
+"""Seconds a user rule's pattern may spend on one text, and as much again per million characters.
+User rules are not reviewed as the bundled ones are: one pattern with catastrophic backtracking
+(``(a+)+$``) must cost a warning, not the run."""
+
+_budget_listener: ContextVar[Callable[[str], None] | None] = ContextVar("budget_listener", default=None)
+
+
+@contextmanager
+def on_time_budget_exceeded(listener: Callable[[str], None]) -> Iterator[None]:
+    """Within the block, ``listener(rule_id)`` hears of each user rule skipped on a text for lack of
+    time, so the caller, who knows which file the text is, can warn about it. Without a listener a
+    ``RuntimeWarning`` is issued instead."""
+    token = _budget_listener.set(listener)
+    try:
+        yield
+    finally:
+        _budget_listener.reset(token)
+
+
+class BudgetedPattern:
+    """A user rule's pattern (or anchor), compiled with the ``regex`` module (``re``'s syntax,
+    lookbehind included) so that its scans of a text can be given a time budget, which ``re`` cannot do.
+
+    The budget is the rule's for the whole text, however many calls scan it (a rule with an anchor
+    scans line by line): it starts afresh with another text, or when a new check of the same text
+    begins (a scan at or before the previous one's start; one check moves forward through its lines).
+    Once it is spent the rule is skipped for the rest of that text, the listener is told, once, and
+    the run goes on.
+    """
+
+    def __init__(self, rule_id: str, source: str) -> None:
+        self.rule_id = rule_id
+        self.compiled = regex.compile(source, flags=regex.VERSION0)
+        self._text: str | None = None
+        self._position = -1
+        self._left = 0.0
+        self._skipped = False
+
+    @property
+    def pattern(self) -> str:
+        return self.compiled.pattern
+
+    @property
+    def groupindex(self) -> Mapping[str, int]:
+        return self.compiled.groupindex
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match[str]]:
+        if text is not self._text or pos <= self._position:
+            self._text, self._skipped = text, False
+            self._left = USER_RULE_BUDGET * (1 + len(text) / 1_000_000)
+        self._position = pos
+        if self._skipped:
+            return iter(())
+        started = time.perf_counter()
+        try:
+            end = len(text) if endpos is None else endpos
+            matches = list(self.compiled.finditer(text, pos, end, timeout=max(self._left, 0.001)))
+        except TimeoutError:
+            self._skipped = True
+            listener = _budget_listener.get()
+            if listener is None:
+                warnings.warn(f"rule {self.rule_id} exceeded its time budget; skipped", RuntimeWarning, 2)
+            else:
+                listener(self.rule_id)
+            return iter(())
+        self._left -= time.perf_counter() - started
+        return iter(matches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +136,11 @@ class Rule:
     message: str
     origin: Path
     detector: str = PATTERN_DETECTOR
-    pattern: re.Pattern[str] | None = None
+    pattern: re.Pattern[str] | BudgetedPattern | None = None
+    """``re`` for the bundled rules (reviewed, and faster); a time-bounded ``regex`` for user rules."""
+    anchor: re.Pattern[str] | BudgetedPattern | None = None
+    """A cheap pattern that every match contains within its line: the rule then scans only the lines
+    where the anchor occurs (a full stop before a lower-case word is rare; letters are everywhere)."""
     flag: str | None = None
     where: tuple[Condition, ...] = ()
     protect: bool = True
@@ -80,6 +159,7 @@ _KEYS = {
     "message",
     "detector",
     "pattern",
+    "anchor",
     "flag",
     "where",
     "protect",
@@ -104,7 +184,7 @@ def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
     for folder in extra_dirs:
         if not folder.is_dir():
             raise RuleError(f"{folder}: rule folder not found")
-        rules.extend(_load_dir_uncached(folder))
+        rules.extend(_load_dir_uncached(folder, user=True))
     seen: dict[str, Path] = {}
     for rule in rules:
         if rule.id in seen:
@@ -118,21 +198,22 @@ def _load_dir(folder: Path) -> tuple[Rule, ...]:
     return _load_dir_uncached(folder)
 
 
-def _load_dir_uncached(folder: Path) -> tuple[Rule, ...]:
-    return tuple(load_rule_file(path) for path in sorted(folder.rglob("*.yaml")))
+def _load_dir_uncached(folder: Path, user: bool = False) -> tuple[Rule, ...]:
+    return tuple(load_rule_file(path, user) for path in sorted(folder.rglob("*.yaml")))
 
 
-def load_rule_file(path: Path) -> Rule:
+def load_rule_file(path: Path, user: bool = False) -> Rule:
+    """One rule file; ``user`` rules (not shipped with cleaner) get a time-bounded pattern engine."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise RuleError(f"{path}: cannot be read as YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise RuleError(f"{path}: a rule file holds one mapping")
-    return _parse(path, data)
+    return _parse(path, data, user)
 
 
-def _parse(path: Path, data: dict[str, Any]) -> Rule:
+def _parse(path: Path, data: dict[str, Any], user: bool = False) -> Rule:
     def fail(message: str) -> RuleError:
         return RuleError(f"{path}: {message}")
 
@@ -157,11 +238,19 @@ def _parse(path: Path, data: dict[str, Any]) -> Rule:
         if not isinstance(data.get("pattern"), str):
             raise fail("a pattern rule needs 'pattern'")
         try:
-            pattern = re.compile(data["pattern"])
-        except re.error as exc:
+            pattern = BudgetedPattern(rule_id, data["pattern"]) if user else re.compile(data["pattern"])
+        except (re.error, regex.error) as exc:
             raise fail(f"bad pattern: {exc}") from exc
     elif "pattern" in data:
         raise fail(f"'pattern' belongs to pattern rules, not to detector {detector!r}")
+    anchor = None
+    if "anchor" in data:
+        if pattern is None or not isinstance(data["anchor"], str):
+            raise fail("'anchor' is a pattern, and belongs to pattern rules")
+        try:
+            anchor = BudgetedPattern(rule_id, data["anchor"]) if user else re.compile(data["anchor"])
+        except (re.error, regex.error) as exc:
+            raise fail(f"bad anchor: {exc}") from exc
     groups = set(pattern.groupindex) if pattern else set()
 
     flag = data.get("flag")
@@ -211,6 +300,7 @@ def _parse(path: Path, data: dict[str, Any]) -> Rule:
         origin=path,
         detector=detector,
         pattern=pattern,
+        anchor=anchor,
         flag=flag,
         where=tuple(where),
         protect=bool(data.get("protect", True)),
@@ -245,6 +335,7 @@ TEMPLATE_FILTERS = {
     "upper": str.upper,
     "capitalize": lambda word: word[:1].upper() + word[1:],
     "uncapitalize": lambda word: word[:1].lower() + word[1:],
+    "lower-common": lower_common,
 }
 
 
@@ -253,7 +344,7 @@ class _Formatter(string.Formatter):
         return TEMPLATE_FILTERS[format_spec](value) if format_spec else str(value)
 
 
-def render(template: str, match: re.Match[str]) -> str:
+def render(template: str, match: re.Match[str] | regex.Match[str]) -> str:
     """Fill ``{group}`` / ``{group:filter}`` from a match; ``{match}`` is the whole match."""
     values = {name: value or "" for name, value in match.groupdict().items()}
     values["match"] = match.group()

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cleaner.analysis import Span
 from cleaner.config import LanguageToolConfig, NeuralConfig, Settings, settings_for
 from cleaner.document import Document
 from cleaner.findings import Finding
@@ -42,6 +43,8 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
     languagetool: str | None = None
     """The URL of the LanguageTool server the run used, if it used one."""
+    grammar_skipped: bool = False
+    """Whether grammar checking was wanted but could not be done for the whole run."""
 
     def failing(self) -> int:
         """Findings at or above their file's fail-on severity."""
@@ -121,16 +124,39 @@ class Session:
         suppressions = parse_suppressions(text)
         findings = suppressions.apply(findings)
         if settings.neural.enabled:
+            from cleaner.neural.unintelligible import UnintelligibleDetector, outside_passages
+
             ranker = self.ranker(settings.neural)
-            findings = ranker.rank(text, findings)
+
+            def wanted(found: list[Finding]) -> list[Finding]:
+                return suppressions.apply(self._model_findings(found, settings, ignored, markup))
+
+            passages = wanted(UnintelligibleDetector(ranker.model).find(text))
+            findings = ranker.rank(text, outside_passages(findings, passages))
             if settings.neural.boundaries:
                 from cleaner.neural.boundaries import BoundaryDetector
 
-                found = suppressions.apply(BoundaryDetector(ranker.model).find(text))
+                found = outside_passages(wanted(BoundaryDetector(ranker.model).find(text)), passages)
                 findings = [*findings, *without_overlaps(found, findings)]
+            findings = [*findings, *passages]
         if self.report_unused:
             findings = [*findings, *suppressions.unused()]
         return sorted(findings, key=lambda f: (f.start, f.end))
+
+    def _model_findings(
+        self, found: list[Finding], settings: Settings, ignored: Sequence[str], markup: Sequence[Span]
+    ) -> list[Finding]:
+        """The model's own findings, filtered as the rules' are: selection and minimum severity, per-file
+        ignores, and never inside Markdown syntax or code."""
+        selection = self.checker(settings).selection
+        return [
+            f
+            for f in found
+            if f.severity.rank >= selection.min_severity.rank
+            and selection.wants(f.rule, f.category)
+            and not any(matches_selector(f.rule, s) for s in ignored)
+            and not any(f.overlaps_span(m.start, m.end) for m in markup)
+        ]
 
     def files(self, paths: Sequence[str]) -> Iterator[str | SourceError]:
         """The files to check: folders walked with each folder's include globs; excluded ones dropped."""
@@ -169,8 +195,8 @@ class Session:
             )
         for engine in self._engines.values():
             result.languagetool = result.languagetool or engine.url
-            if engine.problem:
-                result.warnings.append(f"grammar check skipped, rules only: {engine.problem}")
+            result.warnings.extend(engine.warnings)
+            result.grammar_skipped = result.grammar_skipped or bool(engine.problem)
         return result
 
     def close(self) -> None:

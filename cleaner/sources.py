@@ -1,16 +1,20 @@
 """Turning command-line paths into decoded documents, with a clear error for everything unreadable.
 
 Nothing here writes: a file that cannot be decoded exactly is reported and skipped, so no later stage
-can write back a file it did not read correctly.
+can write back a file it did not read correctly. Only regular files are read, and never more than a
+bounded number of bytes, so a FIFO, a device or an endless file cannot hang a run or exhaust memory.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from cleaner.document import Document
 
@@ -22,7 +26,18 @@ def has_default_extension(path: str) -> bool:
 
 
 STDIN_PATH = "-"
-_BOM = "\ufeff"
+MAX_FILE_SIZE_ENV = "CLEANER_MAX_FILE_SIZE"
+DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024
+"""Files larger than this are not read (an article is a few kB; this only stops runaway input)."""
+
+_BOMS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+    (b"\xef\xbb\xbf", "utf-8", "UTF-8"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16"),
+)
+_SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +62,9 @@ def discover(
 ) -> Iterator[str | SourceError]:
     """Yield the files to check, in a stable order, or an error for a path that cannot be walked.
 
-    Files named explicitly are checked whatever their name; folders are walked recursively for the
-    files ``accept`` takes. A folder reached twice through symbolic links is walked once, so a link
-    loop ends.
+    Files named explicitly are checked whatever their name (a symbolic link named on the command line
+    is the user's call and is followed); folders are walked for the files ``accept`` takes, see
+    ``_Walker`` for how links, loops and special files inside them are treated.
     """
     for raw in paths:
         if raw == STDIN_PATH:
@@ -57,7 +72,7 @@ def discover(
             continue
         path = Path(raw)
         if path.is_dir():
-            yield from _walk(path, accept)
+            yield from _Walker(path, accept).run()
         elif path.exists():
             yield raw
         elif path.is_symlink():
@@ -66,71 +81,206 @@ def discover(
             yield SourceError(raw, "no such file or directory")
 
 
-def _walk(root: Path, accept: Callable[[str], bool]) -> Iterator[str | SourceError]:
-    seen: set[tuple[int, int]] = set()
+class _Walker:
+    """One folder walked iteratively (a tree thousands of levels deep cannot exhaust the stack).
 
-    def visit(folder: Path) -> Iterator[str | SourceError]:
-        try:
-            stat = folder.stat()
-        except OSError as exc:
-            yield SourceError(str(folder), _os_message(exc))
-            return
-        key = (stat.st_dev, stat.st_ino)
-        if key in seen:
-            if folder != root:
-                yield SourceError(str(folder), "directory reached twice (symbolic link loop?); skipped")
-            return
-        seen.add(key)
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError as exc:
-            yield SourceError(str(folder), _os_message(exc))
-            return
-        for entry in entries:
-            child = Path(entry.path)
+    Hidden entries are skipped. A symbolic link whose target lies outside the folder is not followed
+    and is reported, so ``cleaner fix repo/`` never writes outside ``repo/``. A link to a folder inside
+    the tree is walked after the real folders, and only if its target was not walked already: the real
+    folder is always checked under its own name, a duplicate is skipped silently, and a link to a
+    folder that contains it (a loop) is reported. Files that are not regular files are reported.
+    """
+
+    def __init__(self, root: Path, accept: Callable[[str], bool]) -> None:
+        self.root = root
+        self.top = os.path.realpath(root)
+        self.accept = accept
+        self.seen: set[tuple[int, int]] = set()
+        self.linked: list[Path] = []
+
+    def run(self) -> Iterator[str | SourceError]:
+        yield from self._walk(self.root)
+        while self.linked:
+            yield from self._walk(self.linked.pop(0))
+
+    def _walk(self, start: Path) -> Iterator[str | SourceError]:
+        stack: list[tuple[Path, Iterator[os.DirEntry[str]]]] = []
+        listing = self._listing(start)
+        while True:
+            if isinstance(listing, SourceError):
+                yield listing
+            elif listing is not None:
+                stack.append(listing)
+            listing = None
+            if not stack:
+                return
+            entry = next(stack[-1][1], None)
+            if entry is None:
+                stack.pop()
+                continue
             if entry.name.startswith("."):
                 continue
+            child = Path(entry.path)
             try:
-                if entry.is_dir():
-                    yield from visit(child)
-                elif accept(str(child)):
-                    yield str(child)
+                if entry.is_symlink():
+                    found = self._link(child)
+                    if found is not None:
+                        yield found
+                elif entry.is_dir(follow_symlinks=False):
+                    listing = self._listing(child)
+                elif self.accept(str(child)):
+                    mode = entry.stat(follow_symlinks=False).st_mode
+                    yield str(child) if stat.S_ISREG(mode) else _not_regular(str(child), mode)
             except OSError as exc:
                 yield SourceError(str(child), _os_message(exc))
 
-    yield from visit(root)
+    def _listing(self, folder: Path) -> tuple[Path, Iterator[os.DirEntry[str]]] | SourceError | None:
+        """The folder's entries in name order; None when it was walked already."""
+        try:
+            info = os.stat(folder)
+            key = (info.st_dev, info.st_ino)
+            if key in self.seen:
+                return None
+            self.seen.add(key)
+            with os.scandir(folder) as entries:
+                return folder, iter(sorted(entries, key=lambda e: e.name))
+        except OSError as exc:
+            return SourceError(str(folder), _os_message(exc))
+
+    def _link(self, child: Path) -> str | SourceError | None:
+        """What a symbolic link met while walking yields: its path, an error, or nothing (deferred)."""
+        real = os.path.realpath(child)
+        is_folder = os.path.isdir(real)
+        if not is_folder and not self.accept(str(child)):
+            return None
+        if not _inside(real, self.top):
+            return SourceError(
+                str(child), f"symbolic link leading out of {self.root} (to {real}); not followed"
+            )
+        if is_folder:
+            if _inside(os.path.realpath(child.parent), real):
+                return SourceError(str(child), "symbolic link loop (to a folder that contains it); skipped")
+            self.linked.append(child)
+            return None
+        try:
+            mode = os.stat(real).st_mode
+        except OSError:
+            return SourceError(str(child), "broken symbolic link")
+        return str(child) if stat.S_ISREG(mode) else _not_regular(str(child), mode)
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _not_regular(path: str, mode: int) -> SourceError:
+    if stat.S_ISFIFO(mode):
+        kind = "a named pipe (FIFO)"
+    elif stat.S_ISCHR(mode):
+        kind = "a character device"
+    elif stat.S_ISBLK(mode):
+        kind = "a block device"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    elif stat.S_ISDIR(mode):
+        kind = "a directory"
+    else:
+        kind = "a special file"
+    return SourceError(path, f"{kind}, not a regular file; not checked")
+
+
+def max_file_size() -> int:
+    """The largest file read, in bytes: ``$CLEANER_MAX_FILE_SIZE`` (bytes, or a number with K, M or G
+    for KiB, MiB, GiB), else 64 MiB. Raises ValueError for a value that is not a size."""
+    raw = os.environ.get(MAX_FILE_SIZE_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_FILE_SIZE
+    number, unit = (raw[:-1], raw[-1].upper()) if raw[-1].isalpha() else (raw, "")
+    if unit not in _SIZE_UNITS or not number.strip().isdigit():
+        raise ValueError(f"{MAX_FILE_SIZE_ENV}={raw!r} is not a size (bytes, or a number with K, M or G)")
+    return int(number) * _SIZE_UNITS[unit]
+
+
+def _size_text(size: int) -> str:
+    for unit, factor in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if size >= factor and size % factor == 0:
+            return f"{size // factor} {unit}"
+    return f"{size} bytes"
 
 
 def read_document(path: str) -> Document:
-    """Read and decode one file (or ``-`` for standard input) exactly, or raise ``UnreadableSource``."""
+    """Read and decode one file (or ``-`` for standard input) exactly, or raise ``UnreadableSource``.
+
+    Only a regular file is opened (a FIFO with a ``.txt`` name would block, a device might never end),
+    and at most ``max_file_size()`` bytes are read.
+    """
+    try:
+        limit = max_file_size()
+    except ValueError as exc:
+        raise UnreadableSource(SourceError(path, str(exc))) from exc
     try:
         if path == STDIN_PATH:
-            data = sys.stdin.buffer.read()
-            fingerprint = None
+            data = _read_bounded(path, sys.stdin.buffer, limit)
         else:
-            with open(path, "rb") as handle:
-                stat = os.fstat(handle.fileno())
-                data = handle.read()
-            fingerprint = (stat.st_size, stat.st_mtime_ns)
+            mode = os.stat(path).st_mode
+            if not stat.S_ISREG(mode):
+                raise UnreadableSource(_not_regular(path, mode))
+            # O_NONBLOCK: should the file be swapped for a FIFO after the stat, opening it cannot block.
+            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+            with os.fdopen(descriptor, "rb") as handle:
+                info = os.fstat(descriptor)
+                if not stat.S_ISREG(info.st_mode):
+                    raise UnreadableSource(_not_regular(path, info.st_mode))
+                if info.st_size > limit:
+                    raise UnreadableSource(_too_large(path, limit))
+                data = _read_bounded(path, handle, limit)
     except OSError as exc:
         raise UnreadableSource(SourceError(path, _os_message(exc))) from exc
-    return decode(path, data, fingerprint)
+    return decode(path, data, hashlib.sha256(data).digest())
 
 
-def decode(path: str, data: bytes, fingerprint: tuple[int, int] | None = None) -> Document:
-    """Decode UTF-8 (with or without BOM) strictly; binary and undecodable input is refused."""
-    if not data:
-        raise UnreadableSource(SourceError(path, "empty file; nothing to check"))
-    if b"\x00" in data:
-        raise UnreadableSource(SourceError(path, "binary file (contains NUL bytes); not checked"))
+def _read_bounded(path: str, stream: BinaryIO, limit: int) -> bytes:
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise UnreadableSource(_too_large(path, limit))
+    return data
+
+
+def _too_large(path: str, limit: int) -> SourceError:
+    return SourceError(path, f"larger than {_size_text(limit)}; not checked (see {MAX_FILE_SIZE_ENV})")
+
+
+def decode(path: str, data: bytes, digest: bytes | None = None) -> Document:
+    """Decode strictly: UTF-8 with or without a BOM, UTF-16 or UTF-32 with one. An empty file is an
+    empty document; binary and undecodable input is refused with the reason."""
+    found = next(((mark, codec, name) for mark, codec, name in _BOMS if data.startswith(mark)), None)
+    if found is None:
+        if b"\x00" in data:
+            raise UnreadableSource(SourceError(path, _nul_message(data)))
+        bom, body, codec, name = False, data, "utf-8", "UTF-8"
+    else:
+        mark, codec, name = found
+        bom, body = True, data[len(mark) :]
     try:
-        text = data.decode("utf-8")
+        text = body.decode(codec)
     except UnicodeDecodeError as exc:
-        raise UnreadableSource(
-            SourceError(path, f"not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start}")
-        ) from exc
-    bom = text.startswith(_BOM)
-    return Document(path=path, text=text[1:] if bom else text, bom=bom, fingerprint=fingerprint)
+        at = exc.start + len(data) - len(body)
+        what = f"byte 0x{data[at]:02x}" if codec == "utf-8" else "a bad code unit"
+        raise UnreadableSource(SourceError(path, f"not valid {name}: {what} at byte offset {at}")) from exc
+    if "\x00" in text:
+        message = f"binary file ({name} text with NUL characters); not checked"
+        raise UnreadableSource(SourceError(path, message))
+    return Document(path=path, text=text, bom=bom, encoding=codec, digest=digest)
+
+
+def _nul_message(data: bytes) -> str:
+    """Name UTF-16 without a byte-order mark (mostly NUL high bytes) rather than call it binary."""
+    if len(data) % 2 == 0:
+        even, odd = data[0::2], data[1::2]
+        for zeros, others in ((odd, even), (even, odd)):
+            if b"\x00" not in others and zeros.count(0) * 2 >= len(zeros):
+                return "looks like UTF-16 without a byte-order mark; not checked (save it as UTF-8)"
+    return "binary file (contains NUL bytes); not checked"
 
 
 def _os_message(exc: OSError) -> str:

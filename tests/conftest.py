@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,11 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 FIXTURES = REPO / "fixtures"
 SHARED_EVAL = REPO.parent / "shared" / "eval"
+
+# The scripts folder of the interpreter running the suite goes first on PATH, so a pre-commit hook of
+# `language: system` runs this interpreter's `cleaner` (`.venv/bin/cleaner` when the README's test
+# command runs `.venv/bin/python -m pytest` without activating the venv), not another one or none.
+os.environ["PATH"] = os.pathsep.join([sysconfig.get_path("scripts"), os.environ.get("PATH", "")])
 
 
 def run_cli(

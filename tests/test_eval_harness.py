@@ -36,10 +36,18 @@ def test_eval_harness_prints_tables_for_every_system(tmp_path: Path, languagetoo
     )
     assert result.returncode == 0, result.stderr
     for system in ("own rules", "cleaner (rules + LanguageTool)", "LanguageTool alone"):
-        assert f"== ted / {system}" in result.stdout and f"== bio / {system}" in result.stdout
+        for dataset in ("ted", "bio", "artefacts"):
+            assert f"== {dataset} / {system}" in result.stdout
     rows = json.loads(out.read_text(encoding="utf-8"))
-    assert len(rows) == 6
-    for row in rows:
+    assert len(rows) == 9
+    labelled = [row for row in rows if row["dataset"] == "artefacts"]
+    assert len(labelled) == 3
+    for row in labelled:
+        counted = sum(label["records"] for label in row["labels"].values()) + row["lookalikes"]
+        assert 0 < counted + row["casing_only"] <= 4
+        for label in row["labels"].values():
+            assert label["repair_first"] <= label["repair_among_candidates"] <= label["found"]
+    for row in (row for row in rows if row["dataset"] != "artefacts"):
         assert row["documents"] == 4 and row["characters"] > 0
         assert set(row["recall"]) == {"punctuation", "grammar", "spelling", "broken"}
         assert row["precision"] is None or 0 <= row["precision"] <= 1

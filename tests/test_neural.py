@@ -116,6 +116,31 @@ def test_a_sentencepiece_tokenizer_the_test_trains_itself(tmp_path: Path) -> Non
         LanguageModel(tmp_path, tmp_path / "spm.model")
 
 
+def test_the_rule_order_stands_unless_the_model_is_clearly_more_confident(ranker: Ranker) -> None:
+    """The model's taste for fewer tokens must not undo a rule's evidence: a comma before "so" and the
+    deletion of an orphaned fragment stay first; a clear preference of the model still wins."""
+    text = "He has only a mess around him and makes trouble. so it does not matter what colour it is.\n"
+    (comma,) = ranker.rank(text, Checker().check_text(text))
+    assert comma.fixes[0].replacement == "trouble, so"
+    text = "Nobody knows where the talks will go. They will simply stay where they are. wait.\n"
+    (orphan,) = ranker.rank(text, Checker().check_text(text))
+    assert orphan.rule == "broken-sentence.orphan-fragment" and orphan.fixes[0].replacement == ""
+    text = "The houses were destroyed. by the troops who left in March.\n"
+    start = text.index("destroyed.")
+    end = start + len("destroyed. by")
+    finding = Finding(
+        "x.y",
+        Category.BROKEN_SENTENCE,
+        Severity.WARNING,
+        "m",
+        start,
+        end,
+        fixes=(Fix(start, end, "destroyed. By"), Fix(start, end, "destroyed by")),
+    )
+    (ranked,) = ranker.rank(text, [finding])
+    assert ranked.fixes[0].replacement == "destroyed by"
+
+
 def test_cli_neural_ranks_in_json_and_fix_takes_the_best(tmp_path: Path) -> None:
     data = json.loads(run_cli("check", "--neural", "--format", "json", str(SEED)).stdout)
     split = next(f for f in data["files"][0]["findings"] if f["rule"] == "broken-sentence.noun-phrase-split")
@@ -134,5 +159,5 @@ def test_boundary_detector_finds_the_split_clause_of_the_seed(ranker: Ranker) ->
     text = SEED.read_text(encoding="utf-8")
     found = BoundaryDetector(ranker.model).find(text)
     assert [(f.rule, text[f.start : f.end]) for f in found] == [(RULE, ". Accept")]
-    assert found[0].fixes[0].applicability is Applicability.DISPLAY
+    assert found[0].fixes[0].applicability is Applicability.UNSAFE
     assert BoundaryDetector(ranker.model).find("The talks ended. The ministers left.") == []

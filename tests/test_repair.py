@@ -93,16 +93,15 @@ def test_fix_is_idempotent_and_only_repairs(pieces: list[str]) -> None:
 def test_seed_safe_repairs_are_the_expected_ones_and_nothing_else() -> None:
     seed = next(SEEDS.glob("*.txt")).read_text(encoding="utf-8")
     outcome = fix_text(seed, CHECKER.check_text)
+    assert "told his Russian counterpart" in outcome.text  # a tense or day change is for review only
     for phrase in (
-        "will tell his Russian counterpart",
         "would not accept anything",
         "Russian gas pipeline",
         "possible attack.\n",
     ):
         assert phrase in outcome.text
     assert (
-        outcome.text.replace("will tell", "told")
-        .replace("not accept", "not. Accept")
+        outcome.text.replace("not accept", "not. Accept")
         .replace("gas pipeline", "gas. pipeline")
         .replace("attack.\n", "attack. .\n")
         == seed
@@ -167,7 +166,7 @@ def test_diff_changes_nothing_and_applies_with_git(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert article.read_bytes() == before
     assert result.stdout.startswith("--- a/articles/seed.txt\n+++ b/articles/seed.txt\n@@ ")
-    assert "+US President Joe Biden will tell his" in result.stdout
+    assert "gas pipeline" in result.stdout and "will tell" not in result.stdout  # safe repairs only
     (tmp_path / "p.diff").write_text(result.stdout, encoding="utf-8")
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     subprocess.run(["git", "apply", "p.diff"], cwd=tmp_path, check=True)

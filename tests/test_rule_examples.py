@@ -44,3 +44,22 @@ def test_every_rule_has_both_kinds_of_example() -> None:
 def test_rule_ids_match_their_files() -> None:
     for rule in RULES:
         assert rule.id == f"{rule.origin.parent.name}.{rule.origin.stem}", rule.origin
+
+
+def test_anchors_lose_no_match() -> None:
+    """A rule's anchor only narrows where its pattern runs: over every example text of every rule and the
+    fixtures, the anchored scan finds exactly what a scan of the whole text finds."""
+    from cleaner.analysis import TextAnalysis
+    from tests.conftest import FIXTURES, SEEDS
+
+    texts = [example.text for rule in RULES for example in (*rule.flag_examples, *rule.pass_examples)]
+    texts += [path.read_text(encoding="utf-8") for path in (*FIXTURES.rglob("*.txt"), *SEEDS.glob("*.txt"))]
+    anchored = [rule for rule in RULES if rule.anchor is not None]
+    assert anchored
+    for rule in anchored:
+        assert rule.pattern is not None
+        for text in texts:
+            whole = [match.span() for match in rule.pattern.finditer(text)]
+            lines = TextAnalysis(text).lines_with(rule.anchor)
+            narrowed = [m.span() for start, end in lines for m in rule.pattern.finditer(text, start, end)]
+            assert narrowed == whole, (rule.id, text)

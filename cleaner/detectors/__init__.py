@@ -11,7 +11,7 @@ from typing import Protocol
 
 from cleaner.analysis import TextAnalysis
 from cleaner.findings import Finding
-from cleaner.ruleset import Rule
+from cleaner.ruleset import Rule, RuleError
 
 
 class Detector(Protocol):
@@ -23,22 +23,30 @@ DetectorFactory = Callable[[Sequence[Rule]], Detector]
 
 def registry() -> dict[str, DetectorFactory]:
     """Detector name -> factory. Imported lazily so that loading rules does not load every detector."""
+    from cleaner.detectors.foreign_script import ForeignScriptDetector
     from cleaner.detectors.patterns import PatternDetector
     from cleaner.detectors.tense_day import TenseDayDetector
+    from cleaner.detectors.tense_time import TenseTimeDetector
     from cleaner.detectors.unicode_damage import UnicodeDamageDetector
     from cleaner.detectors.weekday_date import WeekdayDateDetector
 
     return {
         "pattern": PatternDetector,
         "tense-day": TenseDayDetector,
+        "tense-time": TenseTimeDetector,
         "weekday-date": WeekdayDateDetector,
         "unicode-damage": UnicodeDamageDetector,
+        "foreign-script": ForeignScriptDetector,
     }
 
 
 def single_rule(rules: Sequence[Rule], detector: str) -> Rule:
-    """Code detectors serve exactly one rule file each; say so clearly if a rule set has more."""
+    """Code detectors serve exactly one rule file each (the rule's message and examples describe what the
+    code does); a second file naming one, a user rule most likely, is a rule error naming both files."""
     if len(rules) != 1:
-        names = ", ".join(rule.id for rule in rules)
-        raise ValueError(f"detector {detector!r} serves one rule, got: {names}")
+        files = "; ".join(f"{rule.origin} ({rule.id})" for rule in rules)
+        raise RuleError(
+            f"{rules[-1].origin}: detector {detector!r} serves exactly one rule, but {len(rules)} rule files "
+            f"name it: {files}. Give your rule a 'pattern' instead, or --ignore the other rule"
+        )
     return rules[0]

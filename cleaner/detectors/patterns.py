@@ -22,7 +22,10 @@ class PatternDetector:
     @staticmethod
     def _find_rule(rule: Rule, analysis: TextAnalysis) -> Iterator[Finding]:
         assert rule.pattern is not None
-        for match in rule.pattern.finditer(analysis.text):
+        text = analysis.text
+        spans = analysis.lines_with(rule.anchor) if rule.anchor is not None else [(0, len(text))]
+        matches = (match for start, end in spans for match in rule.pattern.finditer(text, start, end))
+        for match in matches:
             start, end = match.span(rule.flag or 0)
             if rule.protect and analysis.is_protected(*match.span()):
                 continue

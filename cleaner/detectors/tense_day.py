@@ -1,141 +1,258 @@
-"""Tense/day contradictions: a past-tense event dated after the day the report itself gives.
+"""Tense/day contradictions: an event whose weekday and tense disagree with the day of the report.
 
 "Biden told Putin on Thursday …, the White House said Wednesday": in news style a bare weekday means the
-nearest such day, so an event on the day after the report is still to come, and "told" must be
-"will tell". MT systems produce this when the source language marks tense only by context.
+nearest such day, so an event on the day after the report is still to come, and "told" should be "will
+tell" — or the day is wrong. The mirror: "the ministers will meet on Friday, the ministry said on
+Saturday" puts a future event on the day before the report. MT systems produce both when the source
+language marks tense only by context or writes dates that the system turns into weekdays.
+
+The report is found by its shape, for any reporting verb and subject: a reporting verb (the rule's
+``reporting-verbs``, with every inflection from lemminflect) and its weekday, with at most an object
+("told reporters", for the rule's ``object-verbs``) or a prepositional phrase ("said in a statement")
+between. A sentence can hold several such phrases — "He told reporters on Friday that …, the agency said
+Thursday" — and the one that dates the others is the attribution set off by a comma; without one, the
+first. Every other dated verb of the sentence is an event against it.
 
 The evidence is kept narrow, because a false alarm costs as much as a miss:
-- the report day comes from a reporting verb followed by a weekday ("said Wednesday", "announced on
-  Monday") in the same sentence as the event;
-- the event is an unambiguous simple-past verb (lemminflect), a few words before "on <weekday>", with no
-  clause break, modal or "to" between;
-- the event day is the day after the report (``days-ahead``), or up to ``corroborated-days-ahead`` days
-  after when the same article elsewhere puts a future event on that weekday ("will take place on
-  Thursday").
+- the event verb is the nearest verb group before its weekday, in the same clause (``tense_words``), a
+  simple past ("told", "was arrested") or a future ("will meet");
+- a past event is flagged on the day after the report (``days-ahead``), or up to
+  ``corroborated-days-ahead`` days after when the same article elsewhere puts a future event on that
+  weekday ("will take place on Thursday"); a future event on the day before the report;
+- weekdays with a date ("Thursday, March 3") or a determiner ("last Thursday") are not bare weekdays.
+
+Repairs change the tense and are ``unsafe``: the day may be what is wrong.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from lemminflect import getInflection
 
 from cleaner.analysis import TextAnalysis
 from cleaner.detectors import single_rule
+from cleaner.detectors.tense_words import (
+    MODALS,
+    PREPOSITIONS,
+    Tense,
+    Token,
+    VerbGroup,
+    clause_words,
+    determiners,
+    group_at,
+    is_boundary,
+    is_unambiguous_finite_or_participle,
+    modifier_words,
+    past_repairs,
+    tokenize,
+    verb_follows,
+)
 from cleaner.findings import Applicability, Finding, Fix, Source
-from cleaner.lexicon import WEEKDAYS, past_tense_lemma
+from cleaner.lexicon import MONTHS, WEEKDAYS, past_tense_lemma
 from cleaner.ruleset import Rule
 
 _DAY = "|".join(WEEKDAYS)
-_REPORT = re.compile(
-    rf"\b(?:said|says|announced|announces|reported|reports|stated|states|confirmed|confirms|added|adds"
-    rf"|told reporters|wrote|writes)\s+(?:on\s+)?(?P<day>{_DAY})\b"
-)
-_DATED = re.compile(rf"\bon\s+(?P<day>{_DAY})\b(?!\s*,?\s*(?:\d|[A-Z][a-z]+\s+\d))")
+_ANY_DAY = re.compile(rf"\b(?:{_DAY})\b")
 _FUTURE = re.compile(
     rf"\b(?:will|shall|'ll|is to|are to|scheduled|planned|set to|expected to|due to)\b"
     rf"[^.!?\n]{{0,60}}?\bon\s+(?P<day>{_DAY})\b"
 )
-_WORD = re.compile(r"[A-Za-z’']+")
-_CLAUSE_BREAK = re.compile(r"[,;:—–()“”\"]")
-_STOP_WORDS = frozenset(
-    [
-        "will",
-        "would",
-        "shall",
-        "should",
-        "can",
-        "could",
-        "may",
-        "might",
-        "must",
-        "to",
-        "is",
-        "are",
-        "am",
-        "be",
-        "'ll",
-    ]
+_DATE_AFTER = re.compile(rf"\s*[,(]?\s*(?:\d|(?:{'|'.join(MONTHS)}|[A-Z][a-z]{{2}}\.?)\s+\d)")
+_NOT_BARE = frozenset(["last", "coming", "past"])
+_TIME_OF_DAY = frozenset(["late", "early"])
+_PASSIVE_AUX = frozenset(["was", "were"])
+_OTHER_AUX = frozenset(
+    "had has have having been being be is are am do does did hadn't hasn't haven't didn't".split()
 )
-_AUXILIARIES = frozenset(
-    ["had", "has", "have", "having", "was", "were", "been", "being", "be", "is", "are", "am"]
-)
+
+
+@dataclass(frozen=True, slots=True)
+class _Dated:
+    """A weekday that dates a verb: its token index and the weekday's number (Monday is 0)."""
+
+    index: int
+    day: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Report:
+    verb: int
+    dated: _Dated
+    after_comma: bool
 
 
 class TenseDayDetector:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rule = single_rule(rules, "tense-day")
-        self.days_ahead = int(self.rule.options.get("days-ahead", 1))
-        self.corroborated_days_ahead = int(self.rule.options.get("corroborated-days-ahead", 3))
-        self.window = int(self.rule.options.get("window-words", 10))
+        options = self.rule.options
+        self.days_ahead = int(options.get("days-ahead", 1))
+        self.corroborated_days_ahead = int(options.get("corroborated-days-ahead", 3))
+        self.window = int(options.get("window-words", 10))
+        self.report_gap = int(options.get("report-gap-words", 6))
+        self.reporting = _verb_forms(options.get("reporting-verbs", ["say"]))
+        self.object_verbs = _verb_forms(options.get("object-verbs", ["tell"]))
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         text = analysis.text
-        if not _REPORT.search(text):
-            return  # no dated report, nothing to contradict: skip the sentence split
+        if text.count("day") < 2 or sum(text.count(day) for day in WEEKDAYS) < 2:
+            return  # a report and an event need two weekdays: skip the sentence split (counts are cheap)
         future_days: set[int] | None = None
         for sentence in analysis.sentences:
-            body = text[sentence.start : sentence.end]
-            reports = list(_REPORT.finditer(body))
+            if len(_ANY_DAY.findall(text, sentence.start, sentence.end)) < 2:
+                continue
+            tokens = tokenize(text, sentence.start, sentence.end)
+            dated = [d for d in (_dated(text, tokens, i) for i in range(len(tokens))) if d is not None]
+            reports = [r for r in (self._report(tokens, d) for d in dated) if r is not None]
             if not reports:
                 continue
-            report_day = WEEKDAYS.index(reports[0].group("day"))
-            report_spans = [match.span("day") for match in reports]
-            for dated in _DATED.finditer(body):
-                if dated.span("day") in report_spans:
+            report = next((r for r in reversed(reports) if r.after_comma), reports[0])
+            for event in dated:
+                if event.index == report.dated.index:
                     continue
-                ahead = (WEEKDAYS.index(dated.group("day")) - report_day) % 7
-                if ahead == 0 or ahead > max(self.days_ahead, self.corroborated_days_ahead):
+                ahead = (event.day - report.dated.day) % 7
+                group = self._event_group(tokens, event.index)
+                if group is None:
                     continue
-                if ahead > self.days_ahead:
-                    if future_days is None:
-                        future_days = _future_days(text)
-                    if WEEKDAYS.index(dated.group("day")) not in future_days:
+                if group.tense is Tense.FUTURE:
+                    if not 1 <= 7 - ahead <= self.days_ahead:
                         continue
-                verb = self._event_verb(body, dated.start())
-                if verb is None:
+                elif not 1 <= ahead <= max(self.days_ahead, self.corroborated_days_ahead):
                     continue
-                yield self._finding(sentence.start, body, verb, dated, reports[0])
+                elif ahead > self.days_ahead:
+                    if future_days is None:
+                        future_days = {WEEKDAYS.index(m.group("day")) for m in _FUTURE.finditer(text)}
+                    if event.day not in future_days:
+                        continue
+                yield self._finding(text, tokens, group, event, report)
 
-    def _event_verb(self, body: str, before: int) -> re.Match[str] | None:
-        """The past-tense verb that "on <day>" dates: the nearest one, within the same clause."""
-        words = list(_WORD.finditer(body, 0, before))[-self.window :]
-        for word in reversed(words):
-            if _CLAUSE_BREAK.search(body, word.end(), before):
+    def _report(self, tokens: list[Token], dated: _Dated) -> _Report | None:
+        """The reporting phrase that ``dated`` closes ("said Thursday", "told reporters on Friday",
+        "said in a statement on Monday"), or None."""
+        first_word = dated.index - 1 if tokens[dated.index - 1].lower == "on" else dated.index
+        if first_word > 0 and tokens[first_word - 1].lower in _TIME_OF_DAY:
+            first_word -= 1
+        between: list[Token] = []
+        index = first_word - 1
+        while index >= 0 and len(between) <= self.report_gap:
+            token = tokens[index]
+            if token.lower in self.reporting:
+                break
+            if is_boundary(tokens, index) or is_unambiguous_finite_or_participle(token.text):
                 return None
-            lower = word.group().lower()
-            if lower in _STOP_WORDS:
-                return None
-            if past_tense_lemma(lower):
-                return word
-        return None
+            between.insert(0, token)
+            index -= 1
+        else:
+            return None
+        if index > 0 and tokens[index - 1].lower in determiners():
+            return None  # "in a post on Monday", "the report on Friday": a noun, not a reporting verb
+        verb = tokens[index].lower
+        if between and verb not in self.object_verbs and between[0].lower not in PREPOSITIONS:
+            return None  # "said the meeting on Friday was …": the weekday dates the meeting
+        start = index
+        while start > 0 and not is_boundary(tokens, start - 1):
+            start -= 1
+        after_comma = start > 0 and tokens[start - 1].text == "," and index - start <= 8
+        return _Report(index, dated, after_comma)
+
+    def _event_group(self, tokens: list[Token], day_index: int) -> VerbGroup | None:
+        """The simple-past or future verb group that the weekday at ``day_index`` dates, if any."""
+        end = day_index - 1 if tokens[day_index - 1].lower == "on" else day_index
+        start = end
+        while start > 0 and not is_boundary(tokens, start - 1) and end - start < self.window:
+            start -= 1
+        groups: list[VerbGroup] = []
+        index = start
+        while index < end:
+            group = group_at(tokens, index, has_verb=bool(groups))
+            if group is not None:
+                groups.append(group)
+                index = group.last + 1
+            else:
+                index += 1
+        if not groups or verb_follows(tokens, day_index + 1):
+            return None
+        group = groups[-1]
+        if group.tense is Tense.FUTURE:
+            return group
+        word = tokens[group.last].text
+        if word.lower() in MODALS or past_tense_lemma(word) is None:
+            return None  # "would tell Putin on Thursday" is a future seen from the past: right
+        if group.tense is not Tense.OTHER or group.first != group.last:
+            return None
+        previous = tokens[group.first - 1].lower if group.first > 0 else ""
+        if previous in _PASSIVE_AUX:
+            return VerbGroup(Tense.OTHER, group.first - 1, group.last)  # "was arrested on Tuesday"
+        if previous in _OTHER_AUX:
+            return None  # "had met on Tuesday" is relative to another past time
+        return group
 
     def _finding(
-        self, offset: int, body: str, verb: re.Match[str], dated: re.Match[str], report: re.Match[str]
+        self, text: str, tokens: list[Token], group: VerbGroup, event: _Dated, report: _Report
     ) -> Finding:
-        lemma = past_tense_lemma(verb.group())
-        assert lemma is not None
-        previous = _WORD.findall(body, 0, verb.start())[-1:]
-        fixes: tuple[Fix, ...] = ()
-        if not previous or previous[0].lower() not in _AUXILIARIES:
-            future = f"will {getInflection(lemma, 'VB')[0]}"
-            fixes = (Fix(offset + verb.start(), offset + verb.end(), future, Applicability.SAFE),)
+        start, end = tokens[group.first].start, tokens[group.last].end
+        day = tokens[event.index]
+        if group.tense is Tense.FUTURE:
+            repairs = past_repairs(tokens, group)
+            tense, relation = "future", "has already passed"
+        else:
+            modal = "would" if report.verb < group.first else "will"
+            participle = tokens[group.last].text
+            if group.first != group.last:  # "was arrested" -> "will be arrested"
+                repairs = [f"{modal} be {participle}"]
+            else:
+                lemma = past_tense_lemma(participle)
+                repairs = [f"{modal} {getInflection(lemma, 'VB')[0]}"] if lemma else []
+            if tokens[group.first].text[:1].isupper():
+                repairs = [repair[:1].upper() + repair[1:] for repair in repairs]
+            tense, relation = "past tense", "is still to come"
+        report_text = text[tokens[report.verb].start : tokens[report.dated.index].end]
         message = self.rule.message.format(
-            verb=verb.group(), day=dated.group("day"), report=report.group().strip()
+            verb=text[start:end], tense=tense, day=day.text, report=report_text, relation=relation
         )
         return Finding(
             rule=self.rule.id,
             category=self.rule.category,
             severity=self.rule.severity,
             message=message,
-            start=offset + verb.start(),
-            end=offset + dated.end(),
+            start=start,
+            end=day.end,
             source=Source.RULES,
-            fixes=fixes,
+            fixes=tuple(Fix(start, end, repair, Applicability.UNSAFE) for repair in repairs),
         )
 
 
-def _future_days(text: str) -> set[int]:
-    """Weekdays the article itself puts in the future ("will take place on Thursday")."""
-    return {WEEKDAYS.index(match.group("day")) for match in _FUTURE.finditer(text)}
+def _verb_forms(lemmas: Sequence[str]) -> frozenset[str]:
+    """Every finite form of the verbs named in a rule's options ("tell" -> tell, tells, told)."""
+    forms = set()
+    for lemma in lemmas:
+        for tag in ("VBD", "VBZ", "VBP"):
+            forms.update(getInflection(str(lemma), tag))
+    return frozenset(forms)
+
+
+def _dated(text: str, tokens: list[Token], index: int) -> _Dated | None:
+    """A weekday at ``tokens[index]`` that dates a verb: "on Thursday", or a bare "Thursday" after a
+    lower-case word ("said Thursday", "met late Tuesday"); not "last Thursday", "Good Friday",
+    "Thursday's", nor a weekday followed by its date."""
+    token = tokens[index]
+    if token.text not in WEEKDAYS or index == 0:
+        return None
+    previous = tokens[index - 1]
+    if _DATE_AFTER.match(text, token.end):
+        return None
+    if previous.lower == "on":
+        return _Dated(index, WEEKDAYS.index(token.text))
+    if not previous.is_word or not previous.text.islower():
+        return None
+    if previous.lower in determiners() or previous.lower in _NOT_BARE:
+        return None
+    if (
+        previous.lower in PREPOSITIONS
+        or previous.lower in modifier_words()
+        or previous.lower in clause_words()
+    ):
+        return None  # "until Thursday", "by Friday": a bound, not the event's day
+    return _Dated(index, WEEKDAYS.index(token.text))

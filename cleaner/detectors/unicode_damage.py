@@ -57,7 +57,7 @@ class UnicodeDamageDetector:
             for kind, name in steps or [("encode", "")]
         )
         matcher = difflib.SequenceMatcher(None, line, fixed, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for tag, i1, i2, j1, j2 in _atomic(matcher.get_opcodes()):
             if tag == "equal":
                 continue
             yield Finding(
@@ -72,8 +72,46 @@ class UnicodeDamageDetector:
                 start=offset + i1,
                 end=offset + i2,
                 source=Source.RULES,
-                fixes=(Fix(offset + i1, offset + i2, fixed[j1:j2], Applicability.SAFE),),
+                fixes=(
+                    Fix(offset + i1, offset + i2, _spaced(line, i1, i2, fixed[j1:j2]), Applicability.SAFE),
+                ),
             )
+
+
+def _atomic(opcodes: list[tuple[str, int, int, int, int]]) -> list[tuple[str, int, int, int, int]]:
+    """The changes of one line as repairs that each stand alone.
+
+    ftfy may move text (re-decoding mojibake reorders characters), which a diff sees as an insertion in
+    one place and a deletion or replacement in another: applied alone, the insertion would add the
+    moved text again on every pass. A line whose changes include an insertion among others gets one
+    repair over the span from the first change to the last.
+    """
+    changes = [op for op in opcodes if op[0] != "equal"]
+    if len(changes) < 2 or not any(op[0] == "insert" for op in changes):
+        return changes
+    first, last = changes[0], changes[-1]
+    return [("replace", first[1], last[2], first[3], last[4])]
+
+
+_CLOSING = frozenset(",.:;!?)]")
+_OPENING = frozenset("([")
+
+
+def _spaced(line: str, start: int, end: int, replacement: str) -> str:
+    """The repair of a full-width mark with the space English wants around it.
+
+    Full-width punctuation carries its own spacing in Chinese and Japanese, so MT that copies it leaves
+    none: "rose，officials" must become "rose, officials", not "rose,officials" (a new error).
+    """
+    if len(line[start:end]) != 1 or not ("\uff00" <= line[start] <= "\uffef" or line[start] in "、。"):
+        return replacement
+    after = line[end : end + 1]
+    before = line[start - 1 : start] if start else ""
+    if replacement in _CLOSING and after.isalnum():
+        return replacement + " "
+    if replacement in _OPENING and before.isalnum():
+        return " " + replacement
+    return replacement
 
 
 def visible(text: str) -> str:

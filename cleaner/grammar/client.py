@@ -1,5 +1,10 @@
-"""The adapter over language-tool-python: one client for one server, answers as RawMatch lists, and
-every failure of the library or the network as one exception type.
+"""The client for one LanguageTool server: language-tool-python for the request parameters (language
+tag, rule choice), cleaner's own transport for the exchange, and a strict reading of the answer.
+
+The exchange is cleaner's own because language-tool-python's timeout is per read (a trickling server
+keeps a request alive for ever) and it trusts the answer's shape (``{"matches": null}`` is a TypeError
+deep inside it). Failures come out as the exception types of ``cleaner.grammar.errors``: ClientError
+when the server is in doubt, ParagraphError when only this paragraph could not be checked.
 
 Imported only when a paragraph is not in the cache: language-tool-python brings an HTTP stack whose
 import costs more than a cached run takes.
@@ -8,83 +13,131 @@ import costs more than a cached run takes.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+import re
+import time
+from typing import TYPE_CHECKING, Any
 
 import language_tool_python
 import requests
 from language_tool_python.exceptions import LanguageToolError
 
+from cleaner.grammar import transport
 from cleaner.grammar.annotation import annotation
-from cleaner.grammar.errors import ClientError
-from cleaner.grammar.mapping import RawMatch, raw_match
+from cleaner.grammar.errors import BadAnswer, ClientError, Refused
+from cleaner.grammar.mapping import RawMatch, raw_match, utf16_length
 
 if TYPE_CHECKING:
     from cleaner.grammar.engine import GrammarSettings
 
-REQUEST_TIMEOUT = 60
-"""Seconds one paragraph may take; language-tool-python's own default is five minutes."""
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+"""Not encodable as UTF-8, so not sendable; a text decoded with ``surrogateescape`` may hold them."""
+CONNECT_TIMEOUT = 30.0
+"""Seconds the server may take to list its languages when the client is made (a whole answer)."""
+
+
+class _Tool(language_tool_python.LanguageTool):
+    """language-tool-python's LanguageTool, with its one request at construction (the list of
+    languages, to check the language tag) made through cleaner's transport, under a deadline."""
+
+    def __init__(self, language: str, url: str, deadline: float) -> None:
+        self.deadline = deadline
+        super().__init__(language, remote_server=url)
+
+    def _get_languages(self) -> set[str]:
+        response = transport.get(self._url + "languages", self.deadline)
+        if response.status != 200:
+            raise Refused(response.status, response.text())
+        try:
+            listed = json.loads(response.body)
+            languages = {str(item[key]) for item in listed for key in ("code", "longCode") if key in item}
+        except (ValueError, TypeError) as exc:
+            raise BadAnswer(f"not LanguageTool's list of languages: {response.text()}") from exc
+        return languages | {"auto"}
 
 
 class Client:
-    def __init__(self, url: str, settings: GrammarSettings) -> None:
+    def __init__(self, url: str, settings: GrammarSettings, timeout: float = CONNECT_TIMEOUT) -> None:
         try:
-            self._tool = language_tool_python.LanguageTool(settings.language, remote_server=url)
+            self._tool = _Tool(settings.language, url, time.monotonic() + timeout)
+        except (Refused, BadAnswer) as exc:
+            raise ClientError(f"{url} does not answer like a LanguageTool server: {exc}") from exc
         except (LanguageToolError, requests.RequestException, OSError, ValueError) as exc:
             raise ClientError(str(exc)) from exc
-        self._tool._TIMEOUT = REQUEST_TIMEOUT  # the library has no public option for it
         self._tool.disabled_rules = set(settings.disabled_rules)
         self._tool.disabled_categories = set(settings.disabled_categories)
         self._tool.enabled_rules = set(settings.enabled_rules)
 
-    def check(self, paragraph: str, markup: list[tuple[int, int]] | None = None) -> list[RawMatch]:
-        """LanguageTool's matches; with ``markup``, the paragraph goes as annotated text (offsets still
-        into the whole paragraph), which language-tool-python cannot send, so it is posted directly."""
+    @property
+    def url(self) -> str:
+        return self._tool.url
+
+    def check(self, paragraph: str, markup: list[tuple[int, int]], deadline: float) -> list[RawMatch]:
+        """LanguageTool's matches, offsets in code points of ``paragraph``; with ``markup``, the
+        paragraph goes as annotated text (offsets still into the whole paragraph). The whole exchange
+        is over by ``deadline`` (a ``time.monotonic()`` value)."""
+        sendable = _LONE_SURROGATE.sub("\ufffd", paragraph)  # one unit for one: offsets stay the same
+        params = self._tool._create_params(sendable)  # the library's own language and rule parameters
         if markup:
-            return self._check_annotated(paragraph, markup)
+            params.pop("text", None)
+            params["data"] = json.dumps({"annotation": annotation(sendable, markup)}, ensure_ascii=False)
+        response = transport.post_form(self._tool.url + "check", params, deadline)
+        if response.status != 200:
+            raise Refused(response.status, response.text())
         try:
-            matches = self._tool.check(paragraph)
-        except (LanguageToolError, requests.RequestException, OSError) as exc:
-            raise ClientError(str(exc)) from exc
-        return [
-            raw_match(
-                paragraph,
-                _utf16_offset(paragraph, m.offset),
-                m.error_length,
-                m.rule_id,
-                m.category,
-                m.rule_issue_type,
-                m.message,
-                list(m.replacements),
-            )
-            for m in matches
-        ]
-
-    def _check_annotated(self, paragraph: str, markup: list[tuple[int, int]]) -> list[RawMatch]:
-        params = self._tool._create_params("")  # the library's own language and rule parameters
-        params.pop("text", None)
-        params["data"] = json.dumps({"annotation": annotation(paragraph, markup)}, ensure_ascii=False)
-        try:
-            response = requests.post(self._tool.url + "check", data=params, timeout=REQUEST_TIMEOUT)
-            response.raise_for_status()
-            matches = response.json()["matches"]
-        except (requests.RequestException, OSError, ValueError, KeyError) as exc:
-            raise ClientError(str(exc)) from exc
-        return [
-            raw_match(
-                paragraph,
-                m["offset"],
-                m["length"],
-                m["rule"]["id"],
-                m["rule"]["category"]["id"],
-                m["rule"].get("issueType", ""),
-                m["message"],
-                [r["value"] for r in m["replacements"]],
-            )
-            for m in matches
-        ]
+            answer = json.loads(response.body)
+        except ValueError as exc:
+            raise BadAnswer(f"not JSON: {response.text(80)!r}") from exc
+        return parse_matches(paragraph, answer)
 
 
-def _utf16_offset(text: str, code_point_offset: int) -> int:
-    """language-tool-python turns match offsets into code points but leaves lengths in UTF-16 units;
-    go back to UTF-16 for the start so that start and length are in the same units."""
-    return code_point_offset + sum(1 for char in text[:code_point_offset] if ord(char) > 0xFFFF)
+def parse_matches(paragraph: str, answer: Any) -> list[RawMatch]:
+    """The matches of a /v2/check answer, validated: BadAnswer unless it is an object with a list of
+    matches, each with a rule (id and category id), a message and offsets inside the paragraph.
+
+    One bad match spoils the answer: offsets from a server that got one wrong cannot be trusted for the
+    others, and a repair applied at a wrong offset damages the article.
+    """
+    if not isinstance(answer, dict):
+        raise BadAnswer(f"expected an object with matches, got {type(answer).__name__}")
+    matches = answer.get("matches")
+    if not isinstance(matches, list):
+        detail = f" (error: {_short(answer['error'])})" if "error" in answer else ""
+        raise BadAnswer(f"no list of matches in the answer{detail}")
+    size = utf16_length(paragraph)
+    return [_match(paragraph, size, item) for item in matches]
+
+
+def _match(paragraph: str, size: int, item: Any) -> RawMatch:
+    if not isinstance(item, dict):
+        raise BadAnswer("a match is not an object")
+    offset, length = item.get("offset"), item.get("length")
+    if not _is_count(offset) or not _is_count(length) or offset + length > size:
+        raise BadAnswer(f"a match's offsets ({offset!r}, {length!r}) are outside the paragraph ({size})")
+    rule = item.get("rule")
+    category = rule.get("category") if isinstance(rule, dict) else None
+    if not isinstance(rule, dict) or not isinstance(rule.get("id"), str) or not isinstance(category, dict):
+        raise BadAnswer("a match without a rule id and category")
+    message = item.get("message")
+    replacements = item.get("replacements", [])
+    if not isinstance(message, str) or not isinstance(replacements, list):
+        raise BadAnswer(f"match {rule['id']} has no message or a bad list of replacements")
+    issue_type = rule.get("issueType")
+    return raw_match(
+        paragraph,
+        offset,
+        length,
+        rule["id"],
+        str(category.get("id", "")),
+        issue_type if isinstance(issue_type, str) else "",
+        message,
+        [r["value"] for r in replacements if isinstance(r, dict) and isinstance(r.get("value"), str)],
+    )
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[:limit] + "…"

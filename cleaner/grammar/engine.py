@@ -1,15 +1,22 @@
 """The grammar stage of a run: find (or start) a LanguageTool server, send it the document's paragraphs
 through language-tool-python, cache what it says, and turn its matches into findings.
 
-Nothing here may stop a run: an engine that is missing, will not start, times out or dies is reported
-once, restarted once where cleaner owns it, and otherwise the run goes on with cleaner's own rules.
+Nothing here may stop a run or hang it: an engine that is missing, will not start, times out or dies is
+reported once, restarted once where cleaner owns it, and otherwise the run goes on with cleaner's own
+rules. Every request has a deadline on the whole answer and the run a budget of time spent waiting for
+LanguageTool. A paragraph longer than a server takes is sent in pieces cut at sentence ends; one the
+server still refuses, or answers with nonsense, goes without grammar, and the run says so once.
 """
 
 from __future__ import annotations
 
+import bisect
+import math
+import os
 import re
+import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -17,9 +24,15 @@ from cleaner.analysis import Span
 from cleaner.findings import Finding
 from cleaner.grammar.annotation import ANNOTATION_SCHEME
 from cleaner.grammar.cache import ResultCache
-from cleaner.grammar.errors import ClientError, EngineUnavailable
+from cleaner.grammar.errors import (
+    ClientError,
+    DeadlineExceeded,
+    EngineUnavailable,
+    ParagraphError,
+    Refused,
+)
 from cleaner.grammar.install import installation
-from cleaner.grammar.mapping import RawMatch, defaults, is_name_spelling, to_finding
+from cleaner.grammar.mapping import RawMatch, defaults, is_credit_spelling, is_name_spelling, to_finding
 from cleaner.grammar.server import (
     ServerHandle,
     is_alive,
@@ -32,24 +45,70 @@ from cleaner.paths import cache_dir
 if TYPE_CHECKING:
     from cleaner.grammar.client import Client
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*|(?<=[.!?…:\"”’)])[ \t]*\r?\n")
+_LINE_END = r"(?:\r\n|\r(?!\n)|\n)"
+_PARAGRAPH_BREAK = re.compile(rf"{_LINE_END}[ \t]*{_LINE_END}\s*|(?<=[.!?…:\"”’)])[ \t]*{_LINE_END}")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
+_SPACE = re.compile(r"\s+")
+
+MAX_CHUNK = 10_000
+"""The most code points sent in one request (at most 20,000 UTF-16 units, LanguageTool's unit): within
+the limit of the public API and of servers with default settings, and quick enough to answer well
+within the request deadline. Longer paragraphs are sent in pieces cut after a sentence end."""
+
+TIMEOUT_ENV = "CLEANER_LANGUAGETOOL_TIMEOUT"
+REQUEST_TIMEOUT = 90.0
+"""Seconds for one whole request, answer included: the server cleaner starts gives up on a text after
+60 s (``maxCheckTimeMillis``), so this leaves room for queueing behind other checks."""
+BUDGET_ENV = "CLEANER_LANGUAGETOOL_BUDGET"
+RUN_BUDGET = 1800.0
+"""Seconds one run may spend waiting for LanguageTool (starting it, connecting, checking) before it
+goes on with cleaner's own rules: bounds a run against a server that answers every request just in
+time. Set the environment variable to 0 for no budget (large batch runs)."""
+CONNECT_TIMEOUT = 30.0
+
+ANY_ENGLISH = "en"
+"""cleaner's default language: any standard English spelling, so British, Australian or Indian news
+("colours", "centre", "organisation") does not fail a check that nobody configured for a variant.
+LanguageTool's own "en" checks no spelling at all (measured with LanguageTool 6.7: no speller match for
+"recieved"), so such a run is checked as ``CHECKED_AS`` and a match of its speller is dropped when the
+``ALSO_ACCEPTED`` speller accepts the word. A configured variant (en-US, en-GB, …) is checked strictly."""
+CHECKED_AS = "en-US"
+ALSO_ACCEPTED = "en-GB"
+"""British spelling, which Australian, Indian, Irish and most wire English follow; Canadian mixes it
+with US forms, each accepted by one of the two spellers."""
+_SPELLERS = {CHECKED_AS: "MORFOLOGIK_RULE_EN_US", ALSO_ACCEPTED: "MORFOLOGIK_RULE_EN_GB"}
+
+
+def _seconds_from_env(name: str, default: float) -> float:
+    """A non-negative number of seconds from the environment; the default when unset or not one."""
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if math.isfinite(value) and value >= 0 else default
 
 
 @dataclass(frozen=True)
 class GrammarSettings:
-    language: str = "en-US"
+    language: str = ANY_ENGLISH
+    """A LanguageTool language tag, or ``ANY_ENGLISH``: every standard English spelling accepted."""
     url: str | None = None
     disabled_rules: frozenset[str] = field(default_factory=lambda: frozenset(defaults().disabled))
     disabled_categories: frozenset[str] = field(default_factory=lambda: defaults().disabled_categories)
     enabled_rules: frozenset[str] = frozenset()
     use_cache: bool = True
+    request_timeout: float = field(default_factory=lambda: _seconds_from_env(TIMEOUT_ENV, REQUEST_TIMEOUT))
+    """Seconds for one whole request ($CLEANER_LANGUAGETOOL_TIMEOUT; 0 is taken as the default)."""
+    run_budget: float = field(default_factory=lambda: _seconds_from_env(BUDGET_ENV, RUN_BUDGET))
+    """Seconds one run may wait for LanguageTool in all ($CLEANER_LANGUAGETOOL_BUDGET; 0: no budget)."""
 
 
 def paragraphs(text: str) -> Iterator[tuple[int, str]]:
     """(offset, paragraph) pieces to send: split at blank lines and at line ends after a sentence end.
 
     A hard-wrapped paragraph stays whole (splitting it mid-sentence would make LanguageTool see broken
-    sentences that are not there); a paragraph-per-line article is sent line by line.
+    sentences that are not there); a paragraph-per-line article is sent line by line. Line ends are
+    LF, CRLF or a lone CR (old Mac files), so a CR-only article is not one paragraph.
     """
     start = 0
     for match in _PARAGRAPH_BREAK.finditer(text):
@@ -60,26 +119,96 @@ def paragraphs(text: str) -> Iterator[tuple[int, str]]:
         yield start, text[start:]
 
 
+def chunks(
+    paragraph: str, markup: Sequence[tuple[int, int]] = (), limit: int = MAX_CHUNK
+) -> list[tuple[int, int]]:
+    """(start, end) pieces of ``paragraph`` of at most ``limit`` code points that together make it up.
+
+    Each is cut after the last sentence end that fits, else at the last whitespace, else at the limit
+    (a "word" of ten thousand letters is not prose); never inside a ``markup`` span where avoidable, so
+    a link or code span goes whole to one request.
+    """
+    spans = sorted(markup)
+    starts = [s for s, _ in spans]
+
+    def inside(cut: int) -> bool:
+        index = bisect.bisect_left(starts, cut) - 1
+        return index >= 0 and spans[index][0] < cut < spans[index][1]
+
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    while len(paragraph) - start > limit:
+        window = start + limit
+        cut = next(
+            (
+                c
+                for pattern in (_SENTENCE_END, _SPACE)
+                for c in reversed([m.end() for m in pattern.finditer(paragraph, start, window)])
+                if start < c and not inside(c)
+            ),
+            None,
+        )
+        if cut is None:
+            index = bisect.bisect_left(starts, window) - 1
+            cut = spans[index][0] if inside(window) and spans[index][0] > start else window
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, len(paragraph)))
+    return pieces
+
+
 class GrammarEngine:
     """One per run: checks every document of the run through the same server."""
 
     def __init__(self, settings: GrammarSettings | None = None) -> None:
         self.settings = settings or GrammarSettings()
-        self.problem: str | None = None
-        """Why the engine is not (or no longer) available; None while it works."""
+        self._unavailable: str | None = None
         self._handle: ServerHandle | None = None
         self._client: Client | None = None
+        self._variant_client: Client | None = None
+        """The ``ALSO_ACCEPTED`` speller's client, made on the first word it is asked about."""
+        self._variant_spelling: dict[str, bool] = {}
+        """Word -> whether the ``ALSO_ACCEPTED`` speller accepts it: each word is asked about once a run."""
         self._restarted = False
+        self._waited = 0.0
+        """Seconds this run has spent waiting for LanguageTool, against ``settings.run_budget``."""
+        self._skipped: dict[str, list] = {}
+        """Pieces that went without grammar, by kind: [count, first reason, first piece]; each kind is
+        said once, however many paragraphs it hit."""
         self._cache = (
             ResultCache(cache_dir() / "languagetool-cache.sqlite3") if self.settings.use_cache else None
         )
+
+    @property
+    def available(self) -> bool:
+        """False once the engine is given up for the run (then ``problem`` says why)."""
+        return self._unavailable is None
+
+    @property
+    def problem(self) -> str | None:
+        """What the run must say about grammar it did not check: why the engine is not (or no longer)
+        available, and which paragraphs went without it; None while everything was checked."""
+        parts = [self._unavailable] if self._unavailable else []
+        for kind, (count, reason, paragraph) in self._skipped.items():
+            many = f"{count} paragraphs" if count > 1 else "a paragraph"
+            which = "the first starts" if count > 1 else "it starts"
+            said = "refused" if kind == "refused" else "gave an unusable answer for"
+            parts.append(f"LanguageTool {said} {many} ({reason}; {which} {_excerpt(paragraph)})")
+        return "; ".join(parts) or None
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every warning for the run's report, each once: grammar not checked, and cache trouble."""
+        problem = self.problem
+        found = [f"grammar check skipped, rules only: {problem}"] if problem else []
+        return found + (self._cache.warnings if self._cache is not None else [])
 
     # -- the engine --------------------------------------------------------------------------------
 
     def _connect(self) -> None:
         """Use, in order: a configured URL, the long-lived local server, a server started for this run."""
         if self.settings.url:
-            if not is_alive(self.settings.url, timeout=5):
+            if not is_alive(self.settings.url, timeout=min(10.0, self._budget_left())):
                 raise EngineUnavailable(f"no LanguageTool server answers at {self.settings.url}")
             self._handle = ServerHandle(self.settings.url)
         else:
@@ -89,44 +218,58 @@ class GrammarEngine:
     def _make_client(self, url: str) -> Client:
         from cleaner.grammar.client import Client
 
-        return Client(url, self.settings)
+        settings = self.settings
+        if settings.language == ANY_ENGLISH:
+            settings = replace(settings, language=CHECKED_AS)
+        return Client(url, settings, timeout=min(CONNECT_TIMEOUT, self._budget_left()))
 
     def _ensure(self) -> bool:
         if self._client is not None:
             return True
-        if self.problem is not None:
+        if self._unavailable is not None:
             return False
         try:
             self._connect()
         except (EngineUnavailable, ClientError, OSError) as exc:
-            self.problem = str(exc)
+            self._unavailable = str(exc)
             return False
         return True
 
-    def _restart(self) -> bool:
-        """A server died mid-run: start a fresh one once (unless it is someone else's, at a URL)."""
+    def _restart(self, exc: ClientError) -> bool:
+        """A server died or stalled mid-run: start a fresh one for the run, once (not in place of a
+        server at a configured URL; a long-lived local one that died is replaced, but not stopped)."""
         if self._restarted or self.settings.url:
             return False
         self._restarted = True
         if self._handle is not None and self._handle.owned:
             stop_server(self._handle)
-        self._client = None
+        self._client = self._variant_client = None
         try:
             self._handle = start_server(installation())
             self._client = self._make_client(self._handle.url)
-        except (EngineUnavailable, ClientError, OSError) as exc:
-            self.problem = f"LanguageTool stopped answering and could not be restarted: {exc}"
+        except (EngineUnavailable, ClientError, OSError) as again:
+            self._unavailable = f"LanguageTool stopped answering ({exc}) and could not be restarted: {again}"
             return False
         return True
+
+    def _budget_left(self) -> float:
+        if not self.settings.run_budget:
+            return float("inf")
+        return self.settings.run_budget - self._waited
+
+    def _over_budget(self) -> str:
+        return (
+            f"LanguageTool took the run's whole budget of {self.settings.run_budget:g} s "
+            f"(${BUDGET_ENV}); the rest is checked with cleaner's own rules"
+        )
 
     def close(self) -> None:
         if self._handle is not None and self._handle.owned:
             stop_server(self._handle)
         self._handle = None
-        self._client = None
+        self._client = self._variant_client = None
         if self._cache is not None:
             self._cache.close()
-            self._cache = None
 
     def __enter__(self) -> GrammarEngine:
         return self
@@ -159,26 +302,111 @@ class GrammarEngine:
     def check_paragraph(
         self, paragraph: str, markup: Sequence[tuple[int, int]] = ()
     ) -> list[RawMatch] | None:
-        """LanguageTool's matches for one paragraph, from the cache when it has them; None when the
-        engine is unavailable. ``markup`` spans (paragraph offsets) are sent as markup, not prose."""
-        context = (*self._context, ANNOTATION_SCHEME, repr(list(markup))) if markup else self._context
-        key = ResultCache.key(paragraph, context) if self._cache else ""
+        """LanguageTool's matches for one paragraph (offsets into it), from the cache when it has them;
+        None when the engine is unavailable. ``markup`` spans (paragraph offsets) are sent as markup,
+        not prose. A long paragraph goes in pieces (``chunks``); a piece the server refuses or answers
+        with nonsense adds no matches, and ``problem`` says so."""
+        found: list[RawMatch] = []
+        checked = False
+        for start, end in chunks(paragraph, markup):
+            local = [(max(s, start) - start, min(e, end) - start) for s, e in markup if s < end and start < e]
+            matches = self._check_piece(paragraph[start:end], local)
+            if matches is None:
+                if not self.available:
+                    return found if checked else None
+                continue
+            checked = True
+            found.extend(replace(m, start=m.start + start, end=m.end + start) for m in matches)
+        return found
+
+    def _check_piece(self, piece: str, markup: list[tuple[int, int]]) -> list[RawMatch] | None:
+        """One request's worth: from the cache, or the server; None when it could not be checked."""
+        if not piece.strip():
+            return []
+        context = (*self._context, ANNOTATION_SCHEME, repr(markup)) if markup else self._context
+        key = ResultCache.key(piece, context) if self._cache else ""
         if self._cache is not None and (cached := self._cache.get(key)) is not None:
             return cached
+        if self._budget_left() <= 0:
+            self._unavailable = self._unavailable or self._over_budget()
+            return None
+        began = time.monotonic()
+        try:
+            result = self._ask(piece, markup)
+        finally:
+            self._waited += time.monotonic() - began
+        if result is not None and self._cache is not None:
+            self._cache.put(key, result)
+        return result
+
+    def _ask(self, piece: str, markup: list[tuple[int, int]]) -> list[RawMatch] | None:
         if not self._ensure():
             return None
         while True:
             assert self._client is not None
+            timeout = self.settings.request_timeout or REQUEST_TIMEOUT
+            budget_bound = self._budget_left() < timeout
+            deadline = time.monotonic() + min(timeout, self._budget_left())
             try:
-                result = self._client.check(paragraph, list(markup))
-                break
-            except ClientError as exc:
-                if not self._restart():
-                    self.problem = self.problem or f"LanguageTool failed: {exc}"
+                return self._accept_variants(piece, self._client.check(piece, markup, deadline), deadline)
+            except ParagraphError as exc:
+                self._skip(exc, piece)
+                return None
+            except DeadlineExceeded as exc:
+                if budget_bound:
+                    self._unavailable = self._over_budget()
                     return None
-        if self._cache is not None:
-            self._cache.put(key, result)
-        return result
+                failure: ClientError = DeadlineExceeded(
+                    f"no whole answer within {timeout:g} s (${TIMEOUT_ENV}): {exc}"
+                )
+            except ClientError as exc:
+                failure = exc
+            if not self._restart(failure):
+                self._unavailable = self._unavailable or f"LanguageTool failed: {failure}"
+                return None
+
+    def _accept_variants(self, piece: str, matches: list[RawMatch], deadline: float) -> list[RawMatch]:
+        """``matches`` without the US speller's on words the British speller accepts, when no variant
+        is configured (``ANY_ENGLISH``); done before caching, so a cached answer is already filtered.
+
+        One small request per piece with such a word not yet asked about this run: those words, one a
+        paragraph (measured on 543 Bio-MQM paragraphs, warm server, no cache: 3.3 s against 2.2-2.7 s
+        for en-US alone; the result cache makes a re-check free).
+        Capitalised words are not asked about: they are names, which the report drops anyway
+        (``is_name_spelling``). A server that does not offer the variant leaves the matches as they are.
+        """
+        speller = _SPELLERS[CHECKED_AS]
+        if self.settings.language != ANY_ENGLISH or self._handle is None:
+            return matches
+        words = sorted(
+            {w for m in matches if m.rule_id == speller and (w := piece[m.start : m.end]).islower()}
+        )
+        unknown = [w for w in words if w not in self._variant_spelling]
+        if unknown and self._variant_client is None:
+            from cleaner.grammar.client import Client
+
+            variant = replace(self.settings, language=ALSO_ACCEPTED)
+            try:
+                self._variant_client = Client(
+                    self._handle.url, variant, timeout=min(CONNECT_TIMEOUT, self._budget_left())
+                )
+            except ClientError:
+                return matches
+        if unknown and self._variant_client is not None:
+            text = "\n\n".join(unknown)
+            rejected = {
+                text[m.start : m.end]
+                for m in self._variant_client.check(text, [], deadline)
+                if m.rule_id == _SPELLERS[ALSO_ACCEPTED]
+            }
+            self._variant_spelling.update((w, w not in rejected) for w in unknown)
+        accepted = {w for w in words if self._variant_spelling.get(w)}
+        return [m for m in matches if not (m.rule_id == speller and piece[m.start : m.end] in accepted)]
+
+    def _skip(self, exc: ParagraphError, piece: str) -> None:
+        kind = "refused" if isinstance(exc, Refused) else "unusable"
+        entry = self._skipped.setdefault(kind, [0, str(exc), piece])
+        entry[0] += 1
 
     def findings(self, text: str, markup: Sequence[Span] = ()) -> list[Finding]:
         """Findings for every paragraph of ``text``; ``markup`` (document offsets) is not prose."""
@@ -193,5 +421,14 @@ class GrammarEngine:
             matches = self.check_paragraph(paragraph, local)
             if matches is None:
                 break
-            found.extend(to_finding(m, offset) for m in matches if not is_name_spelling(m, paragraph))
+            found.extend(
+                to_finding(m, offset)
+                for m in matches
+                if not is_name_spelling(m, paragraph) and not is_credit_spelling(m, paragraph)
+            )
         return found
+
+
+def _excerpt(text: str, length: int = 40) -> str:
+    words = " ".join(text.split())
+    return f"“{words[:length]}…”" if len(words) > length else f"“{words}”"

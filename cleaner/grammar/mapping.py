@@ -57,6 +57,11 @@ def utf16_to_code_points(text: str) -> list[int]:
     return table
 
 
+def utf16_length(text: str) -> int:
+    """The length of ``text`` in UTF-16 code units, the unit of LanguageTool's offsets and limits."""
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
 @dataclass(frozen=True)
 class RawMatch:
     """What cleaner keeps of a LanguageTool match (and caches): offsets already in code points."""
@@ -119,6 +124,17 @@ def is_name_spelling(match: RawMatch, paragraph: str) -> bool:
         return False
     word = paragraph[match.start : match.end]
     return any(char.isupper() for char in word)
+
+
+def is_credit_spelling(match: RawMatch, paragraph: str) -> bool:
+    """A spelling match on a news agency credit ("(dpa)", "afp"): wire copy is signed with them in
+    lower case, and no dictionary holds them. The list is cleaner's own (set_phrases.yaml, the
+    ``agency-credits`` that also tell a credit line from a split sentence)."""
+    if match.issue_type != "misspelling":
+        return False
+    from cleaner.lexicon import is_agency_credit  # loaded only when LanguageTool finds a misspelling
+
+    return is_agency_credit(paragraph[match.start : match.end])
 
 
 def category_of(match: RawMatch) -> Category:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 
-from cleaner.findings import Finding, Fix
+from cleaner.findings import Finding, Fix, spans_overlap
 
 
 class OverlappingEdits(ValueError):
@@ -37,17 +38,27 @@ def choose_fixes(findings: Sequence[Finding], allowed: Iterable[str]) -> tuple[l
 
     Only the best fix is considered: when the best repair is not allowed, a worse one is not applied in
     its place. Findings come in priority order (the checker's); a skipped finding is returned so that the
-    caller can check again after applying and see whether it still stands.
+    caller can check again after applying and see whether it still stands. Every repair that overlaps
+    none chosen before it is chosen, so one pass applies all independent repairs.
+
+    The chosen spans are kept sorted and only the two neighbours of a new span are compared with it
+    (chosen spans never overlap, so nothing further away can): a large file with tens of thousands of
+    repairs costs n log n, not n².
     """
     allowed = set(allowed)
     chosen: list[Finding] = []
     deferred: list[Finding] = []
+    spans: list[tuple[int, int]] = []
     for finding in findings:
         fix = finding.best_fix
         if fix is None or fix.applicability not in allowed:
             continue
-        if any(fix.overlaps(other.fixes[0]) for other in chosen):
+        span = (fix.start, fix.end)
+        index = bisect.bisect_left(spans, span)
+        neighbours = spans[max(0, index - 1) : index + 1]
+        if any(spans_overlap(fix.start, fix.end, start, end) for start, end in neighbours):
             deferred.append(finding)
             continue
+        spans.insert(index, span)
         chosen.append(finding)
     return chosen, deferred

@@ -1,18 +1,24 @@
 """The fix loop: check, apply the chosen repairs, check again, until nothing more applies.
 
 As in ruff and textlint, overlapping repairs are not merged: the first (higher-priority) one is applied
-and the other is re-proposed by a fresh check of the repaired text, if it still stands.
+and the other is re-proposed by a fresh check of the repaired text, if it still stands. Every pass
+applies all the repairs that do not overlap, so most texts settle in two or three passes; only repairs
+that each uncover the next (a run of stray stops, where a rule sees the next stop only once its
+neighbour is gone) take a pass each. The loop ends at a fixed point, or says why it did not.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from cleaner.findings import Applicability, Finding
 from cleaner.repair.edits import apply_fixes, choose_fixes
 
-MAX_PASSES = 10
+MAX_PASSES = 100
+"""Generous: a chain of repairs needs a pass per link, and a pass costs one check of the text. Past it
+the loop stops and says so rather than run on (repairs that keep growing the text never settle)."""
 
 
 @dataclass
@@ -22,10 +28,16 @@ class FixOutcome:
     """The findings whose repair was applied, as found in the text of their pass."""
     remaining: list[Finding] = field(default_factory=list)
     """Findings of the final text: what is left for review."""
+    problem: str | None = None
+    """Why the loop stopped short of a fixed point (allowed repairs still apply), or None."""
 
     @property
     def changed(self) -> bool:
         return bool(self.applied)
+
+    @property
+    def converged(self) -> bool:
+        return self.problem is None
 
 
 def fix_text(
@@ -34,8 +46,14 @@ def fix_text(
     allowed: Collection[Applicability] = (Applicability.SAFE,),
     max_passes: int = MAX_PASSES,
 ) -> FixOutcome:
-    """Apply every allowed best repair, re-checking after each pass (bounded, so it always ends)."""
+    """Apply every allowed best repair, re-checking after each pass, until none applies.
+
+    Bounded, so it always ends: by ``max_passes``, and by cycle detection (rules whose repairs undo each
+    other bring back a text seen before). Either way ``problem`` says so and allowed repairs remain.
+    """
     outcome = FixOutcome(text)
+    seen = {_digest(text): 0}
+    """Each text seen, and how many repairs had been applied when it was."""
     findings = check(text)
     for _ in range(max_passes):
         chosen, _deferred = choose_fixes(findings, allowed)
@@ -44,5 +62,22 @@ def fix_text(
         outcome.applied.extend(chosen)
         outcome.text = apply_fixes(outcome.text, [finding.fixes[0] for finding in chosen])
         findings = check(outcome.text)
+        digest = _digest(outcome.text)
+        if digest in seen:
+            rules = sorted({finding.rule for finding in outcome.applied[seen[digest] :]})
+            outcome.problem = (
+                f"the repairs of {', '.join(rules)} undo each other (the text came back to an earlier "
+                "state); stopped there"
+            )
+            break
+        seen[digest] = len(outcome.applied)
+    else:
+        if choose_fixes(findings, allowed)[0]:
+            outcome.problem = f"repairs still apply after {max_passes} passes; stopped there"
     outcome.remaining = findings
     return outcome
+
+
+def _digest(text: str) -> bytes:
+    """A text's fingerprint: the loop remembers every text it saw, and texts may be megabytes long."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()

@@ -7,6 +7,8 @@ text; after the walk the repaired text is checked again and whatever still stand
 from __future__ import annotations
 
 import enum
+import sys
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -67,9 +69,41 @@ class Review:
 Ask = Callable[[str], str]
 """Reads one answer from the person (raises EOFError at end of input)."""
 
+Edit = Callable[[str, str], str | None]
+"""Lets the person edit a line: (prompt, current text) -> the edited text, or None when they cancel
+(raises EOFError at end of input)."""
+
+
+def edit_line(message: str, current: str) -> str | None:
+    """Real line editing, the current text prefilled: arrows, Home/End, Ctrl-U, … move and delete
+    instead of landing in the article as raw escape codes (``\x1b[D``), which is what ``input()`` on a
+    terminal without readline does. Ctrl-C cancels.
+
+    Without a terminal on both ends there is nothing to edit on: a line is read whole, and an empty one
+    keeps the current text.
+    """
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return input(message) or current
+    from prompt_toolkit import prompt  # only here: most runs never edit a repair
+
+    try:
+        return prompt(message, default=current)
+    except KeyboardInterrupt:
+        return None
+
+
+def control_characters(text: str) -> list[str]:
+    """The control characters in ``text`` (as U+XXXX), which an edited repair must not write into an
+    article: escape codes from a confused terminal, tabs, line breaks, NULs."""
+    return [f"U+{ord(char):04X}" for char in dict.fromkeys(text) if unicodedata.category(char) == "Cc"]
+
 
 def review_document(
-    document: Document, check: Callable[[str], list[Finding]], console: Console, ask: Ask
+    document: Document,
+    check: Callable[[str], list[Finding]],
+    console: Console,
+    ask: Ask,
+    edit: Edit = edit_line,
 ) -> Review:
     """Walk the repairs of one document; re-check after each round and propose what still stands."""
     review = Review(document.text)
@@ -85,7 +119,7 @@ def review_document(
                 proposals.append(Proposal(finding))
         if not proposals:
             break
-        accepted = _walk(document, review.text, proposals, console, ask)
+        accepted = _walk(document, review.text, proposals, console, ask, edit)
         if accepted is None:
             review.quit = True
             accepted = [p.fix for p in proposals if p.decision is Decision.ACCEPT]
@@ -104,7 +138,7 @@ def _signature(text: str, finding: Finding) -> tuple[str, str, str]:
 
 
 def _walk(
-    document: Document, text: str, proposals: list[Proposal], console: Console, ask: Ask
+    document: Document, text: str, proposals: list[Proposal], console: Console, ask: Ask, edit: Edit
 ) -> list[Fix] | None:
     """The git-add-p loop over one round's proposals. None means the person quit."""
     index = 0
@@ -138,13 +172,24 @@ def _walk(
         elif answer == "q":
             return None
         elif answer == "e":
+            current = proposal.fix.replacement
             try:
-                edited = ask(f"Replace {proposal.fix.replacement!r} with (empty line keeps it): ")
+                edited = edit(f"Edit {current!r} (Enter applies it, Ctrl-C cancels): ", current)
             except EOFError:
                 return None
-            if edited:
-                proposal.replacement = edited
-                _accept(proposals, index)
+            if edited is None:
+                continue
+            bad = control_characters(edited)
+            if bad:
+                console.print(
+                    f"Not applied: the text holds control characters ({', '.join(bad)}).",
+                    style="bold red",
+                    markup=False,
+                    highlight=False,
+                )
+                continue
+            proposal.replacement = edited
+            _accept(proposals, index)
         elif answer == "j":
             later = [i for i in undecided if i > index]
             index = later[0] if later else undecided[0]

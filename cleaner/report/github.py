@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from cleaner.findings import Severity
+from cleaner.report.visible import display_path, escaped
 from cleaner.session import RunResult
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message: the runner's own escapes for ``%``, CR and LF, and every other
+    control character shown as an escape, so no byte of an article reaches the log raw."""
+    return escaped(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -24,7 +27,7 @@ def render_github(run: RunResult) -> str:
             end_line, end_column = file.document.line_col(finding.end)
             properties = ",".join(
                 [
-                    f"file={_escape_property(file.document.path)}",
+                    f"file={_escape_property(display_path(file.document.path))}",
                     f"line={line}",
                     f"col={column}",
                     f"endLine={end_line}",
@@ -33,6 +36,8 @@ def render_github(run: RunResult) -> str:
                 ]
             )
             lines.append(f"::{_COMMAND[finding.severity]} {properties}::{_escape_data(finding.message)}")
-    lines += [f"::error file={_escape_property(e.path)}::{_escape_data(e.message)}" for e in run.errors]
+    for error in run.errors:
+        name = _escape_property(display_path(error.path))
+        lines.append(f"::error file={name}::{_escape_data(error.message)}")
     lines += [f"::warning::{_escape_data(w)}" for w in run.warnings]
     return "\n".join(lines)

@@ -1,4 +1,5 @@
-"""Human-readable output: ``path:line:col: rule [category] message``, the excerpt underneath, a summary.
+"""Human-readable output: ``path:line:col: rule [category] severity: message``, the excerpt underneath,
+a summary.
 
 Colour comes from rich, which writes plain text when the output is not a terminal (or NO_COLOR is set).
 """
@@ -13,6 +14,7 @@ from rich.text import Text
 
 from cleaner.document import Document
 from cleaner.findings import Applicability, Finding, Severity
+from cleaner.report.visible import display_path, escaped
 from cleaner.session import RunResult
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -22,10 +24,12 @@ _CONTEXT = 40
 def print_finding(console: Console, document: Document, finding: Finding) -> None:
     line, column = document.line_col(finding.start)
     header = Text()
-    header.append(f"{document.path}:{line}:{column}:", style="bold")
+    header.append(f"{display_path(document.path)}:{line}:{column}:", style="bold")
     header.append(f" {finding.rule}", style=_SEVERITY_STYLE[finding.severity])
     header.append(f" [{finding.category}]", style="dim")
-    header.append(f" {finding.message}")
+    # The severity as a word, not only as colour: hooks and CI read piped, colourless output.
+    header.append(f" {finding.severity}:", style=_SEVERITY_STYLE[finding.severity])
+    header.append(f" {escaped(finding.message)}")
     console.print(header, soft_wrap=True)
     console.print(excerpt(document, finding), soft_wrap=True, highlight=False)
     if finding.fixes:
@@ -70,17 +74,18 @@ def print_run(console: Console, run: RunResult, err_console: Console) -> None:
             print_finding(console, result.document, finding)
     for error in run.errors:
         err_console.print(
-            f"[bold red]error:[/] {escape(error.path)}: {escape(error.message)}", highlight=False
+            f"[bold red]error:[/] {escape(display_path(error.path))}: {escape(escaped(error.message))}",
+            highlight=False,
         )
     for warning in run.warnings:
-        err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+        err_console.print(f"[yellow]warning:[/] {escape(escaped(warning))}", highlight=False)
     console.print(summary(run), highlight=False)
 
 
 def summary(run: RunResult) -> str:
     findings = [f for result in run.files for f in result.findings]
     counts = Counter(f.severity for f in findings)
-    fixable = sum(1 for f in findings if f.fixes and f.fixes[0].applicability is Applicability.SAFE)
+    best = Counter(f.fixes[0].applicability for f in findings if f.fixes)
     files = len(run.files)
     if not findings:
         text = f"No findings in {files} file{'s' * (files != 1)}."
@@ -92,10 +97,28 @@ def summary(run: RunResult) -> str:
         ]
         text = (
             f"Found {len(findings)} finding{'s' * (len(findings) != 1)} ({', '.join(parts)}) "
-            f"in {files} file{'s' * (files != 1)}; {fixable} fixable with `cleaner fix`."
+            f"in {files} file{'s' * (files != 1)}; {_fixable(best)}."
         )
     if run.errors:
         text += f" {len(run.errors)} file{'s' * (len(run.errors) != 1)} could not be checked."
+    return text
+
+
+def _fixable(best: Counter[Applicability]) -> str:
+    """What the findings' best repairs allow, as ruff says it: the safe ones ``cleaner fix`` applies,
+    the unsafe ones behind ``--unsafe-fixes`` or a review, and display-only suggestions, which no tool
+    applies (the label "suggestion (display)" in the lines above is otherwise unexplained)."""
+    text = f"{best[Applicability.SAFE]} fixable with `cleaner fix`"
+    if unsafe := best[Applicability.UNSAFE]:
+        text += (
+            f" ({unsafe} more with `cleaner fix --unsafe-fixes`, or review each with"
+            " `cleaner fix --interactive`)"
+        )
+    if display := best[Applicability.DISPLAY]:
+        text += (
+            f"; {display} suggestion{'s' * (display != 1)} (display) only shown, for you to judge and"
+            " apply by hand"
+        )
     return text
 
 

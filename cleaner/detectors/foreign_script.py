@@ -1,0 +1,193 @@
+"""Untranslated fragments: text in another writing system left inside an English article.
+
+An MT system that cannot translate a word, a name or a whole sentence often copies it from the source:
+"The 国务院 said on Monday", a paragraph left in Russian, "(р=0.001)" with the Cyrillic letter of the
+source. Which writing system a character belongs to is the Unicode Script property, read with the
+``regex`` module (``\\p{Script=…}``), not from hand-made code-point tables.
+
+What is reported, once per run (letters of one or more foreign scripts, with the spaces, digits and
+punctuation between them):
+
+- a run of letters of any script other than Latin: CJK, Cyrillic, Hebrew, Arabic, Thai, Devanagari …;
+- a lone letter of such a script among Latin letters or digits ("°С", "р=0.001"): usually a look-alike
+  of a Latin letter carried over from the source, which breaks search and spelling;
+- CJK punctuation ("、", "。", "「…」") left in English text, with its English counterpart as an unsafe
+  repair. (Full-width forms such as "，" are ftfy's and ``typography.unicode-damage``'s business.)
+
+What is left alone, to stay quiet on sound English:
+
+- Greek letters used as symbols: up to ``symbol-letters`` Greek letters in a row (μg, α-synuclein,
+  π, Ω, γδ T cells);
+- a gloss in brackets, the convention for a name in its own script: "Kyiv (Київ)";
+- a single quoted word, as when an article discusses a word or a sign: the word "дача";
+- a text that is largely in other scripts (a bilingual document, or not an English one): when foreign
+  letters are ``foreign-share`` or more of its letters, weighing a CJK character as ``cjk-weight``
+  Latin letters (a Chinese character carries about as much as a short English word).
+
+Letter runs get no repair: a translation is for a person to write.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+
+import regex
+
+from cleaner.analysis import TextAnalysis
+from cleaner.detectors import single_rule
+from cleaner.findings import Applicability, Finding, Fix, Source
+from cleaner.ruleset import Rule
+
+_FOREIGN = r"[^\P{L}\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]"
+"""A letter of a script other than Latin (Common-script letters such as µ and ー are not)."""
+_CJK_PUNCTUATION = "、。〈〉《》「」『』【】〔〕〖〗〘〙〚〛"
+_BETWEEN = rf"[ \t\u3000\p{{P}}\p{{N}}\p{{S}}{_CJK_PUNCTUATION}\u30fc\u30fb\u3005]"
+"""What may stand between the letters of one run: spaces, digits, punctuation, the katakana length mark."""
+_RUN = regex.compile(rf"{_FOREIGN}(?:\p{{M}}|{_BETWEEN}{{0,3}}{_FOREIGN})*")
+_LETTER = regex.compile(rf"{_FOREIGN}")
+_CJK = regex.compile(r"\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}|\p{Script=Hangul}")
+_GREEK = regex.compile(r"\p{Script=Greek}")
+_WORD = regex.compile(r"\p{L}+")
+_MAYBE_FOREIGN = re.compile("[^\x00-\u036f\u2000-\u206f\u20a0-\u20cf\u2100-\u214f\u2190-\u23ff\u2500-\u27bf]")
+"""A cheap first look with the standard library: past Latin, the general punctuation, currency, letter-like,
+arrow, mathematical and drawing symbols, where is the first character that might be a foreign letter?"""
+_PUNCTUATION = re.compile(f"[{_CJK_PUNCTUATION}]")
+_ENGLISH_PUNCTUATION = {
+    "、": ",",
+    "。": ".",
+    "「": "“",
+    "」": "”",
+    "『": "‘",
+    "』": "’",
+    "《": "“",
+    "》": "”",
+    "〈": "‘",
+    "〉": "’",
+}
+_OPENING = "([{（［"
+_CLOSING = ")]}）］"
+_QUOTES = "\"'“”‘’«»„‹›「」『』"
+_MERGE_GAP = re.compile(r"[^\n]{0,12}")
+_LATIN_WORD = regex.compile(r"\p{Script=Latin}+")
+
+_UNTRANSLATED = "text left untranslated"
+SCRIPT_NAMES = {"CJK": "Chinese/Japanese (Han)", "HANGUL": "Korean (Hangul)"}
+
+
+class ForeignScriptDetector:
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rule = single_rule(rules, "foreign-script")
+        options = self.rule.options
+        self.symbol_letters = int(options.get("symbol-letters", 2))
+        self.foreign_share = float(options.get("foreign-share", 0.3))
+        self.cjk_weight = float(options.get("cjk-weight", 3))
+
+    def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
+        text = analysis.text
+        first = None if text.isascii() else _MAYBE_FOREIGN.search(text)
+        if first is None:
+            return
+        runs = [
+            (match.start(), match.end(), self._describe(text, *match.span()))
+            for match in _RUN.finditer(text, first.start())
+        ]
+        runs = [run for run in runs if run[2] is not None]
+        if runs and self._largely_foreign(text):
+            return
+        reported = [
+            (*_with_punctuation(text, start, end), what) for start, end, what in self._merge(runs, text)
+        ]
+        for start, end, what in reported:
+            yield self._finding(what, text[start:end], start, end)
+        for match in _PUNCTUATION.finditer(text, first.start()):
+            start, end = match.span()
+            if any(s <= start < e for s, e, _ in reported):
+                continue
+            replacement = _ENGLISH_PUNCTUATION.get(match.group())
+            fixes: tuple[Fix, ...] = ()
+            if replacement is not None:
+                if replacement in ",." and end < len(text) and not text[end].isspace():
+                    replacement += " "
+                fixes = (Fix(start, end, replacement, Applicability.UNSAFE),)
+            yield self._finding("Punctuation of a CJK text", match.group(), start, end, fixes)
+
+    @staticmethod
+    def _merge(runs: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
+        """One finding for foreign text broken by a short Latin token ("据 Reuters 报道"); lone look-alike
+        letters stay findings of their own."""
+        merged: list[tuple[int, int, str]] = []
+        for start, end, what in runs:
+            if merged and merged[-1][2] == what and what.endswith(_UNTRANSLATED):
+                gap = text[merged[-1][1] : start]
+                if _MERGE_GAP.fullmatch(gap) and len(_LATIN_WORD.findall(gap)) <= 1:
+                    merged[-1] = (merged[-1][0], end, what)
+                    continue
+            merged.append((start, end, what))
+        return merged
+
+    def _largely_foreign(self, text: str) -> bool:
+        foreign = cjk = 0
+        for match in _LETTER.finditer(text):
+            foreign += 1
+            cjk += bool(_CJK.match(match.group()))
+        weighted = foreign - cjk + cjk * self.cjk_weight
+        latin = sum(map(str.isalpha, text)) - foreign
+        return weighted >= self.foreign_share * (weighted + latin)
+
+    def _describe(self, text: str, start: int, end: int) -> str | None:
+        """What the run is, for the message; None for a run that is fine where it stands."""
+        letters = _LETTER.findall(text, start, end)
+        if all(_GREEK.match(letter) for letter in letters) and all(
+            len(word) <= self.symbol_letters for word in _WORD.findall(text, start, end)
+        ):
+            return None
+        before = text[max(0, start - 4) : start].rstrip(" ")[-1:]
+        after = text[end : end + 4].lstrip(" ")[:1]
+        if before and after and before in _OPENING and after in _CLOSING:
+            return None
+        if before and after and before in _QUOTES and after in _QUOTES and _one_word(text[start:end]):
+            return None
+        script = _script_name(letters[0])
+        if len(letters) == 1 and not _CJK.match(letters[0]) and _inside_latin_token(text, start, end):
+            name = unicodedata.name(letters[0], script)
+            return f"A lone {script} letter among Latin ones ({name}: a look-alike of a Latin letter?)"
+        return f"{script} {_UNTRANSLATED}"
+
+    def _finding(self, what: str, found: str, start: int, end: int, fixes: tuple[Fix, ...] = ()) -> Finding:
+        return Finding(
+            rule=self.rule.id,
+            category=self.rule.category,
+            severity=self.rule.severity,
+            message=self.rule.message.format(what=what, found=found),
+            start=start,
+            end=end,
+            source=Source.RULES,
+            fixes=fixes,
+        )
+
+
+def _with_punctuation(text: str, start: int, end: int) -> tuple[int, int]:
+    """The run with the CJK punctuation around it ("「…」", "…。"): one finding, not three."""
+    while start > 0 and text[start - 1] in _CJK_PUNCTUATION:
+        start -= 1
+    while end < len(text) and text[end] in _CJK_PUNCTUATION:
+        end += 1
+    return start, end
+
+
+def _one_word(run: str) -> bool:
+    return not any(char.isspace() for char in run) and (not _CJK.match(run) or len(run) <= 4)
+
+
+def _inside_latin_token(text: str, start: int, end: int) -> bool:
+    """A lone letter touching Latin letters, digits or a degree sign: part of a Latin-script token."""
+    neighbours = text[start - 1 : start] + text[end : end + 1]
+    return any(char.isdigit() or char in "°=<>" or _LATIN_WORD.match(char) for char in neighbours)
+
+
+def _script_name(letter: str) -> str:
+    """The script's name as Unicode character names start with it ("CYRILLIC SMALL LETTER ER")."""
+    first = unicodedata.name(letter, "FOREIGN").split()[0]
+    return SCRIPT_NAMES.get(first, first.title())

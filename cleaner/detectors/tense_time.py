@@ -1,0 +1,180 @@
+"""Tense against time: a verb whose tense a finished-past time expression in its own clause contradicts.
+
+"Police have arrested him yesterday", "the ministers will meet last week", "last week the central bank
+raises rates": MT systems write these when the source language marks tense by the time word alone. The
+verb must be past, so the repair is the simple past by inflection ("arrested", "met", "raised"); it is
+`unsafe`, since the time may be what is wrong instead.
+
+Each rule (``rules/tense/*.yaml`` with ``detector: tense-time``) names the verb form it checks in
+``options: verb:`` (``perfect``, ``future`` or ``present``); this one detector serves them all, because
+they share the expensive part: finding a time expression's clause and the verb that governs it.
+
+The verb that governs a time expression is, in one clause (``tense_words.is_boundary``):
+- for an expression that opens the sentence ("Yesterday, police have …"), the first verb after it;
+- otherwise the nearest verb group before it, with no other verb between (a participle or an infinitive
+  between has a time of its own: "has criticised the plan announced yesterday", "has agreed to meet …");
+  and when a finite verb follows the expression in the same clause, the expression is that verb's
+  subject or adjunct ("he says last week was hard") and nothing is flagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from cleaner.analysis import TextAnalysis
+from cleaner.detectors.tense_words import (
+    TIME_KINDS,
+    Tense,
+    TimeExpression,
+    Token,
+    VerbGroup,
+    find_times,
+    group_at,
+    is_boundary,
+    is_clause_time,
+    noun_prepositions,
+    past_repairs,
+    sentence_around,
+    tokenize,
+    verb_follows,
+)
+from cleaner.findings import Applicability, Finding, Fix, Source
+from cleaner.ruleset import Rule, RuleError
+
+_OPENING = frozenset("\"“‘'([—–-")
+_FINAL = frozenset(".!?")
+
+
+class TenseTimeDetector:
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules: dict[Tense, Rule] = {}
+        self.kinds: dict[Tense, frozenset[str]] = {}
+        for rule in rules:
+            try:
+                tense = Tense(str(rule.options.get("verb", "")))
+            except ValueError:
+                tense = Tense.OTHER
+            if tense is Tense.OTHER or tense in self.rules:
+                raise RuleError(f"{rule.origin}: options.verb must be one of perfect, future, present once")
+            kinds = frozenset(str(kind) for kind in rule.options.get("times", TIME_KINDS))
+            if not kinds <= set(TIME_KINDS):
+                raise RuleError(f"{rule.origin}: options.times holds only {', '.join(TIME_KINDS)}")
+            self.rules[tense] = rule
+            self.kinds[tense] = kinds
+        first = rules[0].options if rules else {}
+        self.max_gap = int(first.get("max-gap-words", 8))
+        self.max_subject = int(first.get("max-subject-words", 6))
+
+    def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
+        text = analysis.text
+        times = find_times(text)
+        if not times:
+            return  # the common case: no finished-past time anywhere
+        by_sentence: dict[tuple[int, int], list[TimeExpression]] = {}
+        for time in times:
+            by_sentence.setdefault(sentence_around(text, time.start, time.end), []).append(time)
+        for (start, end), sentence_times in by_sentence.items():
+            tokens = tokenize(text, start, end)
+            index_at = {token.start: index for index, token in enumerate(tokens)}
+            headline = not _ends_sentence(tokens)
+            reported: set[int] = set()
+            for time in sentence_times:
+                index = index_at.get(time.start)
+                if index is None or not is_clause_time(tokens, index):
+                    continue
+                found = self._governing(tokens, time)
+                if found is None:
+                    continue
+                group, fronted = found
+                rule = self.rules.get(group.tense)
+                if rule is None or group.first in reported or time.kind not in self.kinds[group.tense]:
+                    continue
+                if group.tense is Tense.PRESENT and headline:
+                    continue  # "Bank raises rates" as a title: headlines narrate in the present
+                reported.add(group.first)
+                yield self._finding(rule, text, tokens, group, time, fronted)
+
+    def _governing(self, tokens: list[Token], time: TimeExpression) -> tuple[VerbGroup, bool] | None:
+        """The verb group that ``time`` dates, and whether the time opens the sentence."""
+        first = next(i for i, token in enumerate(tokens) if token.start >= time.start)
+        after = next((i for i, token in enumerate(tokens) if token.start >= time.end), len(tokens))
+        opening = all(not token.is_word and token.text in _OPENING for token in tokens[:first])
+        if opening:
+            index = after + 1 if after < len(tokens) and tokens[after].text == "," else after
+            group = self._first_group(tokens, index)
+            if group is None or group.first == index:
+                return None  # "Yesterday marks the anniversary": the time is the subject
+            if group.tense is Tense.PRESENT and (
+                _parenthetical(tokens, group.last + 1) or verb_follows(tokens, group.last + 1)
+            ):
+                return None  # "A year ago, she says, the factory closed": the time is the reported verb's
+            return group, True
+        start = first
+        while start > 0 and not is_boundary(tokens, start - 1):
+            start -= 1
+        groups: list[VerbGroup] = []
+        index = start
+        while index < first:
+            group = group_at(tokens, index, has_verb=bool(groups))
+            if group is not None:
+                groups.append(group)
+                index = group.last + 1
+            else:
+                index += 1
+        if not groups:
+            return None
+        group = groups[-1]
+        between = [token for token in tokens[group.last + 1 : first] if token.is_word]
+        if len(between) > self.max_gap or any(token.lower in noun_prepositions() for token in between):
+            return None  # too far, or "tried for the murder last year": the time may date the noun
+        if group.tense is Tense.PRESENT and not between:
+            return None  # "remembers last summer": a time straight after a present verb is its object
+        if verb_follows(tokens, after):
+            return None
+        return group, False
+
+    def _first_group(self, tokens: list[Token], index: int) -> VerbGroup | None:
+        """The first verb of the clause that starts at ``index``, after a subject of a few words."""
+        for position in range(index, min(len(tokens), index + self.max_subject + 1)):
+            if is_boundary(tokens, position):
+                return None
+            group = group_at(tokens, position, has_verb=False)
+            if group is not None:
+                return group
+        return None
+
+    @staticmethod
+    def _finding(
+        rule: Rule, text: str, tokens: list[Token], group: VerbGroup, time: TimeExpression, fronted: bool
+    ) -> Finding:
+        verb_start, verb_end = tokens[group.first].start, tokens[group.last].end
+        verb = text[verb_start:verb_end]
+        fixes = tuple(
+            Fix(verb_start, verb_end, repair, Applicability.UNSAFE) for repair in past_repairs(tokens, group)
+        )
+        start, end = (time.start, verb_end) if fronted else (verb_start, time.end)
+        return Finding(
+            rule=rule.id,
+            category=rule.category,
+            severity=rule.severity,
+            message=rule.message.format(verb=verb, time=time.text),
+            start=start,
+            end=end,
+            source=Source.RULES,
+            fixes=fixes,
+        )
+
+
+def _parenthetical(tokens: list[Token], index: int) -> bool:
+    """Whether the verb group before ``index`` is set off by a comma or dash ("she says, …")."""
+    return index < len(tokens) and tokens[index].text in {",", "—", "–", "-"}
+
+
+def _ends_sentence(tokens: list[Token]) -> bool:
+    """Whether the sentence ends with a full stop, question or exclamation mark (a headline does not)."""
+    for token in reversed(tokens):
+        if token.is_word:
+            return False
+        if token.text in _FINAL:
+            return True
+    return False

@@ -1,0 +1,174 @@
+"""Detection that generalises: broken sentences and stray stops found from what words are, each reported
+once with right repairs, look-alikes left alone, and no `safe` repair that changes a word.
+
+The sentences are the shapes the generalisation issue names, in wordings of their own: the rules know
+word classes (lemminflect and the closed classes in cleaner/data/word_classes.yaml), not these words.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from cleaner.findings import Applicability, Finding
+from cleaner.pipeline import Checker
+from cleaner.repair.edits import apply_fixes
+from cleaner.ruleset import load_rules
+from tests.conftest import run_cli
+
+CHECKER = Checker()
+
+# (text, the artefact as written, the repaired text that must be among the candidates)
+BROKEN = [
+    (
+        "The minister said that the government will. Not negotiate with the rebels.",
+        "will. Not negotiate",
+        "The minister said that the government will not negotiate with the rebels.",
+    ),
+    (
+        "Officials said the talks had. Made little progress on Tuesday.",
+        "had. Made",
+        "Officials said the talks had made little progress on Tuesday.",
+    ),
+    (
+        "The company said it. Expects profits to fall this year.",
+        "it. Expects",
+        "The company said it expects profits to fall this year.",
+    ),
+    (
+        "Police confirmed that three people. Were injured in the blast.",
+        "people. Were",
+        "Police confirmed that three people were injured in the blast.",
+    ),
+    (
+        "It could include a suspension of the Russian gas. pipeline, in addition to sanctions.",
+        "gas. pipeline",
+        "It could include a suspension of the Russian gas pipeline, in addition to sanctions.",
+    ),
+    (
+        "The universities used quotas for Asian-American applicants. more than 20 years.",
+        "applicants. more",
+        "The universities used quotas for Asian-American applicants more than 20 years.",
+    ),
+    (
+        "Sales reached 3.5 million euros. in the first quarter.",
+        "euros. in",
+        "Sales reached 3.5 million euros in the first quarter.",
+    ),
+    (
+        "The minister spoke on Monday, he said. adding that the talks were over.",
+        "said. adding",
+        "The minister spoke on Monday, he said, adding that the talks were over.",
+    ),
+    (
+        "Police were alerted to a possible attack.. the suspect fled on foot.",
+        "..",
+        "Police were alerted to a possible attack. The suspect fled on foot.",
+    ),
+    (
+        "The farm sells beef, cheese and other products in plastic. boxes.",
+        ". boxes",
+        "The farm sells beef, cheese and other products in plastic boxes.",
+    ),
+]
+
+LOOK_ALIKES = [
+    "He started from pole 18 times and reached the podium 103 times. dpa",
+    "Pizza for 1980 yen (excl. tax), with a drink.",
+    "Beef treats, 30 pcs. to 40 g each.",
+    "2,000 pts. will be given away with your first purchase.",
+    "Please arrange a replacement as soon as possible. thx",
+    "Once it is sold, it is not returned; do not order what you can't do. Thank you all!",
+    "Asked whether he would resign, he said he would not. Reporters then left.",
+    "Foreign coins are worthless. . . Keep them anyway.",
+    "I saw the weather forecast. Will be cold.",
+    "I have a broken phone. Does not charge.",
+    "That's how life is. Others only see the results.",
+]
+
+
+def _on(findings: list[Finding], text: str, evidence: str) -> list[Finding]:
+    start = text.index(evidence)
+    end = start + len(evidence)
+    return [f for f in findings if f.start < end and start < f.end]
+
+
+@pytest.mark.parametrize(("text", "evidence", "repaired"), BROKEN, ids=[b for _, b, _ in BROKEN])
+def test_broken_sentence_is_found_once_with_the_right_repair(text: str, evidence: str, repaired: str) -> None:
+    found = _on(CHECKER.check_text(text), text, evidence)
+    assert len(found) == 1, [(f.rule, text[f.start : f.end]) for f in found]
+    candidates = [apply_fixes(text, [fix]) for fix in found[0].fixes]
+    assert repaired in candidates, candidates
+
+
+@pytest.mark.parametrize("text", LOOK_ALIKES)
+def test_look_alikes_that_are_fine_are_left_alone(text: str) -> None:
+    assert CHECKER.check_text(text) == []
+
+
+def test_a_lost_capital_is_reported_as_casing_never_as_a_join() -> None:
+    text = "I received the card, although it has been over a week. can you help me"
+    (finding,) = CHECKER.check_text(text)
+    assert finding.rule == "casing.sentence-start"
+    results = [apply_fixes(text, [fix]) for fix in finding.fixes]
+    assert results[0].endswith("over a week. Can you help me")
+    assert not any("week can" in result or "week, can" in result for result in results)
+
+
+def test_lower_case_text_is_not_flagged_for_its_case() -> None:
+    text = "the council met today. officials said the budget passed. residents complained about it."
+    assert CHECKER.check_text(text) == []
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
+def test_no_safe_repair_changes_a_word() -> None:
+    """ruff's meaning of safe: a safe repair keeps every word; only punctuation, spacing and the case of
+    a letter at a sentence boundary may change (mojibake repair restores the word that was meant)."""
+    texts = [example.text for rule in load_rules() for example in rule.flag_examples]
+    texts += [text for text, _, _ in BROKEN] + LOOK_ALIKES
+    checked = 0
+    for text in texts:
+        for finding in CHECKER.check_text(text):
+            if finding.rule == "typography.unicode-damage":
+                continue
+            for fix in finding.fixes:
+                if fix.applicability is Applicability.SAFE:
+                    checked += 1
+                    repaired = apply_fixes(text, [fix])
+                    assert _letters(repaired) == _letters(text), (finding.rule, text, repaired)
+    assert checked >= 10
+
+
+def test_check_reports_the_issue_sentences_through_the_cli(tmp_path: Path) -> None:
+    article = tmp_path / "article.txt"
+    # An article that capitalises its sentences, as news does, with the damage spread through it.
+    sound = "The talks resumed on Monday. Delegates met again. Both sides spoke to the press."
+    article.write_text("\n\n".join(f"{text} {sound}" for text, _, _ in BROKEN) + "\n", encoding="utf-8")
+    result = run_cli("check", "--no-grammar", "--format", "json", str(article))
+    assert result.returncode == 1, result.stderr
+    findings = json.loads(result.stdout)["files"][0]["findings"]
+    text = article.read_text(encoding="utf-8")
+    for _, evidence, _ in BROKEN:
+        start = text.index(evidence)
+        assert any(f["start"] < start + len(evidence) and start < f["end"] for f in findings), evidence
+
+
+def test_fix_applies_only_safe_repairs_and_leaves_the_rest_for_review(tmp_path: Path) -> None:
+    article = tmp_path / "article.txt"
+    original = (
+        "Police were alerted to a possible attack.. the suspect fled on foot. Nobody was hurt.\n"
+        "It could include a suspension of the Russian gas. pipeline, in addition to sanctions. Talks go on.\n"
+    )
+    article.write_text(original, encoding="utf-8")
+    result = run_cli("fix", "--no-grammar", str(article))
+    assert result.returncode == 1, result.stderr  # the unsafe "attack.. the" is left for review
+    assert article.read_text(encoding="utf-8") == original.replace("gas. pipeline", "gas pipeline")
+    again = run_cli("fix", "--no-grammar", "--unsafe-fixes", str(article))
+    assert again.returncode in (0, 1), again.stderr
+    assert "attack. The suspect fled" in article.read_text(encoding="utf-8")

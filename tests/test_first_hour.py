@@ -1,0 +1,135 @@
+"""What a new user meets in the first hour (issue 12), through the real command line: defaults that
+must not misfire on ordinary news, rule selection as ruff spells it, and output that says enough."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from tests.conftest import FIXTURES, run_cli
+
+BRITISH = (
+    "Berlin (dpa) - The colour of the centre was realised by the organisation, officials said. "
+    "They recieved the report on Monday.\n"
+)
+
+
+def test_the_projects_own_clean_articles_pass_by_default() -> None:
+    result = run_cli("check", str(FIXTURES / "clean"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings" in result.stdout
+
+
+def test_british_spelling_and_agency_credits_are_accepted_but_misspellings_are_not(tmp_path: Path) -> None:
+    article = tmp_path / "british.txt"
+    article.write_text(BRITISH, encoding="utf-8")
+    result = run_cli("check", "--format", "json", str(article))
+    flagged = _flagged_words(result.stdout, article)
+    assert flagged == ["recieved"], result.stdout + result.stderr
+
+
+def test_a_configured_variant_is_checked_strictly(tmp_path: Path) -> None:
+    article = tmp_path / "british.txt"
+    article.write_text(BRITISH, encoding="utf-8")
+    result = run_cli("check", "--format", "json", "--language", "en-US", str(article))
+    flagged = _flagged_words(result.stdout, article)
+    assert {"colour", "centre", "recieved"} <= set(flagged), result.stdout + result.stderr
+    assert "dpa" not in flagged  # an agency credit is no misspelling in any variant
+
+
+def _flagged_words(stdout: str, article: Path) -> list[str]:
+    text = article.read_text(encoding="utf-8")
+    report = json.loads(stdout)
+    return [
+        text[f["start"] : f["end"]]
+        for file in report["files"]
+        for f in file["findings"]
+        if f["category"] == "spelling"
+    ]
+
+
+DAMAGED = "The minister left.. The talks ended. They recieved the report on Monday.\n"
+
+
+def test_select_takes_ruffs_comma_form_and_categories(tmp_path: Path) -> None:
+    article = tmp_path / "damaged.txt"
+    article.write_text(DAMAGED, encoding="utf-8")
+    everything = _categories(run_cli("check", "--format", "json", str(article)))
+    assert {"punctuation", "spelling"} <= everything
+    result = run_cli("check", "--format", "json", "--select", "punctuation,tense", str(article))
+    chosen = _categories(result)
+    assert chosen and chosen <= {"punctuation", "tense"}, result.stdout + result.stderr
+
+
+def test_ignore_takes_the_category_shown_in_brackets(tmp_path: Path) -> None:
+    article = tmp_path / "british.txt"
+    article.write_text(BRITISH, encoding="utf-8")
+    result = run_cli("check", "--ignore", "spelling", str(article))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "[spelling]" not in result.stdout
+
+
+def test_a_misspelt_selector_gets_did_you_mean() -> None:
+    result = run_cli("check", "--select", "punctuaton", str(FIXTURES / "clean"))
+    assert result.returncode == 2
+    assert "did you mean 'punctuation'?" in result.stderr
+
+
+def test_an_invalid_severity_in_configuration_lists_the_valid_ones(tmp_path: Path) -> None:
+    (tmp_path / "cleaner.toml").write_text('min-severity = "high"\n', encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Fine.\n", encoding="utf-8")
+    result = run_cli("check", "--no-grammar", "a.txt", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "'high' is not a severity (valid: 'info', 'warning', 'error')" in result.stderr
+
+
+def _categories(result: subprocess.CompletedProcess[str]) -> set[str]:
+    return {f["category"] for file in json.loads(result.stdout)["files"] for f in file["findings"]}
+
+
+def test_piped_output_names_each_findings_severity_and_every_kind_of_repair() -> None:
+    result = run_cli("check", "seeds/")
+    assert result.returncode == 1, result.stderr
+    headers = [line for line in result.stdout.splitlines() if line.startswith("seeds/")]
+    assert headers and all(
+        " [" in h and any(f"] {s}: " in h for s in ("error", "warning", "info")) for h in headers
+    ), headers
+    assert "] error: " in result.stdout
+    summary = result.stdout.splitlines()[-1]
+    assert "fixable with `cleaner fix`" in summary
+    assert "more with `cleaner fix --unsafe-fixes`" in summary and "`cleaner fix --interactive`" in summary
+
+
+def test_the_summary_explains_display_only_suggestions() -> None:
+    from cleaner.document import Document
+    from cleaner.findings import Applicability, Category, Finding, Fix, Severity
+    from cleaner.report.text_report import summary
+    from cleaner.session import FileResult, RunResult
+
+    def finding(applicability: Applicability) -> Finding:
+        fix = Fix(0, 1, "x", applicability)
+        return Finding("tense.x", Category.TENSE, Severity.WARNING, "m", 0, 1, fixes=(fix,))
+
+    found = [finding(Applicability.SAFE), finding(Applicability.UNSAFE), finding(Applicability.DISPLAY)]
+    run = RunResult(files=[FileResult(Document("a.txt", "abc\n"), found, None)])  # type: ignore[arg-type]
+    text = summary(run)
+    assert "1 fixable with `cleaner fix` (1 more with `cleaner fix --unsafe-fixes`" in text
+    assert "1 suggestion (display) only shown, for you to judge and apply by hand" in text
+
+
+def test_json_carries_the_statistics_and_junit_counts_test_cases() -> None:
+    from xml.etree import ElementTree
+
+    damaged = str(FIXTURES / "damaged" / "eu-gas-cap.txt")
+    report = json.loads(run_cli("check", "--statistics", "--format", "json", "seeds/", damaged).stdout)
+    counts = {row["rule"]: row["count"] for row in report["statistics"]}
+    per_rule: dict[str, int] = {}
+    for file in report["files"]:
+        for f in file["findings"]:
+            per_rule[f["rule"]] = per_rule.get(f["rule"], 0) + 1
+    assert counts == per_rule and counts
+    junit = ElementTree.fromstring(run_cli("check", "--format", "junit", "seeds/", damaged).stdout)
+    cases = junit.findall(".//testcase")
+    assert junit.get("tests") == str(len(cases))
+    assert junit.get("failures") == str(sum(1 for case in cases if case.find("failure") is not None))
