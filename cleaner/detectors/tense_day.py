@@ -42,13 +42,13 @@ from cleaner.detectors.tense_words import (
     VerbGroup,
     clause_words,
     determiners,
-    group_at,
     is_boundary,
     is_unambiguous_finite_or_participle,
     modifier_words,
     past_repairs,
     tokenize,
     verb_follows,
+    verb_groups,
 )
 from cleaner.findings import Applicability, Finding, Fix, Source
 from cleaner.lexicon import MONTHS, WEEKDAYS, past_tense_lemma
@@ -163,15 +163,7 @@ class TenseDayDetector:
         start = end
         while start > 0 and not is_boundary(tokens, start - 1) and end - start < self.window:
             start -= 1
-        groups: list[VerbGroup] = []
-        index = start
-        while index < end:
-            group = group_at(tokens, index, has_verb=bool(groups))
-            if group is not None:
-                groups.append(group)
-                index = group.last + 1
-            else:
-                index += 1
+        groups = verb_groups(tokens, start, end)
         if not groups or verb_follows(tokens, day_index + 1):
             return None
         group = groups[-1]

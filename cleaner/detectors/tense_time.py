@@ -37,6 +37,7 @@ from cleaner.detectors.tense_words import (
     sentence_around,
     tokenize,
     verb_follows,
+    verb_groups,
 )
 from cleaner.findings import Applicability, Finding, Fix, Source
 from cleaner.ruleset import Rule, RuleError
@@ -112,15 +113,7 @@ class TenseTimeDetector:
         start = first
         while start > 0 and not is_boundary(tokens, start - 1):
             start -= 1
-        groups: list[VerbGroup] = []
-        index = start
-        while index < first:
-            group = group_at(tokens, index, has_verb=bool(groups))
-            if group is not None:
-                groups.append(group)
-                index = group.last + 1
-            else:
-                index += 1
+        groups = verb_groups(tokens, start, first)
         if not groups:
             return None
         group = groups[-1]

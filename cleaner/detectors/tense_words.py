@@ -206,6 +206,21 @@ class VerbGroup:
     """Token indices, inclusive."""
 
 
+def verb_groups(tokens: list[Token], start: int, end: int) -> list[VerbGroup]:
+    """The verb groups of ``tokens[start:end]`` in order; after the first, a word that is also a plural
+    noun counts as a noun (see ``group_at``)."""
+    groups: list[VerbGroup] = []
+    index = start
+    while index < end:
+        group = group_at(tokens, index, has_verb=bool(groups))
+        if group is not None:
+            groups.append(group)
+            index = group.last + 1
+        else:
+            index += 1
+    return groups
+
+
 def group_at(tokens: list[Token], index: int, has_verb: bool) -> VerbGroup | None:
     """The verb group that starts at ``tokens[index]``, or None if no verb starts there.
 
