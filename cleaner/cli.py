@@ -6,13 +6,14 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.errors import LiveError
 from rich.markup import escape
 from rich.progress import Progress, TextColumn
 
@@ -26,7 +27,7 @@ from cleaner.grammar.errors import EngineUnavailable
 from cleaner.neural.errors import ModelUnavailable
 from cleaner.repair.diff import render_diff, unified_diff
 from cleaner.repair.fixer import fix_text
-from cleaner.repair.interactive import review_document
+from cleaner.repair.interactive import Review, review_document
 from cleaner.repair.writer import WriteRefused, write_document
 from cleaner.report import formats
 from cleaner.report.visible import display_path
@@ -141,6 +142,44 @@ def _progress(console: Console) -> Iterator[Callable[[int, str], None] | None]:
         yield advance
 
 
+STARTING_LANGUAGETOOL = "starting LanguageTool… (run `cleaner server start` to keep one running)"
+SERVER_HINT = (
+    "hint: this run had to start LanguageTool itself, which takes 10-50 s; "
+    "`cleaner server start` keeps one running for later runs and hooks"
+)
+
+
+def _starting_status(console: Console) -> Callable[[], AbstractContextManager[object]]:
+    """The session's hook around a LanguageTool start: a spinner on stderr on a terminal (not in CI),
+    so the 10-50 s the JVM takes is not a blank screen; nothing when piped."""
+
+    @contextmanager
+    def starting() -> Iterator[None]:
+        if not console.is_terminal or os.environ.get("CI"):
+            yield
+            return
+        try:
+            status = console.status(escape(STARTING_LANGUAGETOOL))
+            status.start()
+        except LiveError:  # another live display owns the terminal: say it once instead
+            console.print(STARTING_LANGUAGETOOL, markup=False, highlight=False)
+            yield
+            return
+        try:
+            yield
+        finally:
+            status.stop()
+
+    return starting
+
+
+def _server_hint(console: Console, session: Session) -> None:
+    """After a run that paid for starting its own server: suggest a long-lived one, on a terminal or
+    in a pre-commit hook (whose output pre-commit shows to the user), never in other pipes or CI."""
+    if session.started_server and (console.is_terminal or os.environ.get("PRE_COMMIT")):
+        console.print(SERVER_HINT, markup=False, highlight=False, soft_wrap=True)
+
+
 def _consoles() -> tuple[Console, Console]:
     return Console(highlight=False, soft_wrap=True), Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -196,6 +235,7 @@ def check(
         grammar=not no_grammar,
         use_cache=not no_cache,
         report_unused_suppressions=report_unused_suppressions,
+        starting_server=_starting_status(errors),
     ) as session:
         skipped: list[str] = []
         try:
@@ -205,6 +245,7 @@ def check(
             _fail(str(exc))
     run.warnings.extend(skipped)
     formats.render(output_format, run, console, errors, statistics=statistics)
+    _server_hint(errors, session)
     if run.errors or (require_grammar and run.grammar_skipped):
         raise typer.Exit(EXIT_ERROR)
     if run.failing() and not exit_zero:
@@ -260,8 +301,10 @@ def fix(
         language=language,
         neural=neural,
     )
-    failed = pending = False
-    with Session(overrides, grammar=not no_grammar, use_cache=not no_cache) as session:
+    failed = pending = interrupted = False
+    with Session(
+        overrides, grammar=not no_grammar, use_cache=not no_cache, starting_server=_starting_status(errors)
+    ) as session:
         for item in session.files(paths):
             try:
                 if isinstance(item, SourceError):
@@ -279,7 +322,7 @@ def fix(
                 outcome = _repair(session, document, settings, interactive, console)
             except ModelUnavailable as exc:
                 _fail(str(exc))
-            new_text, count, remaining, quit_review = outcome
+            new_text, count, remaining, review = outcome
             pending = pending or remaining > 0
             if diff:
                 if new_text != document.text:
@@ -310,23 +353,37 @@ def fix(
                     errors.print(f"error: {display_path(document.path)}: {exc}", markup=False)
                     failed = True
                 else:
-                    left = "" if interactive else f", {remaining} left for review"
                     console.print(
-                        f"{display_path(document.path)}: {count} repair{'s' * (count != 1)} applied{left}",
-                        markup=False,
+                        _applied(display_path(document.path), count, remaining, review), markup=False
                     )
-            if quit_review:
+            if review is not None and review.quit:
+                interrupted = review.interrupted
                 break  # what was accepted before quitting is written; no further file is reviewed
+    _server_hint(errors, session)
     if failed:
         raise typer.Exit(EXIT_ERROR)
+    if interrupted:
+        raise typer.Exit(130)  # Ctrl-C during the review, as shells expect: what was accepted is written
     if pending and not exit_zero:
         raise typer.Exit(EXIT_FINDINGS)
 
 
+def _applied(path: str, count: int, remaining: int, review: Review | None) -> str:
+    """The line after a file is repaired; for a review, what was applied, skipped and left undecided."""
+    plural = "s" * (count != 1)
+    if review is None:
+        return f"{path}: {count} repair{plural} applied, {remaining} left for review"
+    tally = f"{review.skipped} skipped, {len(review.undecided)} undecided"
+    if review.interrupted:
+        return f"{path}: {count} accepted repair{plural} written; review stopped ({tally})"
+    return f"{path}: {count} repair{plural} applied, {tally}"
+
+
 def _repair(
     session: Session, document: Document, settings: Settings, interactive: bool, console: Console
-) -> tuple[str, int, int, bool]:
-    """(new text, repairs applied, findings left, whether the person quit) for one document.
+) -> tuple[str, int, int, Review | None]:
+    """(new text, repairs applied, findings left, the review when interactive) for one document; for a
+    review, the findings left are the error-level ones left undecided.
 
     Warns on stderr when the fix loop stopped short of a fixed point (findings remain, so the run does
     not exit 0) and when a user rule was skipped for lack of time."""
@@ -339,13 +396,13 @@ def _repair(
         watched(1, document.path)
         if interactive:
             review = review_document(document, check, console, lambda q: console.input(escape(q)))
-            result = review.text, len(review.accepted), 0, review.quit
+            result = review.text, len(review.accepted), review.undecided_errors, review
         else:
             safe, unsafe = Applicability.SAFE, Applicability.UNSAFE
             outcome = fix_text(document.text, check, {safe, unsafe} if settings.unsafe_fixes else {safe})
             if outcome.problem:
                 warnings.append(f"{document.path}: {outcome.problem}")
-            result = outcome.text, len(outcome.applied), len(outcome.remaining), False
+            result = outcome.text, len(outcome.applied), len(outcome.remaining), None
     for warning in warnings:
         Console(stderr=True, soft_wrap=True).print(f"warning: {warning}", highlight=False, markup=False)
     return result

@@ -5,6 +5,7 @@ and what applies per file: Markdown masking, per-file ignores and inline suppres
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -60,8 +61,11 @@ class Session:
         grammar: bool = True,
         use_cache: bool = True,
         report_unused_suppressions: bool = False,
+        starting_server: Callable[[], AbstractContextManager[object]] | None = None,
     ) -> None:
+        """``starting_server`` is entered around every start of a LanguageTool server for the run."""
         self.overrides = overrides or {}
+        self.starting_server = starting_server
         self.grammar = grammar
         self.use_cache = use_cache
         self.report_unused = report_unused_suppressions
@@ -96,7 +100,8 @@ class Session:
                     disabled_rules=frozenset(disabled),
                     enabled_rules=frozenset(config.enabled_rules),
                     use_cache=self.use_cache,
-                )
+                ),
+                starting=self.starting_server,
             )
         return self._engines[config]
 
@@ -198,6 +203,11 @@ class Session:
             result.warnings.extend(engine.warnings)
             result.grammar_skipped = result.grammar_skipped or bool(engine.problem)
         return result
+
+    @property
+    def started_server(self) -> bool:
+        """Whether the run paid for starting its own LanguageTool server (none was left running)."""
+        return any(engine.started_server for engine in self._engines.values())
 
     def close(self) -> None:
         for engine in self._engines.values():

@@ -15,7 +15,8 @@ import math
 import os
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -160,8 +161,17 @@ def chunks(
 class GrammarEngine:
     """One per run: checks every document of the run through the same server."""
 
-    def __init__(self, settings: GrammarSettings | None = None) -> None:
+    def __init__(
+        self,
+        settings: GrammarSettings | None = None,
+        starting: Callable[[], AbstractContextManager[object]] | None = None,
+    ) -> None:
         self.settings = settings or GrammarSettings()
+        self._starting = starting
+        """Entered around every start of a server for the run (the JVM takes 10-50 s): the caller's
+        way to say why the run waits. This layer prints nothing itself."""
+        self.started_server = False
+        """Whether this run paid for starting its own server (no long-lived one was running)."""
         self._unavailable: str | None = None
         self._handle: ServerHandle | None = None
         self._client: Client | None = None
@@ -212,8 +222,16 @@ class GrammarEngine:
                 raise EngineUnavailable(f"no LanguageTool server answers at {self.settings.url}")
             self._handle = ServerHandle(self.settings.url)
         else:
-            self._handle = running_server() or start_server(installation())
+            self._handle = running_server() or self._start_server()
         self._client = self._make_client(self._handle.url)
+
+    def _start_server(self) -> ServerHandle:
+        """A server for this run, started inside the caller's ``starting`` hook."""
+        install = installation()
+        with self._starting() if self._starting is not None else nullcontext():
+            handle = start_server(install)
+        self.started_server = True
+        return handle
 
     def _make_client(self, url: str) -> Client:
         from cleaner.grammar.client import Client
@@ -245,7 +263,7 @@ class GrammarEngine:
             stop_server(self._handle)
         self._client = self._variant_client = None
         try:
-            self._handle = start_server(installation())
+            self._handle = self._start_server()
             self._client = self._make_client(self._handle.url)
         except (EngineUnavailable, ClientError, OSError) as again:
             self._unavailable = f"LanguageTool stopped answering ({exc}) and could not be restarted: {again}"

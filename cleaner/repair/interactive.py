@@ -7,6 +7,7 @@ text; after the walk the repaired text is checked again and whatever still stand
 from __future__ import annotations
 
 import enum
+import re
 import sys
 import unicodedata
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from cleaner.document import Document
-from cleaner.findings import Finding, Fix
+from cleaner.findings import Applicability, Finding, Fix, Severity
 from cleaner.repair.diff import changed_pair
 from cleaner.repair.edits import apply_fixes
 
@@ -26,9 +27,9 @@ MAX_ROUNDS = 3
 HELP = """\
 y - apply this repair
 n - do not apply this repair
-a - apply this repair and all later ones in the file
+a - apply this repair and the later safe ones in the file (unsafe ones are still shown one by one)
 d - do not apply this repair or any later one in the file
-q - quit; repairs already accepted are written, nothing else
+q - quit; repairs already accepted are written, nothing else (Ctrl-C does the same)
 e - edit the replacement text by hand
 j - leave this repair undecided, see the next undecided one
 k - leave this repair undecided, see the previous undecided one
@@ -64,6 +65,15 @@ class Review:
     text: str
     accepted: list[Fix] = field(default_factory=list)
     quit: bool = False
+    interrupted: bool = False
+    """The person pressed Ctrl-C: like ``quit``, what was accepted before is kept."""
+    skipped: int = 0
+    undecided: list[Finding] = field(default_factory=list)
+    """Findings shown for review but neither accepted nor skipped when the review stopped."""
+
+    @property
+    def undecided_errors(self) -> int:
+        return sum(1 for finding in self.undecided if finding.severity is Severity.ERROR)
 
 
 Ask = Callable[[str], str]
@@ -110,7 +120,12 @@ def review_document(
     seen: set[tuple[str, str, str]] = set()
     for _ in range(MAX_ROUNDS):
         proposals = []
-        for finding in check(review.text):
+        try:
+            found = check(review.text)
+        except KeyboardInterrupt:  # during a re-check: what was accepted so far is kept
+            review.quit = review.interrupted = True
+            break
+        for finding in found:
             if not finding.fixes:
                 continue
             key = _signature(review.text, finding)
@@ -119,10 +134,13 @@ def review_document(
                 proposals.append(Proposal(finding))
         if not proposals:
             break
-        accepted = _walk(document, review.text, proposals, console, ask, edit)
-        if accepted is None:
+        stop = _walk(document, review.text, proposals, console, ask, edit)
+        accepted = [p.fix for p in proposals if p.decision is Decision.ACCEPT]
+        review.skipped += sum(1 for p in proposals if p.decision is Decision.SKIP)
+        if stop is not None:
             review.quit = True
-            accepted = [p.fix for p in proposals if p.decision is Decision.ACCEPT]
+            review.interrupted = stop is _Stop.INTERRUPT
+            review.undecided.extend(p.finding for p in proposals if p.decision is None)
         if accepted:
             review.text = apply_fixes(review.text, accepted)
             review.accepted.extend(accepted)
@@ -137,46 +155,65 @@ def _signature(text: str, finding: Finding) -> tuple[str, str, str]:
     return finding.rule, context, finding.fixes[0].replacement
 
 
+class _Stop(enum.Enum):
+    QUIT = "quit"
+    INTERRUPT = "interrupt"
+
+
+def _say(console: Console, message: str) -> None:
+    console.print(message, style="bold red", markup=False, highlight=False)
+
+
 def _walk(
     document: Document, text: str, proposals: list[Proposal], console: Console, ask: Ask, edit: Edit
-) -> list[Fix] | None:
-    """The git-add-p loop over one round's proposals. None means the person quit."""
+) -> _Stop | None:
+    """The git-add-p loop over one round's proposals: None when each is decided, else why it stopped."""
     index = 0
+    show = True
     while True:
         undecided = [i for i, p in enumerate(proposals) if p.decision is None]
         if not undecided:
-            return [p.fix for p in proposals if p.decision is Decision.ACCEPT]
+            return None
         if index not in undecided:
             index = next((i for i in undecided if i > index), undecided[0])
         proposal = proposals[index]
-        show_proposal(console, document, text, proposal, index, len(proposals))
-        keys = "y,n,a,d,q,e,j,k" + (
-            f",1-{len(proposal.finding.fixes)}" if len(proposal.finding.fixes) > 1 else ""
-        )
+        if show:
+            accepted = [p.fix for p in proposals if p.decision is Decision.ACCEPT]
+            show_proposal(console, document, text, proposal, index, len(proposals), accepted)
+        show = True
+        count = len(proposal.finding.fixes)
+        keys = "y,n,a,d,q,e,j,k" + (f",1-{count}" if count > 1 else "")
         try:
             answer = ask(f"Apply this repair [{keys},?]? ").strip().lower()
         except EOFError:
-            return None
+            return _Stop.QUIT
+        except KeyboardInterrupt:
+            console.print()  # the prompt's line is left open
+            return _Stop.INTERRUPT
         if answer == "y":
             _accept(proposals, index)
         elif answer == "n":
             proposal.decision = Decision.SKIP
-        elif answer == "a":
+        elif answer == "a":  # this one (seen), then only the safe ones: unsafe ones are still shown
+            _accept(proposals, index)
             for i in undecided:
-                if i >= index and proposals[i].decision is None:
+                later = proposals[i]
+                if i > index and later.decision is None and later.fix.applicability is Applicability.SAFE:
                     _accept(proposals, i)
         elif answer == "d":
             for i in undecided:
                 if i >= index:
                     proposals[i].decision = Decision.SKIP
         elif answer == "q":
-            return None
+            return _Stop.QUIT
         elif answer == "e":
             current = proposal.fix.replacement
             try:
                 edited = edit(f"Edit {current!r} (Enter applies it, Ctrl-C cancels): ", current)
             except EOFError:
-                return None
+                return _Stop.QUIT
+            except KeyboardInterrupt:
+                return _Stop.INTERRUPT
             if edited is None:
                 continue
             bad = control_characters(edited)
@@ -192,13 +229,30 @@ def _walk(
             _accept(proposals, index)
         elif answer == "j":
             later = [i for i in undecided if i > index]
-            index = later[0] if later else undecided[0]
+            if later:
+                index = later[0]
+            else:
+                _say(console, "No later undecided repair.")
+                show = False
         elif answer == "k":
             earlier = [i for i in undecided if i < index]
-            index = earlier[-1] if earlier else undecided[-1]
-        elif answer.isdigit() and 1 <= int(answer) <= len(proposal.finding.fixes):
-            proposal.choice = int(answer) - 1
-            proposal.replacement = None
+            if earlier:
+                index = earlier[-1]
+            else:
+                _say(console, "No earlier undecided repair.")
+                show = False
+        elif answer.isdigit():
+            if 1 <= int(answer) <= count:
+                proposal.choice = int(answer) - 1
+                proposal.replacement = None
+            else:
+                _say(
+                    console,
+                    f"No candidate {answer}: this repair has only one."
+                    if count == 1
+                    else f"No candidate {answer}: pick 1-{count}.",
+                )
+                show = False
         else:
             console.print(HELP, style="bold red" if answer != "?" else "", markup=False, highlight=False)
 
@@ -212,35 +266,67 @@ def _accept(proposals: list[Proposal], index: int) -> None:
             other.decision = Decision.SUPERSEDED
 
 
-def show_proposal(
-    console: Console, document: Document, text: str, proposal: Proposal, index: int, total: int
-) -> None:
-    """The hunk: where, which rule and why, then the changed line with its neighbours, coloured."""
-    finding, fix = proposal.finding, proposal.fix
-    line_start = text.rfind("\n", 0, fix.start) + 1
-    line_end = text.find("\n", fix.end)
+_KIND = {
+    Applicability.SAFE: "safe repair",
+    Applicability.UNSAFE: "unsafe repair",
+    Applicability.DISPLAY: "display-only suggestion",
+}
+
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"”’»)\]]*\s+(?=[\"“‘«(\[]?[A-Z0-9])")
+
+
+def _moved(fix: Fix, accepted: list[Fix]) -> Fix:
+    """``fix`` placed in the text with ``accepted`` applied (none of which overlaps it)."""
+    shift = sum(len(a.replacement) - (a.end - a.start) for a in accepted if a.end <= fix.start)
+    return Fix(fix.start + shift, fix.end + shift, fix.replacement, fix.applicability, fix.score)
+
+
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence(s) around ``text[start:end]``, within its line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
     line_end = len(text) if line_end == -1 else line_end
+    begin, finish = line_start, line_end
+    for match in _SENTENCE_BREAK.finditer(text, line_start, line_end):
+        if match.end() <= start:
+            begin = match.end()
+        elif match.start() >= end:
+            finish = match.start() + len(match.group().rstrip())
+            break
+    return begin, finish
+
+
+def show_proposal(
+    console: Console,
+    document: Document,
+    text: str,
+    proposal: Proposal,
+    index: int,
+    total: int,
+    accepted: list[Fix] | None = None,
+) -> None:
+    """The hunk: where, which rule, how far the repair can be trusted and why, then the whole sentence
+    before and after, as it reads with the repairs accepted so far, wrapped to the terminal."""
+    finding, fix = proposal.finding, proposal.fix
+    if accepted:
+        text, fix = apply_fixes(text, accepted), _moved(fix, accepted)
+    line_start = text.rfind("\n", 0, fix.start) + 1
     line_no = text.count("\n", 0, fix.start) + 1
     column = fix.start - line_start + 1
     console.print()
     console.print(
         f"[bold]({index + 1}/{total}) {escape(document.path)}:{line_no}:{column}[/] "
-        f"[yellow]{escape(finding.rule)}[/] [dim]\\[{finding.category}][/] {escape(finding.message)}",
+        f"[yellow]{escape(finding.rule)}[/] [dim]\\[{finding.category}][/] "
+        f"[bold]{_KIND[fix.applicability]}[/] ({finding.severity}): {escape(finding.message)}",
         highlight=False,
+        soft_wrap=False,
     )
-    before_line = text[line_start:line_end].rstrip("\r")
-    after_line = apply_fixes(
-        before_line, [Fix(fix.start - line_start, fix.end - line_start, fix.replacement)]
-    )
-    previous = text[: max(0, line_start - 1)].rsplit("\n", 1)[-1].rstrip("\r") if line_start else None
-    following = text[line_end + 1 :].split("\n", 1)[0].rstrip("\r") if line_end < len(text) else None
-    old, new = changed_pair(before_line, after_line)
-    if previous:
-        console.print(Text(" " + _clip(previous), style="dim"))
-    console.print(Text("-", style="red") + old)
-    console.print(Text("+", style="green") + new)
-    if following:
-        console.print(Text(" " + _clip(following), style="dim"))
+    begin, finish = sentence_span(text, fix.start, fix.end)
+    before = text[begin:finish].rstrip("\r")
+    after = apply_fixes(before, [Fix(fix.start - begin, fix.end - begin, fix.replacement)])
+    old, new = changed_pair(before, after, context=max(len(before), 1))
+    console.print(Text("-", style="red") + old, soft_wrap=False)
+    console.print(Text("+", style="green") + new, soft_wrap=False)
     if len(finding.fixes) > 1:
         for number, candidate in enumerate(finding.fixes, 1):
             marker = "→" if number - 1 == proposal.choice else " "
@@ -249,7 +335,3 @@ def show_proposal(
             console.print(
                 f" {marker} {number}) {escape(repr(candidate.replacement))} [dim]{label}[/]", highlight=False
             )
-
-
-def _clip(line: str, limit: int = 100) -> str:
-    return line if len(line) <= limit else line[: limit - 1] + "…"

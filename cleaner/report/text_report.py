@@ -6,8 +6,10 @@ Colour comes from rich, which writes plain text when the output is not a termina
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
@@ -18,7 +20,11 @@ from cleaner.report.visible import display_path, escaped
 from cleaner.session import RunResult
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-_CONTEXT = 40
+_INDENT = "    "
+PIPED_WIDTH = 100
+"""Columns for excerpts when the output is not a terminal and ``$COLUMNS`` is not set."""
+MIN_WIDTH = 24
+"""Excerpts keep at least this many columns however narrow the terminal says it is."""
 
 
 def print_finding(console: Console, document: Document, finding: Finding) -> None:
@@ -31,7 +37,7 @@ def print_finding(console: Console, document: Document, finding: Finding) -> Non
     header.append(f" {finding.severity}:", style=_SEVERITY_STYLE[finding.severity])
     header.append(f" {escaped(finding.message)}")
     console.print(header, soft_wrap=True)
-    console.print(excerpt(document, finding), soft_wrap=True, highlight=False)
+    console.print(excerpt(document, finding, excerpt_width(console)), soft_wrap=True, highlight=False)
     if finding.fixes:
         fix = finding.fixes[0]
         label = "fix" if fix.applicability is Applicability.SAFE else f"suggestion ({fix.applicability})"
@@ -44,23 +50,65 @@ def print_finding(console: Console, document: Document, finding: Finding) -> Non
         )
 
 
-def excerpt(document: Document, finding: Finding) -> Text:
-    """The finding's line, cut to a window around the span, with the span marked underneath."""
+def excerpt(document: Document, finding: Finding, width: int = PIPED_WIDTH) -> Text:
+    """The finding's line, cut to fit ``width`` screen columns around the span, with the span marked
+    underneath: neither line wraps, so the carets stay under the span."""
     line, column = document.line_col(finding.start)
-    text = document.line_text(line)
-    start = column - 1
+    text = _printable(document.line_text(line))
+    start = min(column - 1, len(text))
     end = min(len(text), start + max(1, finding.end - finding.start))
-    left = max(0, start - _CONTEXT)
-    right = min(len(text), end + _CONTEXT)
+    room = max(MIN_WIDTH, width) - len(_INDENT) - (start == len(text))  # a caret past the line's end
+    left, right = _window(text, start, end, room)
     prefix = "…" if left > 0 else ""
     suffix = "…" if right < len(text) else ""
-    shown = Text("    " + prefix)
-    shown.append(_printable(text[left:start]))
-    shown.append(_printable(text[start:end]), style="bold underline")
-    shown.append(_printable(text[end:right]) + suffix)
-    marker = " " * (4 + len(prefix) + start - left) + "^" * max(1, end - start)
+    end = min(end, right)  # a span longer than the room is marked as far as it is shown
+    shown = Text(_INDENT + prefix)
+    shown.append(text[left:start])
+    shown.append(text[start:end], style="bold underline")
+    shown.append(text[end:right] + suffix)
+    offset = cell_len(_INDENT + prefix + text[left:start])
+    marker = " " * offset + "^" * max(1, cell_len(text[start:end]))
     shown.append("\n" + marker, style=_SEVERITY_STYLE[finding.severity])
     return shown
+
+
+def _window(text: str, start: int, end: int, room: int) -> tuple[int, int]:
+    """(left, right): the widest slice of ``text`` around ``text[start:end]`` that fits ``room``
+    columns, counting an ellipsis on each cut side; context is shared evenly between the sides, and
+    what one side cannot use goes to the other. A span wider than the room is shown from its start."""
+    if cell_len(text) <= room:
+        return 0, len(text)
+    room -= 2  # the ellipses
+    left, right = start, min(end, start + max(1, room))  # at most a character a column
+    while right > left + 1 and cell_len(text[left:right]) > room:
+        right -= 1
+    grew = True
+    while grew:
+        grew = False
+        for side in ("left", "right") if start - left <= right - end else ("right", "left"):
+            if side == "left" and left > 0 and cell_len(text[left - 1 : right]) <= room:
+                left -= 1
+                grew = True
+                break
+            if side == "right" and right < len(text) and cell_len(text[left : right + 1]) <= room:
+                right += 1
+                grew = True
+                break
+    # no ellipsis is needed on a side that reaches the line's end: give its column back
+    if left == 0 and right < len(text) and cell_len(text[left : right + 1]) <= room + 1:
+        right += 1
+    elif right == len(text) and left > 0 and cell_len(text[left - 1 : right]) <= room + 1:
+        left -= 1
+    return left, right
+
+
+def excerpt_width(console: Console) -> int:
+    """The columns an excerpt may use: the terminal's; when piped, ``$COLUMNS`` if set, else a fixed
+    default, so hooks, CI and tests see the same output whatever terminal started them."""
+    if console.is_terminal:
+        return console.width
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else PIPED_WIDTH
 
 
 def _printable(text: str) -> str:
