@@ -461,14 +461,24 @@ def list_rules(
     output_format: Annotated[RulesFormat, typer.Option("--format", help="Output format.")] = RulesFormat.TEXT,
     rules: RulesOpt = None,
 ) -> None:
-    """List every rule with its id, category, severity and what it finds."""
+    """List every rule with its id, category, severity, the repairs it offers (safe: applied by `cleaner
+    fix`; unsafe: for review) and what it finds."""
     try:
         loaded = load_rules(rules or ())
     except RuleError as exc:
         _fail(str(exc))
+    from cleaner.pipeline import repair_kinds
+
+    kinds = {rule.id: repair_kinds(rule) for rule in loaded}
     if output_format is RulesFormat.JSON:
         data = [
-            {"id": r.id, "category": str(r.category), "severity": str(r.severity), "summary": r.summary}
+            {
+                "id": r.id,
+                "category": str(r.category),
+                "severity": str(r.severity),
+                "fixes": list(kinds[r.id]),
+                "summary": r.summary,
+            }
             for r in loaded
         ]
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
@@ -476,8 +486,9 @@ def list_rules(
     console = Console(highlight=False)
     width = max(len(r.id) for r in loaded)
     for rule in loaded:
+        fixes = "+".join(kinds[rule.id]) or "-"
         console.print(
-            f"{rule.id:<{width}}  {rule.category:<15} {rule.severity:<7}  {rule.summary}",
+            f"{rule.id:<{width}}  {rule.category:<15} {rule.severity:<7}  {fixes:<11}  {rule.summary}",
             markup=False,
             soft_wrap=True,
         )

@@ -100,6 +100,19 @@ class Checker:
         return deduplicate(sorted(wanted, key=lambda f: (f.start, f.end, self._order.get(f.rule, last))))
 
 
+def repair_kinds(rule: Rule) -> tuple[str, ...]:
+    """How far the repairs a rule offers may be trusted ("safe", "unsafe", "display"), as its own flag
+    examples show them: derived from what the rule does, so the list cannot drift from the code."""
+    checker = Checker(rules=[rule])
+    found = {
+        str(fix.applicability)
+        for example in rule.flag_examples
+        for finding in checker.check_text(example.text)
+        for fix in finding.fixes
+    }
+    return tuple(kind for kind in ("safe", "unsafe", "display") if kind in found)
+
+
 def without_overlaps(candidates: list[Finding], own: list[Finding]) -> list[Finding]:
     """The grammar engine's findings minus those on an artefact an own rule already reports: the own
     rule is the more specific one, and one artefact is reported once."""

@@ -114,8 +114,13 @@ def test_rules_lists_every_rule() -> None:
         "typography.unicode-damage",
     } <= ids
     assert all(rule["summary"] and rule["severity"] in {"error", "warning", "info"} for rule in rules)
+    kinds = {rule["id"]: rule["fixes"] for rule in rules}
+    assert kinds["punctuation.repeated-stop"] == ["safe"]
+    assert kinds["tense.day-after-report"] == ["unsafe"]  # a tense or a day change is for review
+    assert kinds["typography.unknown-token"] == []  # found, never repaired: the word is missing
     text = run_cli("rules").stdout
     assert "tense.weekday-date" in text
+    assert any(line.startswith("tense.day-after-report") and " unsafe " in line for line in text.splitlines())
 
 
 def test_extra_rule_folder_is_loaded(tmp_path: Path) -> None:
