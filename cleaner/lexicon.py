@@ -20,7 +20,8 @@ MONTHS: tuple[str, ...] = tuple(calendar.month_name)[1:]
 
 
 @cache
-def _lemmas(word: str) -> dict[str, tuple[str, ...]]:
+def word_lemmas(word: str) -> dict[str, tuple[str, ...]]:
+    """lemminflect's lemmas of a word by word class, cached: every detector that asks shares one cache."""
     return getAllLemmas(word.lower())
 
 
@@ -32,18 +33,18 @@ def _inflections(lemma: str) -> dict[str, tuple[str, ...]]:
 def is_base_verb(word: str) -> bool:
     """The bare infinitive of a verb ("accept", "make"): what follows a modal or "not"."""
     lower = word.lower()
-    return any(lower in _inflections(lemma).get("VB", ()) for lemma in _lemmas(lower).get("VERB", ()))
+    return any(lower in _inflections(lemma).get("VB", ()) for lemma in word_lemmas(lower).get("VERB", ()))
 
 
 def is_noun_only(word: str) -> bool:
     """A word known only as a noun ("pipeline"), which seldom opens an English sentence bare."""
-    lemmas = _lemmas(word)
+    lemmas = word_lemmas(word)
     return set(lemmas) == {"NOUN"} and word.lower() not in _PRONOUNS
 
 
 def is_known_word(word: str) -> bool:
     """A word lemminflect knows in lower case, so lower-casing it cannot spoil a proper name."""
-    return bool(_lemmas(word)) or word.lower() in _FUNCTION_WORDS or _in_word_class(word.lower())
+    return bool(word_lemmas(word)) or word.lower() in _FUNCTION_WORDS or _in_word_class(word.lower())
 
 
 def _in_word_class(lower: str) -> bool:
@@ -56,7 +57,7 @@ def past_tense_lemma(word: str) -> str | None:
     Forms that are also present or base forms ("put", "read") are ambiguous and give None.
     """
     lower = word.lower()
-    for lemma in _lemmas(lower).get("VERB", ()):
+    for lemma in word_lemmas(lower).get("VERB", ()):
         forms = _inflections(lemma)
         if lower in forms.get("VBD", ()) and lower not in forms.get("VB", ()) + forms.get("VBP", ()):
             return lemma
@@ -78,7 +79,7 @@ def has_finite_verb(phrase: str) -> bool:
             return True
         if past_tense_lemma(word) is not None or is_present_verb(word):
             return True
-        following = _lemmas(words[index + 1]) if index + 1 < len(words) else {}
+        following = word_lemmas(words[index + 1]) if index + 1 < len(words) else {}
         if word in word_class("subject-pronouns") and ("VERB" in following or "AUX" in following):
             return True
     return False
@@ -165,7 +166,7 @@ def opens_sentence(phrase: str) -> bool:
 
 def is_gerund_only(word: str) -> bool:
     """A verb's "-ing" form that is nothing else ("adding", not "building" or "morning")."""
-    lemmas = _lemmas(word)
+    lemmas = word_lemmas(word)
     if set(lemmas) != {"VERB"}:
         return False
     return any(word.lower() in _inflections(lemma).get("VBG", ()) for lemma in lemmas["VERB"])
@@ -174,7 +175,7 @@ def is_gerund_only(word: str) -> bool:
 def is_present_verb(word: str) -> bool:
     """A verb-only third-person present form ("expects"; not "plans", which is a noun too, nor "does")."""
     lower = word.lower()
-    lemmas = _lemmas(lower)
+    lemmas = word_lemmas(lower)
     if set(lemmas) != {"VERB"} or lower in _FINITE_AUXILIARIES:
         return False
     return any(lower in _inflections(lemma).get("VBZ", ()) for lemma in lemmas["VERB"])
@@ -183,14 +184,14 @@ def is_present_verb(word: str) -> bool:
 def is_past_participle(word: str) -> bool:
     """A verb's past participle ("made", "injured"), regular forms included."""
     lower = word.lower()
-    return any(lower in getInflection(lemma, "VBN") for lemma in _lemmas(lower).get("VERB", ()))
+    return any(lower in getInflection(lemma, "VBN") for lemma in word_lemmas(lower).get("VERB", ()))
 
 
 def is_participle(word: str) -> bool:
     """A past participle or an "-ing" form: what follows a passive or progressive auxiliary."""
     lower = word.lower()
     return is_past_participle(lower) or any(
-        lower in getInflection(lemma, "VBG") for lemma in _lemmas(lower).get("VERB", ())
+        lower in getInflection(lemma, "VBG") for lemma in word_lemmas(lower).get("VERB", ())
     )
 
 
@@ -209,7 +210,7 @@ def opens_verb_phrase(phrase: str) -> bool:
 def is_subject_word(word: str) -> bool:
     """A word that can be the subject of the verb after it: a subject pronoun or a noun."""
     lower = word.lower()
-    return lower in word_class("subject-pronouns") or "NOUN" in _lemmas(lower)
+    return lower in word_class("subject-pronouns") or "NOUN" in word_lemmas(lower)
 
 
 def is_abbreviated(word: str) -> bool:

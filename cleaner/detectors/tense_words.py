@@ -28,9 +28,9 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from lemminflect import getAllInflections, getAllLemmas, getInflection
+from lemminflect import getAllInflections, getInflection
 
-from cleaner.lexicon import past_tense_lemma
+from cleaner.lexicon import past_tense_lemma, word_lemmas
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +140,6 @@ def determiners() -> frozenset[str]:
 
 
 @cache
-def _lemmas(word: str) -> dict[str, tuple[str, ...]]:
-    return getAllLemmas(word)
-
-
-@cache
 def _forms(lemma: str) -> dict[str, tuple[str, ...]]:
     forms = dict(getAllInflections(lemma, upos="VERB"))
     # lemminflect leaves VBN out of getAllInflections when it equals VBD ("signed"): ask for it.
@@ -155,7 +150,7 @@ def _forms(lemma: str) -> dict[str, tuple[str, ...]]:
 def verb_lemma(word: str, tag: str) -> str | None:
     """The lemma of which ``word`` is the ``tag`` form (VB, VBD, VBN, VBG, VBZ), else None."""
     lower = word.lower()
-    for lemma in _lemmas(lower).get("VERB", ()) + _lemmas(lower).get("AUX", ()):
+    for lemma in word_lemmas(lower).get("VERB", ()) + word_lemmas(lower).get("AUX", ()):
         if lower in _forms(lemma).get(tag, ()):
             return lemma
     return None
@@ -169,13 +164,13 @@ def inflect(lemma: str, tag: str) -> str:
 
 def is_adverb(word: str) -> bool:
     """An adverb that may sit inside a verb group ("has already signed", "will also meet")."""
-    lemmas = _lemmas(word.lower())
+    lemmas = word_lemmas(word.lower())
     return "ADV" in lemmas and "VERB" not in lemmas and word.lower() not in clause_words()
 
 
 def is_only_verb(word: str) -> bool:
     """A verb form that is no noun or adjective ("said", "taken", "tells"): a verb wherever it stands."""
-    lemmas = _lemmas(word.lower())
+    lemmas = word_lemmas(word.lower())
     return bool(lemmas) and set(lemmas) <= {"VERB", "AUX"}
 
 
@@ -263,7 +258,7 @@ def group_at(tokens: list[Token], index: int, has_verb: bool) -> VerbGroup | Non
 
 
 def _is_adjective(word: str) -> bool:
-    lemmas = _lemmas(word)
+    lemmas = word_lemmas(word)
     return bool(lemmas) and set(lemmas) <= {"ADJ", "ADV"}
 
 
