@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from cleaner.alignment import Alignment
 from cleaner.lexicon import is_abbreviation
 
 _PROTECTED = re.compile(
@@ -45,8 +46,10 @@ class Span:
 class TextAnalysis:
     """Lazy, cached analysis of one text; detectors share one instance per document."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, alignment: Alignment | None = None) -> None:
         self.text = text
+        self.alignment = alignment
+        """The source segments the text translates, when the input has them (see cleaner.alignment)."""
         self._anchored: dict[re.Pattern[str], list[tuple[int, int]]] = {}
 
     @cached_property
