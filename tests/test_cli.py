@@ -18,8 +18,9 @@ def test_check_seed_reports_all_three_families_in_text() -> None:
     assert any(":1:24: tense.day-after-report [tense]" in h for h in headers)
     assert any("broken-sentence.clause-split [broken-sentence]" in h for h in headers)
     assert any("punctuation.repeated-stop [punctuation]" in h for h in headers)
+    assert any(":7:38: tense.scheduled-event-narrated-past [tense]" in h for h in headers)
     assert "\x1b[" not in result.stdout, "piped output must be plain"
-    assert lines[-1].startswith("Found 5 findings")
+    assert lines[-1].startswith("Found 6 findings")
 
 
 def test_json_output_follows_the_contract() -> None:

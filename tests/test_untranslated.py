@@ -57,12 +57,21 @@ def test_separate_fragments_far_apart_are_separate_findings(checker: Checker) ->
     assert [text[f.start : f.end] for f in checker.check_text(text)] == ["国务院", "商务部"]
 
 
-def test_a_lone_look_alike_letter_is_named(checker: Checker) -> None:
+def test_a_lone_letter_with_no_latin_look_alike_is_named(checker: Checker) -> None:
+    text = f"{ENGLISH}The plant produced 5 tonnes of Жsteel and compared (р=0.001)."
+    (finding,) = checker.check_text(text)
+    assert text[finding.start : finding.end] == "Ж"
+    assert "CYRILLIC CAPITAL LETTER ZHE" in finding.message
+
+
+def test_look_alike_letters_get_their_latin_letter_as_a_safe_repair() -> None:
+    rules = [rule for rule in load_rules() if rule.id == "typography.look-alike-letter"]
     text = f"{ENGLISH}Samples were kept at –120 °С and compared (р=0.001)."
-    findings = checker.check_text(text)
-    assert [text[f.start : f.end] for f in findings] == ["С", "р"]
-    assert "CYRILLIC CAPITAL LETTER ES" in findings[0].message
-    assert "CYRILLIC SMALL LETTER ER" in findings[1].message
+    findings = Checker(rules=rules).check_text(text)
+    assert [(text[f.start : f.end], f.best_fix.replacement, f.best_fix.applicability) for f in findings] == [
+        ("С", "C", Applicability.SAFE),
+        ("р", "p", Applicability.SAFE),
+    ]
 
 
 def test_cjk_punctuation_gets_an_unsafe_english_counterpart(checker: Checker) -> None:

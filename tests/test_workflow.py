@@ -160,10 +160,11 @@ def test_sarif_is_valid_against_the_published_schema(sarif_schema: dict) -> None
 def test_github_annotations_junit_and_statistics() -> None:
     github = run_cli("check", "--format", "github", str(SEED.relative_to(REPO))).stdout.splitlines()
     assert github[0].startswith("::error file=seeds/") and ",line=1,col=24," in github[0]
-    assert len(github) == 5
+    assert len(github) == 6
+    assert sum(line.startswith("::warning ") for line in github) == 1  # the scheduled call told as past
     junit = ElementTree.fromstring(run_cli("check", "--format", "junit", str(SEED)).stdout)
     assert junit.get("failures") == "1" == junit.get("tests")  # one file: one failed test case
-    assert len(junit.findall(".//failure")) == 5
+    assert len(junit.findall(".//failure")) == 6
     stats = run_cli("check", "--statistics", str(SEED), "fixtures/damaged/eu-gas-cap.txt").stdout.splitlines()
     rows = [line.split() for line in stats[:-1]]
     assert ["2", "typography.unicode-damage"] in rows and ["1", "tense.weekday-date"] in rows

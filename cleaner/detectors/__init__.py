@@ -24,7 +24,9 @@ DetectorFactory = Callable[[Sequence[Rule]], Detector]
 def registry() -> dict[str, DetectorFactory]:
     """Detector name -> factory. Imported lazily so that loading rules does not load every detector."""
     from cleaner.detectors.foreign_script import ForeignScriptDetector
+    from cleaner.detectors.look_alike import LookAlikeDetector
     from cleaner.detectors.patterns import PatternDetector
+    from cleaner.detectors.scheduled_event import ScheduledEventDetector
     from cleaner.detectors.tense_day import TenseDayDetector
     from cleaner.detectors.tense_time import TenseTimeDetector
     from cleaner.detectors.unicode_damage import UnicodeDamageDetector
@@ -34,9 +36,11 @@ def registry() -> dict[str, DetectorFactory]:
         "pattern": PatternDetector,
         "tense-day": TenseDayDetector,
         "tense-time": TenseTimeDetector,
+        "scheduled-event": ScheduledEventDetector,
         "weekday-date": WeekdayDateDetector,
         "unicode-damage": UnicodeDamageDetector,
         "foreign-script": ForeignScriptDetector,
+        "look-alike": LookAlikeDetector,
     }
 
 

@@ -1,16 +1,16 @@
 """Untranslated fragments: text in another writing system left inside an English article.
 
 An MT system that cannot translate a word, a name or a whole sentence often copies it from the source:
-"The 国务院 said on Monday", a paragraph left in Russian, "(р=0.001)" with the Cyrillic letter of the
-source. Which writing system a character belongs to is the Unicode Script property, read with the
-``regex`` module (``\\p{Script=…}``), not from hand-made code-point tables.
+"The 国务院 said on Monday", a paragraph left in Russian. Which writing system a character belongs to
+is the Unicode Script property, read with the ``regex`` module (``\\p{Script=…}``), not from hand-made
+code-point tables.
 
 What is reported, once per run (letters of one or more foreign scripts, with the spaces, digits and
 punctuation between them):
 
 - a run of letters of any script other than Latin: CJK, Cyrillic, Hebrew, Arabic, Thai, Devanagari …;
-- a lone letter of such a script among Latin letters or digits ("°С", "р=0.001"): usually a look-alike
-  of a Latin letter carried over from the source, which breaks search and spelling;
+- a lone letter of such a script among Latin letters or digits that looks like no Latin letter (one
+  that does, "°С", "р=0.001", is ``typography.look-alike-letter``'s, with the Latin letter as repair);
 - CJK punctuation ("、", "。", "「…」") left in English text, with its English counterpart as an unsafe
   repair. (Full-width forms such as "，" are ftfy's and ``typography.unicode-damage``'s business.)
 
@@ -37,6 +37,7 @@ import regex
 
 from cleaner.analysis import TextAnalysis
 from cleaner.detectors import single_rule
+from cleaner.detectors.look_alike import in_latin_token, latin_look_alike
 from cleaner.findings import Applicability, Finding, Fix, Source
 from cleaner.ruleset import Rule
 
@@ -150,7 +151,9 @@ class ForeignScriptDetector:
         if before and after and before in _QUOTES and after in _QUOTES and _one_word(text[start:end]):
             return None
         script = _script_name(letters[0])
-        if len(letters) == 1 and not _CJK.match(letters[0]) and _inside_latin_token(text, start, end):
+        if len(letters) == 1 and not _CJK.match(letters[0]) and in_latin_token(text, start, end):
+            if latin_look_alike(letters[0]) is not None:
+                return None  # typography.look-alike-letter's
             name = unicodedata.name(letters[0], script)
             return f"A lone {script} letter among Latin ones ({name}: a look-alike of a Latin letter?)"
         return f"{script} {_UNTRANSLATED}"
@@ -179,12 +182,6 @@ def _with_punctuation(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _one_word(run: str) -> bool:
     return not any(char.isspace() for char in run) and (not _CJK.match(run) or len(run) <= 4)
-
-
-def _inside_latin_token(text: str, start: int, end: int) -> bool:
-    """A lone letter touching Latin letters, digits or a degree sign: part of a Latin-script token."""
-    neighbours = text[start - 1 : start] + text[end : end + 1]
-    return any(char.isdigit() or char in "°=<>" or _LATIN_WORD.match(char) for char in neighbours)
 
 
 def _script_name(letter: str) -> str:
