@@ -27,7 +27,17 @@ def spawn(path: Path, term: str = "dumb", columns: int = 200) -> pexpect.spawn:
     env = {**os.environ, "NO_COLOR": "1", "TERM": term, "COLUMNS": str(columns)}
     return pexpect.spawn(
         sys.executable,
-        ["-m", "cleaner", "fix", "--interactive", str(path)],
+        # The review's mechanics, on the seed's five single-sentence artefacts (its article-level finding,
+        # tense.scheduled-event-narrated-past, would add a sixth hunk to every count below).
+        [
+            "-m",
+            "cleaner",
+            "fix",
+            "--interactive",
+            "--ignore",
+            "tense.scheduled-event-narrated-past",
+            str(path),
+        ],
         cwd=str(REPO),
         env=env,
         encoding="utf-8",
