@@ -8,6 +8,7 @@ committed) for a person to look at.
 
 from __future__ import annotations
 
+import json
 import os
 import selectors
 import signal
@@ -24,7 +25,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.conftest import REPO, SEEDS
+from tests.conftest import REPO, SEEDS, run_cli
 
 SEED_TEXT = next(SEEDS.glob("*.txt")).read_text(encoding="utf-8")
 ARTIFACTS = REPO / "build" / "artifacts"
@@ -342,3 +343,20 @@ def test_grammar_findings_from_the_real_server_repaired_in_the_browser(page: Pag
     assert article.read_text(encoding="utf-8") == (
         "The minister said that the talks would begin on Monday.\nShe received the letter.\n"
     )
+
+
+def test_neural_scores_shown_as_check_reports_them(page: Page, tmp_path: Path) -> None:
+    (article,) = articles(tmp_path, "a.txt")
+    reported = run_cli("check", "--neural", "--no-grammar", "--format", "json", "a.txt", cwd=tmp_path)
+    findings = json.loads(reported.stdout)["files"][0]["findings"]
+    scored = next(f for f in findings if f["rule"] == "broken-sentence.noun-phrase-split")["fixes"]
+    assert all(fix.get("score") is not None for fix in scored)
+    with review(tmp_path, "--neural", "a.txt") as server:
+        open_review(page, server.url)
+        highlight(page, "gas. pipeline").click()
+        showing(page, "broken-sentence.noun-phrase-split")
+        scores = page.locator("#candidate-list .score")
+        expect(scores).to_have_text([f"score {fix['score']:.2f}" for fix in scored])
+        decided(page, page.get_by_role("button", name="Accept", exact=True).click)
+        decided(page, page.get_by_role("button", name="Save", exact=True).click)
+    assert article.read_text(encoding="utf-8") == SEED_TEXT.replace("gas. pipeline", scored[0]["replacement"])

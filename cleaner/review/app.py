@@ -108,7 +108,7 @@ def create_app(
 
     async def list_files(request: Request) -> Response:
         reviews.authorise(request)
-        return JSONResponse({"files": reviews.summaries()})
+        return JSONResponse({"files": await _locked(reviews, reviews.summaries)})
 
     async def show_file(request: Request) -> Response:
         reviews.authorise(request)
