@@ -323,3 +323,37 @@ def test_the_command_refuses_what_it_cannot_review(tmp_path: Path) -> None:
     assert result.returncode == 2 and "missing.txt" in result.stderr and "review at" not in result.stdout
     result = run_cli("review", "--no-browser", "--no-grammar", "--select", "tense.no-such-rule", str(SEED))
     assert result.returncode == 2 and "review at" not in result.stdout
+
+
+def test_offsets_past_astral_characters_highlight_and_repair_the_right_text(
+    session: Session, tmp_path: Path
+) -> None:
+    path = tmp_path / "emoji.txt"
+    original = SEED_BYTES.decode("utf-8").replace("At the press conference", "😀🇺🇦 At the press conference")
+    path.write_text(original, encoding="utf-8")
+    files, _ = load_reviews(session, [str(path)])
+    client = _client(files)
+    view = _file(client)
+    split = _find(view, "broken-sentence.clause-split")
+    marked = "".join(s["text"] for s in view["segments"] if split in s["findings"])
+    assert marked == "not. Accept" == view["findings"][split]["excerpt"]
+    status, reply = _post(client, "accept", version=view["version"], finding=split, candidate=0)
+    status, reply = _post(client, "save", version=reply["file"]["version"])
+    assert status == 200
+    assert path.read_text(encoding="utf-8") == original.replace("not. Accept", "not accept")
+
+
+def test_a_streamed_body_over_the_limit_is_refused(client: TestClient) -> None:
+    view = _file(client)
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"version": 0, "finding": 0, "text": "'
+        for _ in range(MAX_BODY // 1024 + 1):
+            yield b"x" * 1024
+        yield b'"}'
+
+    response = client.post(
+        "/api/files/0/edit", headers={**HEADERS, "content-type": "application/json"}, content=chunks()
+    )
+    assert response.status_code == 413
+    assert _file(client)["version"] == view["version"]

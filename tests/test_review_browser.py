@@ -210,6 +210,13 @@ def test_accept_reject_edit_then_save_writes_exactly_that(page: Page, tmp_path: 
         subprocess.run(["git", "apply", "-"], input=patch, cwd=copy, check=True)
         assert (copy / "a.txt").read_bytes() == first.read_bytes()
 
+        # Each file keeps its own review: the second is as loaded, the first as saved.
+        page.get_by_role("button", name="b.txt").click()
+        expect(page.get_by_role("heading", name="b.txt")).to_be_visible()
+        expect(page.locator("#file-state")).to_contain_text("5 findings")
+        page.get_by_role("button", name="a.txt").click()
+        expect(page.locator("#saved")).to_contain_text("Wrote a.txt")
+
         code, out, err = stop(server)
     assert code == 0 and "review stopped" in out and "Traceback" not in err, (out, err)
     port = urlsplit(server.url).port
