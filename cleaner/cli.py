@@ -435,6 +435,70 @@ def _time_budget_watch(
 
 
 @app.command()
+def review(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders to review (folders recursively).")],
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Print the page's address; do not open a browser.")
+    ] = False,
+    backup: Annotated[
+        bool, typer.Option("--backup", help="Keep each original as FILE.orig (or FILE.orig.1, … if taken).")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Also rewrite read-only files (no write permission).")
+    ] = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    rules: RulesOpt = None,
+    min_severity: MinSeverityOpt = None,
+    no_grammar: NoGrammarOpt = False,
+    languagetool_url: LanguageToolUrlOpt = None,
+    language: LanguageOpt = None,
+    no_cache: NoCacheOpt = False,
+    neural: NeuralOpt = False,
+) -> None:
+    """Review the repairs in a browser: the article with its damage highlighted, each repair as a diff to
+    accept, reject or rewrite, then Save. Served on 127.0.0.1 until Ctrl-C; nothing is written before Save.
+
+    Exit codes: 0 the review ended (Ctrl-C); 2 a usage error, or no file could be read.
+    """
+    from cleaner.review.server import load_reviews, serve  # the web stack loads for this command only
+
+    overrides = _overrides(
+        select=select,
+        ignore=ignore,
+        rules=rules,
+        min_severity=min_severity,
+        languagetool_url=languagetool_url,
+        language=language,
+        neural=neural,
+    )
+    console, errors = _consoles()
+    with Session(
+        overrides, grammar=not no_grammar, use_cache=not no_cache, starting_server=_starting_status(errors)
+    ) as session:
+        try:
+            files, problems = load_reviews(session, paths)
+        except (RuleError, ConfigError, ModelUnavailable) as exc:
+            _fail(str(exc))
+        for problem in problems:
+            errors.print(f"error: {display_path(problem.path)}: {problem.message}", markup=False)
+        if not files:
+            _fail("no file to review")
+        serve(
+            files,
+            backup=backup,
+            force=force,
+            open_browser=not no_browser,
+            announce=lambda url: console.print(f"review at {url} (Ctrl-C stops it)", markup=False),
+        )
+    unsaved = [item.name for item in files if item.review.unsaved]
+    if unsaved:
+        errors.print(f"review stopped; not saved: {', '.join(unsaved)}", markup=False)
+    else:
+        console.print("review stopped", markup=False)
+
+
+@app.command()
 def config(
     path: Annotated[str, typer.Argument(help="The file or folder whose settings to show.")] = ".",
 ) -> None:

@@ -80,3 +80,24 @@ def languagetool_url(isolated_cache: Path) -> Iterator[str]:
     yield handle.url
     os.environ.pop(URL_ENV, None)
     stop_server(handle)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's chromium, for the browser tests of ``cleaner review``: installed with apt once when it is
+    missing (the suite runs as root, in CI too), as LanguageTool is fetched by ``isolated_cache``. The
+    tests drive it with Playwright pointed at this binary; no browser is ever downloaded."""
+    if not CHROMIUM.exists():
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        apt = ["apt-get", "-q", "-o", "DPkg::Lock::Timeout=600"]
+        install = [*apt, "install", "-y", "--no-install-recommends", "chromium"]
+        result = subprocess.run(install, env=env, capture_output=True, text=True, check=False)
+        if result.returncode != 0:  # a machine whose package lists are stale or missing
+            subprocess.run([*apt, "update"], env=env, capture_output=True, check=False)
+            result = subprocess.run(install, env=env, capture_output=True, text=True, check=False)
+        if result.returncode != 0 or not CHROMIUM.exists():
+            pytest.fail(f"could not install Debian's chromium with apt-get: {result.stderr[-2000:]}")
+    return CHROMIUM

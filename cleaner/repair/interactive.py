@@ -128,7 +128,7 @@ def review_document(
         for finding in found:
             if not finding.fixes:
                 continue
-            key = _signature(review.text, finding)
+            key = signature(review.text, finding)
             if key not in seen:
                 seen.add(key)
                 proposals.append(Proposal(finding))
@@ -149,10 +149,10 @@ def review_document(
     return review
 
 
-def _signature(text: str, finding: Finding) -> tuple[str, str, str]:
+def signature(text: str, finding: Finding) -> tuple[str, str, str]:
     """A finding's identity that survives edits elsewhere: its rule and the text around it."""
     context = text[max(0, finding.start - 30) : finding.end + 30]
-    return finding.rule, context, finding.fixes[0].replacement
+    return finding.rule, context, finding.fixes[0].replacement if finding.fixes else ""
 
 
 class _Stop(enum.Enum):
