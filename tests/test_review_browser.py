@@ -166,7 +166,7 @@ def test_accept_reject_edit_then_save_writes_exactly_that(page: Page, tmp_path: 
         files = page.get_by_role("navigation", name="Files under review")
         expect(files).to_contain_text("broken sentence: 2")
         expect(files).to_contain_text("punctuation: 2")
-        expect(files).to_contain_text("tense: 1")
+        expect(files).to_contain_text("tense: 2")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "review-seed-1280x800.png"))
 
@@ -213,7 +213,7 @@ def test_accept_reject_edit_then_save_writes_exactly_that(page: Page, tmp_path: 
         # Each file keeps its own review: the second is as loaded, the first as saved.
         page.get_by_role("button", name="b.txt").click()
         expect(page.get_by_role("heading", name="b.txt")).to_be_visible()
-        expect(page.locator("#file-state")).to_contain_text("5 findings")
+        expect(page.locator("#file-state")).to_contain_text("6 findings")
         page.get_by_role("button", name="a.txt").click()
         expect(page.locator("#saved")).to_contain_text("Wrote a.txt")
 
@@ -240,6 +240,8 @@ def test_keyboard_alone(page: Page, tmp_path: Path) -> None:
         keys.press("2")
         expect(page.get_by_role("radio").nth(1)).to_be_checked()
         decided(page, lambda: keys.press("y"))
+        showing(page, "tense.scheduled-event-narrated-past")
+        keys.press("j")
         showing(page, "broken-sentence.noun-phrase-split")
         keys.press("2")
         decided(page, lambda: keys.press("y"))
