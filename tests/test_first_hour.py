@@ -4,8 +4,13 @@ must not misfire on ordinary news, rule selection as ruff spells it, and output 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
+import tomllib
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.conftest import FIXTURES, run_cli
 
@@ -133,3 +138,80 @@ def test_json_carries_the_statistics_and_junit_counts_test_cases() -> None:
     cases = junit.findall(".//testcase")
     assert junit.get("tests") == str(len(cases))
     assert junit.get("failures") == str(sum(1 for case in cases if case.find("failure") is not None))
+
+
+# --- configuration as the README shows it ---------------------------------------------------------------
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def readme_toml_snippets() -> list[tuple[str, str]]:
+    """(file name, text) of every TOML block in the README; its first line names the file it goes in."""
+    blocks = re.findall(r"^```toml\n(.*?)^```", README.read_text(encoding="utf-8"), re.S | re.M)
+    assert blocks, "the README shows no configuration"
+    named = []
+    for block in blocks:
+        first = block.splitlines()[0]
+        assert re.fullmatch(r"# \.?[\w.]+\.toml", first), f"a README TOML block must name its file: {first!r}"
+        named.append((first[2:], block))
+    return named
+
+
+def resolved(folder: Path, name: str, text: str) -> list[str]:
+    """``cleaner config`` for an article beside a configuration file ``name`` holding ``text``: the
+    settings, one ``key = value`` a line, without where they came from (the folder as ``<folder>``)."""
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    (folder / "house-rules").mkdir(exist_ok=True)
+    (folder / "a.txt").write_text("Fine.\n", encoding="utf-8")
+    result = run_cli("config", "a.txt", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"# configuration file: {folder.resolve() / name}"
+    rows = result.stdout.splitlines()[1:]
+    configured = [row for row in rows if row.endswith(("[tool.cleaner]", name))]
+    assert len(configured) == _count_settings(tomllib.loads(text)), rows  # every key was read from the file
+    return [row.split("    # ")[0].replace(str(folder.resolve()), "<folder>") for row in rows]
+
+
+def _count_settings(table: dict[str, Any]) -> int:
+    """The settings in a parsed configuration (a table of tables counts its keys; per-file-ignores is
+    one setting)."""
+    return sum(
+        _count_settings(value) if isinstance(value, dict) and key != "per-file-ignores" else 1
+        for key, value in table.items()
+    )
+
+
+@pytest.mark.parametrize("index", range(len(readme_toml_snippets())))
+def test_each_readme_configuration_snippet_works_as_written(tmp_path: Path, index: int) -> None:
+    name, text = readme_toml_snippets()[index]
+    settings = resolved(tmp_path, name, text)
+    assert "languagetool.language = en-GB" in settings and "fail-on = warning" in settings
+
+
+def test_the_readme_snippets_mean_the_same_and_tool_cleaner_pasted_into_cleaner_toml_is_read(
+    tmp_path: Path,
+) -> None:
+    snippets = dict(readme_toml_snippets())
+    expected = resolved(tmp_path / "pyproject", "pyproject.toml", snippets["pyproject.toml"])
+    assert resolved(tmp_path / "plain", "cleaner.toml", snippets["cleaner.toml"]) == expected
+    # the issue's case: the pyproject block pasted into a cleaner.toml as it is
+    pasted = resolved(tmp_path / "pasted", "cleaner.toml", snippets["pyproject.toml"])
+    assert pasted == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('select = ["tense"]\n[tool.cleaner]\nignore = ["casing"]\n', "both [tool.cleaner] and top-level"),
+        ("[tool.ruff]\nline-length = 100\n", "unknown key 'tool.ruff'"),
+    ],
+)
+def test_cleaner_toml_with_a_mixed_or_foreign_tool_table_is_refused_clearly(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    (tmp_path / "cleaner.toml").write_text(text, encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Fine.\n", encoding="utf-8")
+    result = run_cli("check", "--no-grammar", "a.txt", cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr and "cleaner.toml" in result.stderr
