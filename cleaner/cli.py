@@ -505,13 +505,28 @@ class RulesFormat(StrEnum):
 def list_rules(
     output_format: Annotated[RulesFormat, typer.Option("--format", help="Output format.")] = RulesFormat.TEXT,
     rules: RulesOpt = None,
+    languagetool: Annotated[
+        bool,
+        typer.Option(
+            "--languagetool",
+            help="List the LanguageTool rules and categories cleaner disables or trusts by default instead.",
+        ),
+    ] = False,
 ) -> None:
     """List every rule and the repairs it offers.
 
     Each line: id, category, severity, repairs and what the rule finds.
 
     The repairs column says which kinds of repair a rule offers: safe (applied by `cleaner fix`) and
-    unsafe (applied with --unsafe-fixes, or under review)."""
+    unsafe (applied with --unsafe-fixes, or under review).
+
+    With --languagetool: the LanguageTool rules and categories cleaner disables or trusts by default,
+    and why (no server is started). Every other LanguageTool rule runs as LanguageTool defines it, its
+    repairs unsafe; --select and --ignore take its rules as languagetool.RULE_ID.
+    """
+    if languagetool:
+        _list_languagetool_defaults(output_format)
+        return
     try:
         loaded = load_rules(rules or ())
     except RuleError as exc:
@@ -540,6 +555,22 @@ def list_rules(
             f"{rule.id:<{width}}  {rule.category:<15} {rule.severity:<7}  {fixes:<11}  {rule.summary}",
             markup=False,
             soft_wrap=True,
+        )
+
+
+def _list_languagetool_defaults(output_format: RulesFormat) -> None:
+    from cleaner.grammar.mapping import default_treatments
+
+    rows = default_treatments()
+    if output_format is RulesFormat.JSON:
+        data = [{"id": r.id, "kind": r.kind, "default": r.default, "reason": r.reason} for r in rows]
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    console = Console(highlight=False)
+    width = max(len(r.id) for r in rows)
+    for row in rows:
+        console.print(
+            f"{row.id:<{width}}  {row.kind:<8}  {row.default:<8}  {row.reason}", markup=False, soft_wrap=True
         )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, REPO, run_cli
 
 BRITISH = (
     "Berlin (dpa) - The colour of the centre was realised by the organisation, officials said. "
@@ -142,7 +142,7 @@ def test_json_carries_the_statistics_and_junit_counts_test_cases() -> None:
 
 # --- configuration as the README shows it ---------------------------------------------------------------
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = REPO / "README.md"
 
 
 def readme_toml_snippets() -> list[tuple[str, str]]:
@@ -215,3 +215,46 @@ def test_cleaner_toml_with_a_mixed_or_foreign_tool_table_is_refused_clearly(
     result = run_cli("check", "--no-grammar", "a.txt", cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr and "cleaner.toml" in result.stderr
+
+
+# --- `cleaner rules --languagetool`: what cleaner changes of LanguageTool's defaults ----------------------
+
+
+def test_rules_lists_the_languagetool_rules_cleaner_disables_or_trusts_with_reasons() -> None:
+    import yaml
+
+    data = yaml.safe_load((REPO / "cleaner" / "data" / "languagetool.yaml").read_text(encoding="utf-8"))
+    # the JSON is the data file, one entry each, with its reason
+    listed = json.loads(run_cli("rules", "--languagetool", "--format", "json").stdout)
+    by_id = {(row["id"], row["kind"]): row for row in listed}
+    assert (
+        len(by_id)
+        == len(listed)
+        == len(data["disabled"]) + len(data["disabled_categories"]) + len(data["safe"])
+    )
+    for rule, reason in data["disabled"].items():
+        assert by_id[f"languagetool.{rule}", "rule"] == {
+            "id": f"languagetool.{rule}",
+            "kind": "rule",
+            "default": "disabled",
+            "reason": reason,
+        }
+    assert all(
+        by_id[category, "category"]["default"] == "disabled" for category in data["disabled_categories"]
+    )
+    assert all(by_id[f"languagetool.{rule}", "rule"]["default"] == "safe" for rule in data["safe"])
+    # the text form, one line each, and the ids are what --ignore takes
+    text = run_cli("rules", "--languagetool").stdout.splitlines()
+    assert len(text) == len(listed)
+    assert any(line.split()[:3] == ["languagetool.EN_QUOTES", "rule", "disabled"] for line in text), text
+    ignored = run_cli("check", "--no-grammar", "--ignore", "languagetool.ENGLISH_WORD_REPEAT_RULE", "seeds/")
+    assert ignored.returncode == 1, ignored.stderr  # accepted: the seed's own findings remain
+
+
+def test_a_misspelt_languagetool_selector_points_at_the_listing() -> None:
+    result = run_cli("check", "--no-grammar", "--ignore", "languagetool.EN_QUOTE", "-", stdin=b"Fine.\n")
+    assert result.returncode == 0  # any languagetool.* id is LanguageTool's to know
+    result = run_cli("check", "--no-grammar", "--ignore", "languagetol", "-", stdin=b"Fine.\n")
+    assert result.returncode == 2
+    assert "did you mean 'languagetool'" in result.stderr
+    assert "`cleaner rules --languagetool`" in result.stderr
