@@ -4,8 +4,10 @@ must not misfire on ordinary news, rule selection as ruff spells it, and output 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -258,3 +260,54 @@ def test_a_misspelt_languagetool_selector_points_at_the_listing() -> None:
     assert result.returncode == 2
     assert "did you mean 'languagetool'" in result.stderr
     assert "`cleaner rules --languagetool`" in result.stderr
+
+
+# --- releases and the published pre-commit hooks ----------------------------------------------------------
+
+
+def test_the_version_is_one_value_with_a_changelog_entry() -> None:
+    from importlib import metadata
+
+    from cleaner import __version__
+
+    assert metadata.version("cleaner") == __version__  # pyproject.toml reads it from cleaner/__init__.py
+    assert run_cli("--version").stdout.strip() == f"cleaner {__version__}"
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^## (\S+) ", changelog, re.M)
+    assert headings and headings[0] == __version__  # the newest entry is this version's
+
+
+def test_the_published_hooks_work_with_pre_commit_try_repo(tmp_path: Path) -> None:
+    """pre-commit installs this repository into an environment of its own (from PyPI, as for a user's
+    mirror) and runs `.pre-commit-hooks.yaml`'s hooks: the check blocks damage, the fix repairs it."""
+    desk = tmp_path / "desk"
+    desk.mkdir()
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            args, cwd=desk, env=env, capture_output=True, text=True, timeout=900, check=False
+        )
+
+    run("git", "init", "-q")
+    seed = next((REPO / "seeds").glob("*.txt")).read_text(encoding="utf-8")
+    (desk / "seed.txt").write_text(seed, encoding="utf-8")
+    (desk / "story.txt").write_text((FIXTURES / "clean" / "wire-story.txt").read_text("utf-8"), "utf-8")
+    run("git", "add", "seed.txt", "story.txt")
+    try_repo = (sys.executable, "-m", "pre_commit", "try-repo", str(REPO))
+
+    clean = run(*try_repo, "cleaner-check", "--files", "story.txt")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert re.search(r"cleaner check \(machine-translation damage\)\.+Passed", clean.stdout), clean.stdout
+
+    blocked = run(*try_repo, "cleaner-check", "--files", "seed.txt")
+    assert blocked.returncode == 1, blocked.stdout + blocked.stderr
+    assert "seed.txt:1:24: tense.day-after-report [tense] error" in blocked.stdout
+    assert (desk / "seed.txt").read_text(encoding="utf-8") == seed  # a check changes nothing
+
+    fixed = run(*try_repo, "cleaner-fix", "--files", "seed.txt")
+    assert fixed.returncode == 1, fixed.stdout + fixed.stderr  # pre-commit fails a hook that changed files
+    assert "files were modified by this hook" in fixed.stdout
+    text = (desk / "seed.txt").read_text(encoding="utf-8")
+    assert "it would not accept anything" in text and "Russian gas pipeline," in text
+    assert "Biden told his" in text  # an unsafe (tense) repair is never applied by the hook
