@@ -60,7 +60,8 @@ REVIEW_KEYS = "\b\nKeys in --interactive review:\n" + "\n".join(f"  {k}" for k i
 PROGRESS_MIN_FILES = 5
 
 PathsArg = Annotated[
-    list[str], typer.Argument(help="Files or folders to check (folders recursively); '-' reads stdin.")
+    list[str],
+    typer.Argument(metavar="PATHS", help="Files or folders to check (folders recursively); '-' reads stdin."),
 ]
 SelectOpt = Annotated[
     list[str] | None,
@@ -481,7 +482,9 @@ def _time_budget_watch(
 
 @app.command(cls=Command)
 def config(
-    path: Annotated[str, typer.Argument(help="The file or folder whose settings to show.")] = ".",
+    path: Annotated[
+        str, typer.Argument(metavar="PATH", help="The file or folder whose settings to show.")
+    ] = ".",
 ) -> None:
     """Show the settings that apply to a path, and where each came from."""
     from cleaner.config import find_config_file, settings_for

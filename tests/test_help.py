@@ -69,6 +69,8 @@ def test_flags_take_no_value_and_arguments_are_named_as_ruff_and_click_name_them
     assert re.search(r"^  PATHS\.\.\. +Files or folders", text, re.M), text
     assert show_help("config").splitlines()[0] == "Usage: cleaner config [OPTIONS] [PATH]"
     assert run_cleaner("check", "-h").stdout == text  # -h, as ruff and pre-commit take it
+    missing = run_cleaner("check")
+    assert missing.returncode == 2 and "Missing argument 'PATHS'." in missing.stderr
 
 
 def test_exit_status_is_a_table_not_a_sentence_cut_mid_line() -> None:
