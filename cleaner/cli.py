@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.progress import Progress, TextColumn
 
 from cleaner import __version__
+from cleaner.cli_help import Command
 from cleaner.config import ConfigError, Settings
 from cleaner.document import Document
 from cleaner.findings import Applicability, Finding, Severity
@@ -27,6 +28,7 @@ from cleaner.grammar.errors import EngineUnavailable
 from cleaner.neural.errors import ModelUnavailable
 from cleaner.repair.diff import render_diff, unified_diff
 from cleaner.repair.fixer import fix_text
+from cleaner.repair.interactive import HELP as REVIEW_HELP
 from cleaner.repair.interactive import Review, review_document
 from cleaner.repair.writer import WriteRefused, write_document
 from cleaner.report import formats
@@ -35,33 +37,51 @@ from cleaner.ruleset import RuleError, load_rules, on_time_budget_exceeded
 from cleaner.session import Session
 from cleaner.sources import STDIN_PATH, SourceError, UnreadableSource, read_document
 
+HELP_SETTINGS = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(
     name="cleaner",
     help="Find the damage machine translation leaves in English articles, and repair it under review.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help, as ruff's and pre-commit's (see cleaner/cli_help.py)
+    context_settings=HELP_SETTINGS,
 )
 server_app = typer.Typer(
-    help="A LanguageTool server that outlives one run (for pre-commit hooks and editors).",
+    help="Keep a LanguageTool server running between runs.",
     no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings=HELP_SETTINGS,
 )
 app.add_typer(server_app, name="server")
 
 EXIT_FINDINGS, EXIT_ERROR = 1, 2  # and 0: nothing to report
+REVIEW_KEYS = "\b\nKeys in --interactive review:\n" + "\n".join(f"  {k}" for k in REVIEW_HELP.splitlines())
 PROGRESS_MIN_FILES = 5
 
 PathsArg = Annotated[
-    list[str], typer.Argument(help="Files or folders to check (folders recursively); '-' reads stdin.")
+    list[str],
+    typer.Argument(metavar="PATHS", help="Files or folders to check (folders recursively); '-' reads stdin."),
 ]
 SelectOpt = Annotated[
-    list[str] | None, typer.Option("--select", help="Only these rules or families (id or prefix).")
+    list[str] | None,
+    typer.Option(
+        "--select",
+        metavar="<SELECTOR>",
+        help="Only these rules: ids, family prefixes or categories, comma-separated or repeated.",
+    ),
 ]
 IgnoreOpt = Annotated[
-    list[str] | None, typer.Option("--ignore", help="Skip these rules or families (id or prefix).")
+    list[str] | None,
+    typer.Option(
+        "--ignore",
+        metavar="<SELECTOR>",
+        help="Skip these rules: ids, family prefixes or categories, comma-separated or repeated.",
+    ),
 ]
 RulesOpt = Annotated[
-    list[Path] | None, typer.Option("--rules", help="An extra folder of rule files (repeatable).")
+    list[Path] | None,
+    typer.Option("--rules", metavar="<DIR>", help="An extra folder of rule files (repeatable)."),
 ]
 MinSeverityOpt = Annotated[
     Severity | None, typer.Option("--min-severity", help="Report only findings at least this severe.")
@@ -72,6 +92,7 @@ LanguageToolUrlOpt = Annotated[
     str | None,
     typer.Option(
         "--languagetool-url",
+        metavar="<URL>",
         envvar="CLEANER_LANGUAGETOOL_URL",
         help="Use the LanguageTool server at this URL (a team server, the Docker image).",
     ),
@@ -80,7 +101,12 @@ NeuralOpt = Annotated[
     bool, typer.Option("--neural", help="Rank repairs with the local language model and guard their meaning.")
 ]
 LanguageOpt = Annotated[
-    str | None, typer.Option("--language", help="Language variant for LanguageTool: en-US, en-GB, …")
+    str | None,
+    typer.Option(
+        "--language",
+        metavar="<VARIANT>",
+        help="LanguageTool's language: en (default: any standard English spelling), en-US, en-GB, …",
+    ),
 ]
 
 
@@ -93,10 +119,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
 ) -> None:
-    """cleaner: machine-translation damage checker."""
+    """Find the damage machine translation leaves in English articles, and repair it under review."""
 
 
 def _fail(message: str) -> typer.Exit:
@@ -184,7 +210,7 @@ def _consoles() -> tuple[Console, Console]:
     return Console(highlight=False, soft_wrap=True), Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-@app.command()
+@app.command(cls=Command)
 def check(
     paths: PathsArg,
     output_format: Annotated[formats.OutputFormat, typer.Option("--format", help="Output format.")] = (
@@ -215,9 +241,17 @@ def check(
 ) -> None:
     """Report machine-translation damage in articles.
 
-    Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 a usage error or a file that could not be
-    checked (the other files are still checked). When LanguageTool cannot be used the run goes on with
-    cleaner's own rules and says so on stderr; --require-grammar makes that exit 2.
+    Checks .txt and .md files (folders recursively) with cleaner's own rules and LanguageTool. When
+    LanguageTool cannot be used the run goes on with the own rules and says why on stderr.
+
+    \b
+    Exit status:
+      0    nothing at or above --fail-on (default: warning), or --exit-zero
+      1    findings at or above --fail-on
+      2    a usage error; a file that could not be checked (the others still
+           are); with --require-grammar, a grammar engine that could not be used
+      3    an internal error (a bug in cleaner: please report it)
+      130  interrupted
     """
     overrides = _overrides(
         select=select,
@@ -252,7 +286,7 @@ def check(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-@app.command()
+@app.command(cls=Command, epilog=REVIEW_KEYS)
 def fix(
     paths: PathsArg,
     diff: Annotated[
@@ -281,10 +315,18 @@ def fix(
     no_cache: NoCacheOpt = False,
     neural: NeuralOpt = False,
 ) -> None:
-    """Repair machine-translation damage: safe repairs in place, or as a diff, or one by one.
+    """Repair the damage: in place, as a diff, or one by one.
 
-    Exit codes: 0 nothing left to repair; 1 repairs shown by --diff, or findings left for review;
-    2 a usage error or a file that could not be read or written.
+    Applies the safe repairs in place (with --unsafe-fixes the unsafe ones too), prints them as a
+    unified diff (--diff), or walks them hunk by hunk (--interactive), like `git add -p`.
+
+    \b
+    Exit status:
+      0    nothing left to repair
+      1    repairs shown by --diff, findings left (unsafe or for review), or
+           error-level findings left undecided in --interactive
+      2    a usage error, or a file that could not be read or written
+      130  interrupted; the repairs accepted before are written
     """
     console, errors = _consoles()
     if interactive and not sys.stdin.isatty():
@@ -301,11 +343,15 @@ def fix(
         language=language,
         neural=neural,
     )
-    failed = pending = interrupted = False
+    failed = pending = interrupted = stopped = False
     with Session(
         overrides, grammar=not no_grammar, use_cache=not no_cache, starting_server=_starting_status(errors)
     ) as session:
         for item in session.files(paths):
+            if stopped and isinstance(item, str):  # the review was quit: later files are left as they are
+                pending = True
+                console.print(f"{display_path(item)}: not reviewed, left as it was (undecided)", markup=False)
+                continue
             try:
                 if isinstance(item, SourceError):
                     raise UnreadableSource(item)
@@ -358,7 +404,7 @@ def fix(
                     )
             if review is not None and review.quit:
                 interrupted = review.interrupted
-                break  # what was accepted before quitting is written; no further file is reviewed
+                stopped = True  # what was accepted before quitting is written; no further file is reviewed
     _server_hint(errors, session)
     if failed:
         raise typer.Exit(EXIT_ERROR)
@@ -434,9 +480,12 @@ def _time_budget_watch(
         yield watched
 
 
-@app.command()
+@app.command(cls=Command)
 def review(
-    paths: Annotated[list[str], typer.Argument(help="Files or folders to review (folders recursively).")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="PATHS...", help="Files or folders to review (folders recursively)."),
+    ],
     no_browser: Annotated[
         bool, typer.Option("--no-browser", help="Print the page's address; do not open a browser.")
     ] = False,
@@ -498,11 +547,13 @@ def review(
         console.print("review stopped", markup=False)
 
 
-@app.command()
+@app.command(cls=Command)
 def config(
-    path: Annotated[str, typer.Argument(help="The file or folder whose settings to show.")] = ".",
+    path: Annotated[
+        str, typer.Argument(metavar="PATH", help="The file or folder whose settings to show.")
+    ] = ".",
 ) -> None:
-    """Show the resolved configuration for a path and where each value came from."""
+    """Show the settings that apply to a path, and where each came from."""
     from cleaner.config import find_config_file, settings_for
 
     try:
@@ -520,13 +571,32 @@ class RulesFormat(StrEnum):
     JSON = "json"
 
 
-@app.command("rules")
+@app.command("rules", cls=Command)
 def list_rules(
     output_format: Annotated[RulesFormat, typer.Option("--format", help="Output format.")] = RulesFormat.TEXT,
     rules: RulesOpt = None,
+    languagetool: Annotated[
+        bool,
+        typer.Option(
+            "--languagetool",
+            help="List the LanguageTool rules and categories cleaner disables or trusts by default instead.",
+        ),
+    ] = False,
 ) -> None:
-    """List every rule with its id, category, severity, the repairs it offers (safe: applied by `cleaner
-    fix`; unsafe: for review) and what it finds."""
+    """List every rule and the repairs it offers.
+
+    Each line: id, category, severity, repairs and what the rule finds.
+
+    The repairs column says which kinds of repair a rule offers: safe (applied by `cleaner fix`) and
+    unsafe (applied with --unsafe-fixes, or under review).
+
+    With --languagetool: the LanguageTool rules and categories cleaner disables or trusts by default,
+    and why (no server is started). Every other LanguageTool rule runs as LanguageTool defines it, its
+    repairs unsafe; --select and --ignore take its rules as languagetool.RULE_ID.
+    """
+    if languagetool:
+        _list_languagetool_defaults(output_format)
+        return
     try:
         loaded = load_rules(rules or ())
     except RuleError as exc:
@@ -558,12 +628,28 @@ def list_rules(
         )
 
 
-@app.command()
-def setup() -> None:
-    """Install what cleaner needs: LanguageTool's server and English module, from Maven Central, and,
-    when the neural packages are installed, the converted models.
+def _list_languagetool_defaults(output_format: RulesFormat) -> None:
+    from cleaner.grammar.mapping import default_treatments
 
-    A no-op for whatever is already in the cache folder.
+    rows = default_treatments()
+    if output_format is RulesFormat.JSON:
+        data = [{"id": r.id, "kind": r.kind, "default": r.default, "reason": r.reason} for r in rows]
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    console = Console(highlight=False)
+    width = max(len(r.id) for r in rows)
+    for row in rows:
+        console.print(
+            f"{row.id:<{width}}  {row.kind:<8}  {row.default:<8}  {row.reason}", markup=False, soft_wrap=True
+        )
+
+
+@app.command(cls=Command)
+def setup() -> None:
+    """Fetch LanguageTool and prepare the neural models, once.
+
+    Fetches LanguageTool's server and English module from Maven Central, and, when the neural packages
+    are installed, converts the models. A no-op for whatever is already in the cache folder.
     """
     target = lt_install.installation()
     if target.complete:
@@ -592,9 +678,9 @@ def _setup_neural() -> None:
         typer.echo(f"neural models not prepared (optional, for --neural): {exc}")
 
 
-@server_app.command("start")
+@server_app.command("start", cls=Command)
 def server_start() -> None:
-    """Start a LanguageTool server in the background; later runs of `cleaner check` use it."""
+    """Start a LanguageTool server in the background for later runs."""
     try:
         handle = lt_server.start_persistent(lt_install.installation())
     except EngineUnavailable as exc:
@@ -602,9 +688,9 @@ def server_start() -> None:
     typer.echo(f"LanguageTool server running at {handle.url} (pid {handle.pid})")
 
 
-@server_app.command("stop")
+@server_app.command("stop", cls=Command)
 def server_stop() -> None:
-    """Stop the background LanguageTool server (even a busy one that does not answer)."""
+    """Stop the background LanguageTool server, even a busy one."""
     try:
         handle = lt_server.stop_persistent()
     except EngineUnavailable as exc:
@@ -612,9 +698,11 @@ def server_stop() -> None:
     typer.echo(f"stopped the server at {handle.url}" if handle else "no server was running")
 
 
-@server_app.command("status")
+@server_app.command("status", cls=Command)
 def server_status() -> None:
-    """Say whether a background LanguageTool server is running, and where. Exit 1 when none is.
+    """Say whether a background LanguageTool server runs, and where.
+
+    Exit 1 when none is.
 
     A server that runs but does not answer the health checks (busy with a long text) is still running:
     it is reported as such, and not forgotten.

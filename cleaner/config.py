@@ -154,10 +154,36 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 @cache
 def load_config(path: Path) -> Settings:
-    data = _read_toml(path)
-    table = data.get("tool", {}).get("cleaner", {}) if path.name == "pyproject.toml" else data
-    where = f"{path}" + (" [tool.cleaner]" if path.name == "pyproject.toml" else "")
+    table, where = _cleaner_table(_read_toml(path), path)
     return _parse(table, path.parent, where)
+
+
+def _cleaner_table(data: dict[str, Any], path: Path) -> tuple[dict[str, Any], str]:
+    """cleaner's settings in a configuration file, and how messages name where they are.
+
+    pyproject.toml holds them in ``[tool.cleaner]``; cleaner.toml and .cleaner.toml at the top level,
+    as ruff.toml holds ruff's. A ``[tool.cleaner]`` table pasted into a cleaner.toml from a
+    pyproject.toml is read too (it is unambiguous), but not mixed with top-level keys, and no other
+    ``[tool.…]`` table belongs there.
+    """
+    if path.name == "pyproject.toml":
+        return data.get("tool", {}).get("cleaner", {}), f"{path} [tool.cleaner]"
+    tool = data.get("tool")
+    if tool is None:
+        return data, str(path)
+    if not isinstance(tool, dict) or set(tool) != {"cleaner"} or not isinstance(tool["cleaner"], dict):
+        others = ", ".join(f"tool.{name}" for name in tool) if isinstance(tool, dict) else "tool"
+        raise ConfigError(
+            f"{path}: unknown key {others!r}: {path.name} holds cleaner's settings at the top level "
+            "(or in one [tool.cleaner] table); other tools' settings belong in their own files"
+        )
+    mixed = sorted(key for key in data if key != "tool")
+    if mixed:
+        raise ConfigError(
+            f"{path}: both [tool.cleaner] and top-level keys ({', '.join(mixed)}): use one; in "
+            f"{path.name} plain top-level keys are the usual form"
+        )
+    return tool["cleaner"], f"{path} [tool.cleaner]"
 
 
 def _parse(table: dict[str, Any], root: Path, where: str) -> Settings:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from cleaner.analysis import Span, TextAnalysis
 from cleaner.detectors import Detector, registry
 from cleaner.findings import Finding, Severity
-from cleaner.grammar.mapping import RULE_PREFIX
+from cleaner.grammar.mapping import RULE_PREFIX, default_treatments
 from cleaner.markdown import syntax_spans, touches
 from cleaner.neural import MODEL_RULES
 from cleaner.ruleset import Rule, RuleError, load_rules
@@ -60,9 +60,13 @@ class Checker:
             and not any(matches_selector(rule_id, s) for rule_id in known)
         ]
         if unknown:
-            close = close_selectors(unknown[0], known)
+            languagetool = [t.id for t in default_treatments() if t.kind == "rule"]
+            close = close_selectors(unknown[0], [*known, *languagetool])
             hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-            raise RuleError(f"no rule or category matches {unknown[0]!r}{hint} (see `cleaner rules`)")
+            raise RuleError(
+                f"no rule or category matches {unknown[0]!r}{hint} "
+                "(see `cleaner rules` and `cleaner rules --languagetool`)"
+            )
         self.rules = [rule for rule in all_rules if self.selection.wants(rule.id, rule.category)]
         self._order = {rule.id: index for index, rule in enumerate(self.rules)}
         self.detectors = self._build_detectors(self.rules)

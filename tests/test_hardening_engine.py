@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from cleaner.paths import CACHE_ENV
 from cleaner.pipeline import Checker
 from cleaner.repair.edits import choose_fixes
 from cleaner.repair.fixer import MAX_PASSES, fix_text
-from cleaner.repair.interactive import review_document
+from cleaner.repair.interactive import CONFIRM_PROMPT, EDIT_PROMPT, review_document
 from cleaner.ruleset import load_rules, on_time_budget_exceeded
 from cleaner.session import Session
 from tests.conftest import REPO, SEEDS, run_cli
@@ -74,15 +75,19 @@ def test_edit_moves_with_the_arrow_keys_and_writes_no_escape_codes(tmp_path: Pat
     child.expect(r"\(1/\d+\) .*tense\.day-after-report")
     child.expect(PROMPT)
     child.sendline("e")
-    child.expect("Edit 'will tell'")
-    child.send("\x1b[D" * 4 + "X\r")  # four times Left, then insert: "will tell" -> "will Xtell"
+    child.expect(re.escape(EDIT_PROMPT))  # the whole sentence, prefilled with the repair
+    child.send("\x1b[D" * 4 + "X\r")  # four times Left, then insert: "Wednesday." -> "WednesXday."
+    child.expect(re.escape(CONFIRM_PROMPT))  # after the preview
+    child.sendline("y")
     child.expect(PROMPT)
     child.sendline("q")
     child.expect("1 repair applied")
     child.expect(pexpect.EOF)
     text = article.read_text(encoding="utf-8")
     assert "\x1b" not in text and "[D" not in text
-    assert text == SEED_TEXT.replace("Biden told his", "Biden will Xtell his")
+    assert text == SEED_TEXT.replace("Biden told his", "Biden will tell his").replace(
+        "said Wednesday.", "said WednesXday.", 1
+    )
 
 
 def test_edit_refuses_control_characters_and_a_cancel_applies_nothing(tmp_path: Path) -> None:

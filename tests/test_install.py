@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cleaner import __version__
 from tests.conftest import FIXTURES, REPO, SEEDS
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -59,7 +60,9 @@ def test_the_readme_pre_commit_snippets_match_the_published_hooks() -> None:
         assert hook["entry"] == published["entry"] and hook["entry"].endswith(" --")
         assert hook["types_or"] == published["types_or"] and hook["require_serial"] is True
     (repo,) = hosted["repos"]
-    assert re.fullmatch(r"[0-9a-f]{40}", str(repo["rev"]))  # a full commit id: there are no tags yet
+    # the release tag of this version (the integrator tags it), with its CHANGELOG entry
+    assert repo["rev"] == f"v{__version__}"
+    assert re.search(rf"^## {re.escape(__version__)} ", (REPO / "CHANGELOG.md").read_text("utf-8"), re.M)
     assert {hook["id"] for hook in repo["hooks"]} <= set(hooks)
 
 

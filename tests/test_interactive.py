@@ -10,6 +10,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from cleaner.repair.interactive import CONFIRM_PROMPT, EDIT_PROMPT
 from tests.conftest import REPO, SEEDS
 
 PROMPT = r"Apply this repair \[[^\]]*\]\? "
@@ -23,21 +24,14 @@ def article(tmp_path: Path) -> Path:
     return path
 
 
-def spawn(path: Path, term: str = "dumb", columns: int = 200) -> pexpect.spawn:
+def spawn(path: Path, *more: Path, term: str = "dumb", columns: int = 200) -> pexpect.spawn:
     env = {**os.environ, "NO_COLOR": "1", "TERM": term, "COLUMNS": str(columns)}
+    paths = [str(path), *map(str, more)]
     return pexpect.spawn(
         sys.executable,
         # The review's mechanics, on the seed's five single-sentence artefacts (its article-level finding,
         # tense.scheduled-event-narrated-past, would add a sixth hunk to every count below).
-        [
-            "-m",
-            "cleaner",
-            "fix",
-            "--interactive",
-            "--ignore",
-            "tense.scheduled-event-narrated-past",
-            str(path),
-        ],
+        ["-m", "cleaner", "fix", "--interactive", "--ignore", "tense.scheduled-event-narrated-past", *paths],
         cwd=str(REPO),
         env=env,
         encoding="utf-8",
@@ -86,20 +80,81 @@ def test_apply_all_then_nothing_left(article: Path) -> None:
         assert phrase in text
 
 
+FIRST_SENTENCE = SEED_TEXT.splitlines()[0]
+
+
 def test_edit_by_hand_skip_the_rest_and_help(article: Path) -> None:
     child = spawn(article)
     answer(child, "?")
-    child.expect("e - edit the replacement text by hand")
+    child.expect(r"e - edit the whole sentence \(prefilled, previewed; an empty line cancels\)")
     answer(child, "e")
-    child.expect("Edit 'will tell'")  # prefilled: Ctrl-A Ctrl-K clears it (a tty still cooked eats Ctrl-U)
-    child.sendcontrol("a")
+    child.expect(re.escape(EDIT_PROMPT))  # it says how to finish and how to cancel
+    child.sendcontrol("a")  # Ctrl-A Ctrl-K clears it (a tty still cooked eats Ctrl-U)
     child.sendcontrol("k")
-    child.sendline("is going to tell")
+    edited = FIRST_SENTENCE.replace("Biden told his", "Biden is going to tell his")
+    child.sendline(edited)
+    child.expect("Your edit:")
+    child.expect(r"\+.*is·going·to·tell")  # the preview marks what changes
+    child.expect(re.escape(CONFIRM_PROMPT))
+    child.sendline("y")
     answer(child, "j", "k", "d")
     child.expect("1 repair applied")
     child.expect(pexpect.EOF)
-    text = article.read_text(encoding="utf-8")
-    assert text == SEED_TEXT.replace("Biden told his", "Biden is going to tell his")
+    assert article.read_text(encoding="utf-8") == SEED_TEXT.replace(FIRST_SENTENCE, edited)
+
+
+STRAY_STOP = "Sales rose to 3 million euros. in the first quarter, the firm said.\n"
+
+
+def test_edit_reaches_beyond_the_flagged_span_and_an_empty_line_cancels(tmp_path: Path) -> None:
+    article = tmp_path / "euros.txt"
+    article.write_text(STRAY_STOP, encoding="utf-8")
+    child = spawn(article)
+    child.expect(r"\(1/1\) .*stop-before-preposition")
+    answer(child, "e")
+    child.expect(re.escape(EDIT_PROMPT))
+    child.sendcontrol("a")
+    child.sendcontrol("k")
+    child.sendline("")  # an emptied line cancels: it never deletes the sentence
+    child.expect("Edit cancelled: the sentence is left as it was.")
+    child.expect(r"\(1/1\) .*stop-before-preposition")  # the hunk again
+    answer(child, "e")
+    child.expect(re.escape(EDIT_PROMPT))
+    child.sendline("")  # Enter on the prefilled line: the whole sentence as the repair leaves it
+    child.expect(r"-Sales rose to 3 million euros\..in the first quarter, the firm said\.")
+    child.expect(r"\+Sales rose to 3 million euros.in the first quarter, the firm said\.")
+    child.expect(re.escape(CONFIRM_PROMPT))
+    child.sendline("n")  # a preview turned down changes nothing
+    child.expect("Edit discarded")
+    answer(child, "e")
+    child.expect(re.escape(EDIT_PROMPT))
+    child.sendcontrol("a")
+    child.sendcontrol("k")
+    child.sendline("Sales rose to 3 million euros in the first three months, the firm said.")
+    child.expect(r"-.*euros\..in.the.first.quarter")
+    child.expect(r"\+.*euros.in.the.first.three.months")
+    child.expect(re.escape(CONFIRM_PROMPT))
+    child.sendline("y")
+    child.expect("1 repair applied, 0 skipped, 0 undecided")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert article.read_text(encoding="utf-8") == (
+        "Sales rose to 3 million euros in the first three months, the firm said.\n"
+    )
+
+
+def test_files_left_unreviewed_after_quit_are_counted_undecided(article: Path, tmp_path: Path) -> None:
+    second = tmp_path / "second.txt"
+    second.write_text(SEED_TEXT, encoding="utf-8")
+    child = spawn(article, second)
+    answer(child, "y", "q")
+    child.expect(r"article\.txt: 1 repair applied, 0 skipped, 4 undecided")
+    child.expect(r"second\.txt: not reviewed, left as it was \(undecided\)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    assert second.read_text(encoding="utf-8") == SEED_TEXT
 
 
 def test_end_of_input_quits_without_writing(article: Path) -> None:
@@ -117,7 +172,7 @@ def test_hunk_says_safe_or_unsafe_and_a_applies_only_the_later_safe_ones(article
     child = spawn(article)
     child.expect(r"\(1/5\) .*tense\.day-after-report \[tense\] unsafe repair \(error\)")
     answer(child, "?")
-    child.expect("a - apply this repair and the later safe ones in the file")
+    child.expect(r"a - apply this and the file's later safe repairs \(unsafe ones are shown\)")
     answer(child, "n")
     child.expect(r"\(2/5\) .*clause-split \[broken-sentence\] safe repair")
     answer(child, "a")

@@ -42,6 +42,41 @@ def defaults() -> Defaults:
     )
 
 
+@dataclass(frozen=True)
+class DefaultTreatment:
+    """One way cleaner departs from LanguageTool's own defaults, for ``cleaner rules --languagetool``."""
+
+    id: str
+    """The selector for a rule (``languagetool.EN_QUOTES``: what ``--select``/``--ignore`` take), or
+    LanguageTool's id of a category."""
+    kind: str
+    """"rule" or "category"."""
+    default: str
+    """"disabled" (never reported unless enabled in the configuration) or "safe" (its first
+    suggestion is applied by ``cleaner fix``)."""
+    reason: str
+
+
+def default_treatments() -> list[DefaultTreatment]:
+    """The LanguageTool rules and categories cleaner turns off or trusts by default, each with why: read
+    from cleaner/data/languagetool.yaml, so listing them needs no server."""
+    data = defaults()
+    rows = [
+        DefaultTreatment(RULE_PREFIX + rule, "rule", "disabled", why) for rule, why in data.disabled.items()
+    ]
+    rows += [
+        DefaultTreatment(category, "category", "disabled", "Advice on wording rather than damage.")
+        for category in sorted(data.disabled_categories)
+    ]
+    rows += [
+        DefaultTreatment(
+            RULE_PREFIX + rule, "rule", "safe", "Its first suggestion is right in every context (audited)."
+        )
+        for rule in sorted(data.safe)
+    ]
+    return rows
+
+
 def utf16_to_code_points(text: str) -> list[int]:
     """For each UTF-16 offset into ``text`` (0..len16), the code-point offset it falls on.
 

@@ -27,14 +27,18 @@ MAX_ROUNDS = 3
 HELP = """\
 y - apply this repair
 n - do not apply this repair
-a - apply this repair and the later safe ones in the file (unsafe ones are still shown one by one)
+a - apply this and the file's later safe repairs (unsafe ones are shown)
 d - do not apply this repair or any later one in the file
-q - quit; repairs already accepted are written, nothing else (Ctrl-C does the same)
-e - edit the replacement text by hand
+q - quit: write the repairs accepted so far and stop (so does Ctrl-C)
+e - edit the whole sentence (prefilled, previewed; an empty line cancels)
 j - leave this repair undecided, see the next undecided one
 k - leave this repair undecided, see the previous undecided one
 1-9 - pick another candidate repair (where there are several)
 ? - print help"""
+"""The review's keys, for ``?`` and ``cleaner fix --help``; each line fits 80 columns, indented."""
+
+EDIT_PROMPT = "Edit the sentence (Enter: preview the edit; an empty line or Ctrl-C: cancel): "
+CONFIRM_PROMPT = "Apply this edit [y,n]? "
 
 
 class Decision(enum.Enum):
@@ -47,15 +51,13 @@ class Decision(enum.Enum):
 class Proposal:
     finding: Finding
     choice: int = 0
-    replacement: str | None = None
+    edited: Fix | None = None
+    """The person's own text for the whole sentence around the finding (``e``), instead of a candidate."""
     decision: Decision | None = None
 
     @property
     def fix(self) -> Fix:
-        fix = self.finding.fixes[self.choice]
-        if self.replacement is None:
-            return fix
-        return Fix(fix.start, fix.end, self.replacement, fix.applicability, fix.score)
+        return self.edited if self.edited is not None else self.finding.fixes[self.choice]
 
 
 @dataclass
@@ -87,13 +89,13 @@ Edit = Callable[[str, str], str | None]
 def edit_line(message: str, current: str) -> str | None:
     """Real line editing, the current text prefilled: arrows, Home/End, Ctrl-U, … move and delete
     instead of landing in the article as raw escape codes (``\x1b[D``), which is what ``input()`` on a
-    terminal without readline does. Ctrl-C cancels.
+    terminal without readline does. Ctrl-C cancels (None).
 
-    Without a terminal on both ends there is nothing to edit on: a line is read whole, and an empty one
-    keeps the current text.
+    Without a terminal on both ends there is nothing to edit on: a line is read whole (an empty one
+    cancels, as an emptied prefilled line does).
     """
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        return input(message) or current
+        return input(message)
     from prompt_toolkit import prompt  # only here: most runs never edit a repair
 
     try:
@@ -207,26 +209,9 @@ def _walk(
         elif answer == "q":
             return _Stop.QUIT
         elif answer == "e":
-            current = proposal.fix.replacement
-            try:
-                edited = edit(f"Edit {current!r} (Enter applies it, Ctrl-C cancels): ", current)
-            except EOFError:
-                return _Stop.QUIT
-            except KeyboardInterrupt:
-                return _Stop.INTERRUPT
-            if edited is None:
-                continue
-            bad = control_characters(edited)
-            if bad:
-                console.print(
-                    f"Not applied: the text holds control characters ({', '.join(bad)}).",
-                    style="bold red",
-                    markup=False,
-                    highlight=False,
-                )
-                continue
-            proposal.replacement = edited
-            _accept(proposals, index)
+            stop = _edit_sentence(console, text, proposals, index, ask, edit)
+            if stop is not None:
+                return stop
         elif answer == "j":
             later = [i for i in undecided if i > index]
             if later:
@@ -244,7 +229,7 @@ def _walk(
         elif answer.isdigit():
             if 1 <= int(answer) <= count:
                 proposal.choice = int(answer) - 1
-                proposal.replacement = None
+                proposal.edited = None
             else:
                 _say(
                     console,
@@ -255,6 +240,69 @@ def _walk(
                 show = False
         else:
             console.print(HELP, style="bold red" if answer != "?" else "", markup=False, highlight=False)
+
+
+def _edit_sentence(
+    console: Console, text: str, proposals: list[Proposal], index: int, ask: Ask, edit: Edit
+) -> _Stop | None:
+    """``e``: the person rewrites the whole sentence around the finding (a stray stop before the flagged
+    word can only be removed there), prefilled with the sentence as the repair would leave it; the
+    edit is previewed as a diff and applied only when confirmed. An empty line, Ctrl-C or ``n`` cancel
+    it and show the hunk again. None, unless the person ended the review at one of the prompts."""
+    proposal = proposals[index]
+    accepted = [p for p in proposals if p.decision is Decision.ACCEPT]
+    begin, finish = sentence_span(text, proposal.fix.start, proposal.fix.end)
+    grown = True
+    while grown:  # a repair accepted across the sentence's edge is taken in whole
+        grown = False
+        for other in (p.fix for p in accepted):
+            if other.start < finish and other.end > begin and (other.start < begin or other.end > finish):
+                begin, finish = min(begin, other.start), max(finish, other.end)
+                grown = True
+    finish = begin + len(text[begin:finish].rstrip("\r"))
+    inside = [p for p in accepted if begin <= p.fix.start and p.fix.end <= finish]
+    sentence = text[begin:finish]
+    current = apply_fixes(sentence, [_shifted(p.fix, -begin) for p in inside])
+    prefilled = apply_fixes(sentence, [_shifted(p.fix, -begin) for p in (*inside, proposal)])
+    try:
+        edited = edit(EDIT_PROMPT, prefilled)
+    except EOFError:
+        return _Stop.QUIT
+    except KeyboardInterrupt:
+        edited = None
+    if edited is None or not edited.strip():
+        _say(console, "Edit cancelled: the sentence is left as it was.")
+        return None
+    bad = control_characters(edited)
+    if bad:
+        _say(console, f"Not applied: the text holds control characters ({', '.join(bad)}).")
+        return None
+    if edited == current:
+        _say(console, "The sentence is unchanged: nothing to apply.")
+        return None
+    old, new = changed_pair(current, edited, context=max(len(current), len(edited), 1))
+    console.print("Your edit:", style="bold", highlight=False, markup=False)
+    console.print(Text("-", style="red") + old, soft_wrap=False)
+    console.print(Text("+", style="green") + new, soft_wrap=False)
+    try:
+        confirmed = ask(CONFIRM_PROMPT).strip().lower() == "y"
+    except EOFError:
+        return _Stop.QUIT
+    except KeyboardInterrupt:
+        console.print()
+        return _Stop.INTERRUPT
+    if not confirmed:
+        _say(console, "Edit discarded: the sentence is left as it was.")
+        return None
+    for other in inside:  # their repairs are part of the edited sentence now
+        other.decision = Decision.SUPERSEDED
+    proposal.edited = Fix(begin, finish, edited, Applicability.UNSAFE)
+    _accept(proposals, index)
+    return None
+
+
+def _shifted(fix: Fix, offset: int) -> Fix:
+    return Fix(fix.start + offset, fix.end + offset, fix.replacement, fix.applicability, fix.score)
 
 
 def _accept(proposals: list[Proposal], index: int) -> None:
@@ -277,8 +325,7 @@ _SENTENCE_BREAK = re.compile(r"[.!?…][\"”’»)\]]*\s+(?=[\"“‘«(\[]?[A-
 
 def _moved(fix: Fix, accepted: list[Fix]) -> Fix:
     """``fix`` placed in the text with ``accepted`` applied (none of which overlaps it)."""
-    shift = sum(len(a.replacement) - (a.end - a.start) for a in accepted if a.end <= fix.start)
-    return Fix(fix.start + shift, fix.end + shift, fix.replacement, fix.applicability, fix.score)
+    return _shifted(fix, sum(len(a.replacement) - (a.end - a.start) for a in accepted if a.end <= fix.start))
 
 
 def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:

