@@ -15,14 +15,11 @@ import typer
 from rich.console import Console
 from rich.errors import LiveError
 from rich.markup import escape
-from rich.progress import Progress, TextColumn
 
 from cleaner import __version__
 from cleaner.config import ConfigError, Settings
 from cleaner.document import Document
 from cleaner.findings import Applicability, Finding, Severity
-from cleaner.grammar import install as lt_install
-from cleaner.grammar import server as lt_server
 from cleaner.grammar.errors import EngineUnavailable
 from cleaner.neural.errors import ModelUnavailable
 from cleaner.repair.diff import render_diff, unified_diff
@@ -128,6 +125,8 @@ def _progress(console: Console) -> Iterator[Callable[[int, str], None] | None]:
     if not console.is_terminal or os.environ.get("CI"):
         yield None
         return
+    from rich.progress import Progress, TextColumn  # only a run on a terminal draws a bar
+
     with Progress(
         *Progress.get_default_columns(), TextColumn("{task.fields[path]}"), console=console, transient=True
     ) as bar:
@@ -501,6 +500,8 @@ def setup() -> None:
 
     A no-op for whatever is already in the cache folder.
     """
+    from cleaner.grammar import install as lt_install
+
     target = lt_install.installation()
     if target.complete:
         typer.echo(f"LanguageTool {target.version} is ready in {target.folder}")
@@ -531,6 +532,9 @@ def _setup_neural() -> None:
 @server_app.command("start")
 def server_start() -> None:
     """Start a LanguageTool server in the background; later runs of `cleaner check` use it."""
+    from cleaner.grammar import install as lt_install
+    from cleaner.grammar import server as lt_server
+
     try:
         handle = lt_server.start_persistent(lt_install.installation())
     except EngineUnavailable as exc:
@@ -541,6 +545,8 @@ def server_start() -> None:
 @server_app.command("stop")
 def server_stop() -> None:
     """Stop the background LanguageTool server (even a busy one that does not answer)."""
+    from cleaner.grammar import server as lt_server
+
     try:
         handle = lt_server.stop_persistent()
     except EngineUnavailable as exc:
@@ -555,6 +561,8 @@ def server_status() -> None:
     A server that runs but does not answer the health checks (busy with a long text) is still running:
     it is reported as such, and not forgotten.
     """
+    from cleaner.grammar import server as lt_server
+
     status = lt_server.server_status()
     handle = status.handle
     if handle is None:
