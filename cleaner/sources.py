@@ -129,8 +129,10 @@ class _Walker:
                 elif entry.is_dir(follow_symlinks=False):
                     listing = self._listing(child)
                 elif self.accept(str(child)):
-                    mode = entry.stat(follow_symlinks=False).st_mode
-                    yield str(child) if stat.S_ISREG(mode) else _not_regular(str(child), mode)
+                    if entry.is_file(follow_symlinks=False):  # from the listing's file type: no stat call
+                        yield str(child)
+                    else:
+                        yield _not_regular(str(child), entry.stat(follow_symlinks=False).st_mode)
             except OSError as exc:
                 yield SourceError(str(child), _os_message(exc))
 

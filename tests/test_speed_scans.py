@@ -1,9 +1,9 @@
-"""The anchored search for protected spans finds exactly what the plain ``finditer`` finds.
+"""Anchored searches find exactly what the plain ``finditer`` of their pattern finds.
 
 ``analysis.protected_spans`` tries the protected-span pattern only before the characters every such
-span holds (the speed issue: the plain search was a third of all scanning). Same spans, in the same
-order, on real machine-translated text and on generated text dense with URLs, addresses, initials,
-numbers and ellipses.
+span holds (the speed issue: the plain search was a third of all scanning), and the weekday-date
+detector tries its pattern only where a weekday's name stands. Same matches, in the same order, on
+real machine-translated text and on generated text dense with what the patterns look for.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cleaner.analysis import _PROTECTED, protected_spans
+from cleaner.detectors.weekday_date import _DATED_WEEKDAY, _dated_weekdays
 from tests.conftest import SEEDS, SHARED_EVAL
 
 
@@ -35,6 +36,7 @@ _PIECES = st.sampled_from(
 
 @settings(max_examples=1500, deadline=None)
 @given(st.lists(_PIECES, max_size=40).map("".join))
+@example("See https://x.org/a.b, www.x.com. or a@b.de; U.S. e.g. J. Smith 1,000.5 … . . . end.")
 def test_same_spans_as_finditer_on_generated_text(text: str) -> None:
     assert protected_spans(text) == plain(text)
 
@@ -61,3 +63,20 @@ def test_same_spans_as_finditer_on_the_dev_texts() -> None:
             assert spans == plain(text)
             count += len(spans)
     assert count > 1000  # the dev texts do hold URLs, numbers and initials
+
+
+_DATE_PIECES = st.sampled_from(
+    [
+        "Monday", "Tuesday", "Sunday", "Friday,", "xMonday", "Mondays", "on ", " ", "  ", "\n", ",", "the ",
+        "of ", "March", "Mar.", "Sept.", "Sep", "May", "1", "12", "31", "3rd", "21st", "2024", "1999", "1589",
+        "2024x", "day", "Mon", "é",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_DATE_PIECES, max_size=30).map("".join))
+@example("On Monday, March 3rd, 2024 and Sunday the 1 of May 1999, xFriday 2 May 2020.")
+def test_dated_weekdays_are_the_plain_finditer(text: str) -> None:
+    expected = [match.span() for match in _DATED_WEEKDAY.finditer(text)]
+    assert [match.span() for match in _dated_weekdays(text)] == expected
