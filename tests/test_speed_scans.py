@@ -1,4 +1,5 @@
-"""Anchored searches find exactly what the plain ``finditer`` of their pattern finds.
+"""Anchored searches find exactly what the plain ``finditer`` of their pattern finds, and a rule is
+skipped only on a text where it cannot match.
 
 ``analysis.protected_spans`` tries the protected-span pattern only before the characters every such
 span holds (the speed issue: the plain search was a third of all scanning), and the weekday-date
@@ -9,13 +10,16 @@ real machine-translated text and on generated text dense with what the patterns 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cleaner.analysis import _PROTECTED, protected_spans
+from cleaner.detectors.patterns import required_characters
 from cleaner.detectors.weekday_date import _DATED_WEEKDAY, _dated_weekdays
+from cleaner.ruleset import Rule, load_rules
 from tests.conftest import SEEDS, SHARED_EVAL
 
 
@@ -80,3 +84,40 @@ _DATE_PIECES = st.sampled_from(
 def test_dated_weekdays_are_the_plain_finditer(text: str) -> None:
     expected = [match.span() for match in _DATED_WEEKDAY.finditer(text)]
     assert [match.span() for match in _dated_weekdays(text)] == expected
+
+
+def _pattern_rules() -> list[Rule]:
+    return [rule for rule in load_rules() if isinstance(rule.pattern, re.Pattern)]
+
+
+@pytest.mark.parametrize("rule", _pattern_rules(), ids=lambda rule: rule.id)
+def test_a_text_without_the_required_characters_has_no_match(rule: Rule) -> None:
+    """The pattern detector skips a rule on a text holding none of its required characters: the rule
+    must indeed find nothing there, whatever else the text holds."""
+    assert isinstance(rule.pattern, re.Pattern)
+    required = required_characters(rule.pattern)
+    if required is None:
+        return  # no shortcut for this rule: it scans every text
+    examples = [example.text for example in (*rule.flag_examples, *rule.pass_examples)]
+    assert any(char in text for text in examples for char in required)
+    alphabet = sorted({char for text in examples for char in text} - required) or ["x"]
+    stripped = ["".join(char for char in text if char not in required) for text in examples]
+    for text in stripped:
+        assert rule.pattern.search(text) is None, text
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text(alphabet=st.sampled_from(alphabet), max_size=80))
+    def no_match(text: str) -> None:
+        assert rule.pattern.search(text) is None
+
+    no_match()
+
+
+def test_required_characters_of_typical_patterns() -> None:
+    assert required_characters(re.compile("⁇+")) == {"⁇"}
+    assert required_characters(re.compile(r",(?P<stray>[ \t]*,)")) == {","}
+    assert required_characters(re.compile(r"(?:\.{3}|…)(?P<stray>[ \t]+\.)")) == {".", "…"}
+    assert required_characters(re.compile(r"(?i:a)")) is None
+    assert required_characters(re.compile(r"(?i)abc")) is None
+    assert required_characters(re.compile(r"[^a]b?")) is None
+    assert required_characters(re.compile(r"\w+")) is None
