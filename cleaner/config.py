@@ -90,7 +90,8 @@ class Settings:
         )
 
     def included(self, path: str) -> bool:
-        return any(fnmatch.fnmatch(Path(path).name, pattern) for pattern in self.include)
+        name = Path(path).name
+        return any(fnmatch.fnmatch(name, pattern) for pattern in self.include)
 
     def origin(self, key: str) -> str:
         return dict(self.origins).get(key, "default")
@@ -300,14 +301,21 @@ class SettingsLookup:
         return self._folders[folder]
 
     def _config_in(self, folder: str) -> Path | None:
-        """The nearest configuration file at or above ``folder`` (resolved), as ``find_config_file``."""
-        if folder not in self._config_files:
-            here = Path(folder)
+        """The nearest configuration file at or above ``folder`` (resolved), as ``find_config_file``:
+        up the tree until a folder holds one or was looked at before (a loop: trees run deep)."""
+        walked: list[str] = []
+        here = Path(folder)
+        while str(here) not in self._config_files:
+            walked.append(str(here))
             found = next((here / name for name in CONFIG_NAMES if _is_config(here / name)), None)
-            if found is None and here.parent != here:
-                found = self._config_in(str(here.parent))
-            self._config_files[folder] = found
-        return self._config_files[folder]
+            if found is not None or here.parent == here:
+                self._config_files[str(here)] = found
+                break
+            here = here.parent
+        answer = self._config_files[str(here)]
+        for path in walked:
+            self._config_files[path] = answer
+        return answer
 
 
 def apply_overrides(settings: Settings, overrides: dict[str, Any]) -> Settings:
