@@ -1,101 +1,349 @@
-"""How fast ``cleaner check`` is, rules only: characters per second on the dev corpus, one article,
-the whole command on the seed, and a 50 MB file (time and peak memory).
+"""How fast ``cleaner check --no-grammar`` is, timed as a user runs it, next to its peers.
 
-    python bench/speed.py            # everything
-    python bench/speed.py --quick    # skip the 50 MB file
+Every row is a whole command in a fresh process (start-up, imports, rule loading, output), the median
+of ``--runs`` runs, with the peak memory of the slowest-growing run; the in-process figures (what the
+checker itself costs once started) follow for comparison. On the same files, in the same run:
+
+- Vale (Go; installed by this script from the Go module proxy into the cache folder when ``go`` is
+  there), with its built-in style plus a small local style of regular-expression rules like cleaner's;
+- proselint (from PyPI, into a virtual environment of its own in the cache folder: it is no
+  dependency of cleaner);
+- the floor: one compiled Python regular expression over the files (the least any Python checker
+  can do: start Python, read every file, scan it once), and ``grep -E`` on the same expression;
+- with ``--baseline CHECKOUT``, another checkout of cleaner (e.g. the commit before a change, made with
+  ``git worktree add``) run with the same interpreter and ``PYTHONPATH``: before and after side by side.
+
+Work: the seed article, an empty file, "corpus" (380 real machine-translated documents from
+``../shared/eval``: the 75 TED talks and the first 305 Bio-MQM abstracts, one file each, 1.16M
+characters) and "corpus10x" (the same ten times, 3,800 files). "cold" runs have no bytecode cache
+(``PYTHONPYCACHEPREFIX`` set to an empty folder: the first run after installing or upgrading);
+"warm" runs have it.
+
+    python bench/speed.py                                   # everything but the 50 MB file
+    python bench/speed.py --baseline /tmp/speedbase --big   # before/after, and a 50 MB file
+    python bench/speed.py --quick                           # one article and an empty file only
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 EVAL_DIR = REPO.parent / "shared" / "eval"
 SEED = next((REPO / "seeds").glob("*.txt"))
+VALE_MODULE = "github.com/vale-cli/vale/v3/cmd/vale"
+VALE_VERSIONS = ("latest", "v3.21.0")
+"""v3.21.0: a version whose dependencies the Go module proxy serves (in November 2026 the latest needs
+one it refuses); building it takes minutes (cgo)."""
+FLOOR_PATTERN = r"[.!?][ \t]+\.|\.\.[A-Za-z]|  +|\b(?:the|a|an|of)\.[ \t]+[A-Z]"
+"""One expression of the kind cleaner's rules hold, for the floor: a regex pass over the text."""
+VALE_RULES = {
+    "Doubled": ("existence", r"\.\.[A-Za-z]"),
+    "Repeated": ("existence", r"[.!?][ \t]+\.(?![.\w])"),
+    "Spaces": ("existence", r"[^\s]  +[^\s]"),
+    "Dangling": ("existence", r"\b(?:the|a|an|and|or|of|to|not)\.[ \t]+[A-Z][a-z]+"),
+    "Comma": ("existence", r",[ \t]*,"),
+    "Invisible": ("existence", "[\u200b\u200c\u2060\u00ad\ufeff]"),
+}
 
 
-def corpus() -> list[str]:
-    texts = []
-    for name in ("mqm_ted_zhen_docs.jsonl", "biomqm_x2en_docs.jsonl"):
+@dataclass
+class Timing:
+    seconds: float
+    cpu: float
+    """User and system CPU seconds: on a loaded machine a steadier measure than the wall clock."""
+    peak_mib: float
+    exit_codes: set[int]
+
+
+def corpus_texts() -> list[str]:
+    texts: list[str] = []
+    for name, count in (("mqm_ted_zhen_docs.jsonl", None), ("biomqm_x2en_docs.jsonl", 305)):
         with open(EVAL_DIR / name, encoding="utf-8") as handle:
-            texts.extend(json.loads(line)["text"] for line in handle)
+            texts.extend(
+                json.loads(line)["text"] for line, _ in zip(handle, range(count or 10**9), strict=False)
+            )
     return texts
 
 
-def best_of(runs: int, func) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - started)
-    return min(times)
+def write_corpus(folder: Path, texts: Sequence[str], copies: int) -> Path:
+    for copy in range(copies):
+        target = folder / f"copy{copy}" if copies > 1 else folder
+        target.mkdir(parents=True, exist_ok=True)
+        for index, text in enumerate(texts):
+            (target / f"{index:04d}.txt").write_text(text, encoding="utf-8")
+    return folder
 
 
-def cli(*args: str) -> float:
+def run(command: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Timing:
+    """One whole command: wall time and peak resident memory (from the child's own rusage)."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "cleaner", *args], capture_output=True, check=False)
-    return time.perf_counter() - started
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd or Path.cwd()
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return Timing(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, {process.returncode})
 
 
-def big_file_run(path: Path) -> tuple[float, float]:
-    """Seconds and peak resident memory (MiB) of ``cleaner check`` on one large file, in a child."""
-    code = (
-        "import resource, sys, time; from cleaner.cli import app; t = time.perf_counter()\n"
-        "try:\n app(['check', '--no-grammar', '--format', 'json', sys.argv[1]])\nexcept SystemExit: pass\n"
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,"
-        " file=sys.stderr)"
+def median_of(runs: int, command: Callable[[], Timing]) -> Timing:
+    timings = [command() for _ in range(runs)]
+    return Timing(
+        statistics.median(t.seconds for t in timings),
+        statistics.median(t.cpu for t in timings),
+        max(t.peak_mib for t in timings),
+        set().union(*(t.exit_codes for t in timings)),
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=False
+
+
+class Cleaner:
+    """``python -m cleaner check --no-grammar`` of one checkout (this one, or ``--baseline``)."""
+
+    def __init__(self, name: str, checkout: Path | None) -> None:
+        self.name = name
+        self.env = {**os.environ, "NO_COLOR": "1"}
+        if checkout is not None:
+            self.env["PYTHONPATH"] = str(checkout)
+        self.cwd = Path(tempfile.gettempdir())  # not the checkout: -m would put it first on sys.path
+
+    def check(self, target: Path, cold: bool = False) -> Timing:
+        env = dict(self.env)
+        if cold:
+            env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="cleaner-cold-")
+        command = [sys.executable, "-m", "cleaner", "check", "--no-grammar", "--format", "json", str(target)]
+        try:
+            return run(command, env, self.cwd)
+        finally:
+            if cold:
+                shutil.rmtree(env["PYTHONPYCACHEPREFIX"], ignore_errors=True)
+
+
+def peers_folder() -> Path:
+    from cleaner.paths import cache_dir
+
+    folder = cache_dir() / "bench-peers"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def find_vale() -> Path | None:
+    """Vale on PATH, else installed with ``go install`` into the cache folder; None if neither works."""
+    found = shutil.which("vale")
+    if found:
+        return Path(found)
+    binary = peers_folder() / "bin" / "vale"
+    if binary.exists():
+        return binary
+    if shutil.which("go") is None:
+        print("Vale: not on PATH and no Go toolchain to install it with; skipped")
+        return None
+    for version in VALE_VERSIONS:
+        print(f"installing Vale {version} from the Go module proxy …", flush=True)
+        env = {**os.environ, "GOBIN": str(binary.parent)}
+        result = subprocess.run(
+            ["go", "install", f"{VALE_MODULE}@{version}"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if binary.exists():
+            return binary
+        print(f"Vale {version} could not be installed: {result.stderr.strip().splitlines()[-1:]}")
+    return None
+
+
+def vale_config(folder: Path) -> Path:
+    """A .vale.ini with Vale's built-in style and a local style of regular-expression rules."""
+    style = folder / "styles" / "Bench"
+    style.mkdir(parents=True, exist_ok=True)
+    for name, (kind, pattern) in VALE_RULES.items():
+        quoted = json.dumps(pattern)
+        (style / f"{name}.yml").write_text(
+            f"extends: {kind}\nmessage: '{name}'\nlevel: error\nnonword: true\nscope: raw\n"
+            f"tokens:\n  - {quoted}\n",
+            encoding="utf-8",
+        )
+    ini = folder / ".vale.ini"
+    ini.write_text(
+        f"StylesPath = {folder / 'styles'}\nMinAlertLevel = suggestion\n\n"
+        "[*.txt]\nBasedOnStyles = Vale, Bench\n",
+        encoding="utf-8",
     )
-    seconds, peak = result.stderr.strip().splitlines()[-1].split()
-    return float(seconds), float(peak)
+    return ini
+
+
+def find_proselint() -> Path | None:
+    """proselint in a virtual environment of its own (created and filled from PyPI on first use)."""
+    venv = peers_folder() / "proselint-venv"
+    binary = venv / "bin" / "proselint"
+    if binary.exists():
+        return binary
+    print("installing proselint from PyPI into its own virtual environment …", flush=True)
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+        subprocess.run(
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "proselint"],
+            check=True,
+            capture_output=True,
+        )
+    except subprocess.CalledProcessError as exc:
+        print(f"proselint could not be installed ({exc.stderr.decode(errors='replace')[-200:]}); skipped")
+        return None
+    return binary if binary.exists() else None
+
+
+FLOOR_CODE = """
+import os, re, sys
+pattern = re.compile(sys.argv[1])
+target = sys.argv[2]
+files = [target] if os.path.isfile(target) else sorted(
+    os.path.join(root, name) for root, _, names in os.walk(target) for name in names
+)
+count = 0
+for path in files:
+    with open(path, encoding="utf-8") as handle:
+        count += sum(1 for _ in pattern.finditer(handle.read()))
+print(count)
+"""
+
+
+def in_process(texts: list[str], seed: str) -> None:
+    """The checker itself, started once: what a long-lived process (an editor, a server) pays."""
+    started, cpu = time.perf_counter(), time.process_time()
+    from cleaner.pipeline import Checker
+
+    checker = Checker()
+    checker.check_text("Warm up the lexicon. . Then go.")
+    print(
+        f"\nin process: import + rules loaded + lexicon warm: {time.perf_counter() - started:.2f} s "
+        f"({time.process_time() - cpu:.2f} s CPU)"
+    )
+    chars = sum(map(len, texts))
+    wall, cpu = min(_timed(lambda: [checker.check_text(t) for t in texts]) for _ in range(2))
+    print(
+        f"in process: corpus, {chars / wall / 1e6:.2f} M characters/s ({chars / cpu / 1e6:.2f} M per CPU "
+        "second; the checker only, no reading)"
+    )
+    wall, cpu = min(_timed(lambda: checker.check_text(seed)) for _ in range(20))
+    print(
+        f"in process: one article (seed, {len(seed):,} characters): {wall * 1000:.1f} ms "
+        f"({cpu * 1000:.1f} ms CPU)"
+    )
+
+
+def _timed(func: Callable[[], object]) -> tuple[float, float]:
+    started, cpu = time.perf_counter(), time.process_time()
+    func()
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def big_file(cleaner: Cleaner, texts: list[str], folder: Path) -> None:
+    big = folder / "big.txt"
+    blob = "\n".join(texts)
+    with open(big, "w", encoding="utf-8") as handle:
+        while handle.tell() < 50 * 1024 * 1024:
+            handle.write(blob)
+    size = big.stat().st_size
+    timing = cleaner.check(big)
+    print(
+        f"{cleaner.name}: a {size / 2**20:.0f} MiB file: {timing.seconds:.1f} s ({timing.cpu:.1f} s CPU), "
+        f"{size / timing.seconds / 1e6:.2f} M characters/s, peak {timing.peak_mib:.0f} MiB"
+    )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=5, help="runs per row (the median is shown)")
+    parser.add_argument("--baseline", type=Path, help="another cleaner checkout to time side by side")
+    parser.add_argument("--quick", action="store_true", help="one article and an empty file only")
+    parser.add_argument("--big", action="store_true", help="also a 50 MB file (time and peak memory)")
+    parser.add_argument("--no-peers", action="store_true", help="skip Vale and proselint")
     args = parser.parse_args()
 
-    from cleaner.pipeline import Checker
-
-    started = time.perf_counter()
-    checker = Checker()
-    checker.check_text("Warm up the lexicon. . Then go.")
-    print(f"start-up (rules loaded, lexicon warm): {time.perf_counter() - started:.2f} s")
-
-    texts = corpus()
-    chars = sum(map(len, texts))
-    seconds = best_of(2, lambda: [checker.check_text(t) for t in texts])
-    print(
-        f"dev corpus: {len(texts)} documents, {chars:,} characters in {seconds:.2f} s "
-        f"= {chars / seconds / 1e6:.2f} M characters/s"
-    )
-
+    cleaners = [Cleaner("cleaner", None)]
+    if args.baseline is not None:
+        cleaners.append(Cleaner("baseline", args.baseline.resolve()))
+    texts = corpus_texts()
     seed = SEED.read_text(encoding="utf-8")
-    one = best_of(20, lambda: checker.check_text(seed))
-    print(f"one article (seed, {len(seed):,} characters), in process: {one * 1000:.1f} ms")
-    whole = min(cli("check", "--no-grammar", "seeds/") for _ in range(3))
-    print(f"`cleaner check --no-grammar seeds/`, the whole command: {whole:.2f} s")
+    vale = proselint = None
+    if not args.no_peers:
+        vale, proselint = find_vale(), find_proselint()
 
-    if not args.quick:
-        with tempfile.TemporaryDirectory() as folder:
-            big = Path(folder) / "big.txt"
-            blob = "\n".join(texts)
-            with open(big, "w", encoding="utf-8") as handle:
-                while handle.tell() < 50 * 1024 * 1024:
-                    handle.write(blob)
-            size = big.stat().st_size / 1024 / 1024
-            seconds, peak = big_file_run(big)
-            print(f"{size:.0f} MB file: {seconds:.1f} s, peak memory {peak:.0f} MiB")
-    print(f"(this process peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
+    with tempfile.TemporaryDirectory(prefix="cleaner-bench-") as scratch:
+        root = Path(scratch)
+        article = root / "article" / SEED.name
+        article.parent.mkdir()
+        article.write_text(seed, encoding="utf-8")
+        empty = root / "empty" / "empty.txt"
+        empty.parent.mkdir()
+        empty.write_text("", encoding="utf-8")
+        work: list[tuple[str, Path, int]] = [("one article", article, len(seed)), ("empty file", empty, 0)]
+        if not args.quick:
+            chars = sum(map(len, texts))
+            work.append(("corpus", write_corpus(root / "corpus", texts, 1), chars))
+            work.append(("corpus10x", write_corpus(root / "corpus10x", texts, 10), chars * 10))
+        ini = vale_config(root / "vale") if vale else None
+
+        print(
+            f"\nwhole commands, median of {args.runs} runs (M chars/s from the wall clock; peak resident MiB)"
+        )
+        print(
+            f"{'work':<12} {'tool':<24} {'wall s':>7} {'CPU s':>6} {'M chars/s':>9} {'peak MiB':>8}"
+            "  time vs cleaner"
+        )
+        for label, target, chars in work:
+            runs = args.runs if chars < 5_000_000 else max(1, args.runs // 2)
+            rows: list[tuple[str, Timing]] = []
+            for cleaner in cleaners:
+                if label in ("one article", "empty file"):
+                    rows.append(
+                        (
+                            f"{cleaner.name} (cold)",
+                            median_of(runs, lambda c=cleaner, t=target: c.check(t, True)),
+                        )
+                    )
+                rows.append(
+                    (f"{cleaner.name} (warm)", median_of(runs, lambda c=cleaner, t=target: c.check(t)))
+                )
+            if vale is not None and ini is not None:
+                command = [str(vale), "--config", str(ini), "--output", "JSON", str(target)]
+                rows.append(("vale", median_of(runs, lambda cmd=command: run(cmd))))
+            if proselint is not None and label != "corpus10x":  # linear, and minutes on 10x: 1x says it
+                command = [str(proselint), "check", str(target)]
+                rows.append(("proselint", median_of(max(1, runs // 2), lambda cmd=command: run(cmd))))
+            floor = [sys.executable, "-c", FLOOR_CODE, FLOOR_PATTERN, str(target)]
+            rows.append(("floor: one Python regex", median_of(runs, lambda cmd=floor: run(cmd))))
+            grep = ["grep", "-r", "-c", "-E", FLOOR_PATTERN, str(target)]
+            rows.append(("floor: grep -E", median_of(runs, lambda cmd=grep: run(cmd))))
+            ours = next(t for name, t in rows if name == "cleaner (warm)")
+            for name, timing in rows:
+                speed = f"{chars / timing.seconds / 1e6:9.2f}" if chars > 100_000 else f"{'-':>9}"
+                print(
+                    f"{label:<12} {name:<24} {timing.seconds:7.3f} {timing.cpu:6.2f} {speed} "
+                    f"{timing.peak_mib:8.0f}  "
+                    f"wall {timing.seconds / ours.seconds:5.2f}x, CPU {timing.cpu / ours.cpu:5.2f}x"
+                )
+            print()
+        if args.big:
+            for cleaner in cleaners:
+                big_file(cleaner, texts, root)
+
+    in_process(texts, seed)
     return 0
 
 

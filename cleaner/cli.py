@@ -15,15 +15,12 @@ import typer
 from rich.console import Console
 from rich.errors import LiveError
 from rich.markup import escape
-from rich.progress import Progress, TextColumn
 
 from cleaner import __version__
 from cleaner.cli_help import Command
 from cleaner.config import ConfigError, Settings
 from cleaner.document import Document
 from cleaner.findings import Applicability, Finding, Severity
-from cleaner.grammar import install as lt_install
-from cleaner.grammar import server as lt_server
 from cleaner.grammar.errors import EngineUnavailable
 from cleaner.neural.errors import ModelUnavailable
 from cleaner.repair.diff import render_diff, unified_diff
@@ -154,6 +151,8 @@ def _progress(console: Console) -> Iterator[Callable[[int, str], None] | None]:
     if not console.is_terminal or os.environ.get("CI"):
         yield None
         return
+    from rich.progress import Progress, TextColumn  # only a run on a terminal draws a bar
+
     with Progress(
         *Progress.get_default_columns(), TextColumn("{task.fields[path]}"), console=console, transient=True
     ) as bar:
@@ -651,6 +650,8 @@ def setup() -> None:
     Fetches LanguageTool's server and English module from Maven Central, and, when the neural packages
     are installed, converts the models. A no-op for whatever is already in the cache folder.
     """
+    from cleaner.grammar import install as lt_install
+
     target = lt_install.installation()
     if target.complete:
         typer.echo(f"LanguageTool {target.version} is ready in {target.folder}")
@@ -681,6 +682,9 @@ def _setup_neural() -> None:
 @server_app.command("start", cls=Command)
 def server_start() -> None:
     """Start a LanguageTool server in the background for later runs."""
+    from cleaner.grammar import install as lt_install
+    from cleaner.grammar import server as lt_server
+
     try:
         handle = lt_server.start_persistent(lt_install.installation())
     except EngineUnavailable as exc:
@@ -691,6 +695,8 @@ def server_start() -> None:
 @server_app.command("stop", cls=Command)
 def server_stop() -> None:
     """Stop the background LanguageTool server, even a busy one."""
+    from cleaner.grammar import server as lt_server
+
     try:
         handle = lt_server.stop_persistent()
     except EngineUnavailable as exc:
@@ -707,6 +713,8 @@ def server_status() -> None:
     A server that runs but does not answer the health checks (busy with a long text) is still running:
     it is reported as such, and not forgotten.
     """
+    from cleaner.grammar import server as lt_server
+
     status = lt_server.server_status()
     handle = status.handle
     if handle is None:

@@ -1,33 +1,117 @@
-"""Word facts the detectors ask about, answered by lemminflect rather than hand lists of verbs.
+"""Word facts the detectors ask about, answered from lemminflect's data rather than hand lists of verbs.
 
 These are the predicates that declarative rules name in their ``where:`` conditions (the part of a
 rule that a regular expression cannot say, as LanguageTool's grammar.xml leans on part-of-speech tags).
+
+lemminflect's answers for every word it knows are precomputed in ``data/lexicon.tsv`` (by
+``scripts/build_lexicon.py``): loading lemminflect itself parses two gzip tables and imports NumPy, a
+second of start-up for a run that checks one article. The file is read on the first word looked up and
+searched by bisection; only a question the file cannot answer (a verb form of a word lemminflect does
+not list) is put to lemminflect.
 """
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
+from typing import Any
 
-import yaml
-from lemminflect import getAllInflections, getAllLemmas, getInflection
+from cleaner.data import read_yaml
 
 WEEKDAYS: tuple[str, ...] = tuple(calendar.day_name)  # Monday .. Sunday, in datetime.weekday() order
 MONTHS: tuple[str, ...] = tuple(calendar.month_name)[1:]
 
 
 @cache
+def _lexicon_lines() -> list[str]:
+    """``data/lexicon.tsv`` as its lines: one per word, sorted, the word and a tab first (line 0 is a
+    comment). A tab sorts before any character of a word, so line order is word order."""
+    text = resources.files("cleaner.data").joinpath("lexicon.tsv").read_text(encoding="utf-8")
+    return text.rstrip("\n").split("\n")
+
+
+def _entry(word: str) -> list[str] | None:
+    """The word's fields (word, lemmas, inflections, model inflections), or None for a word lemminflect
+    does not know."""
+    lines = _lexicon_lines()
+    key = word + "\t"
+    index = bisect.bisect_left(lines, key, 1)
+    if index < len(lines) and lines[index].startswith(key):
+        return lines[index].split("\t")
+    return None
+
+
+def _forms(field: str) -> dict[str, tuple[str, ...]]:
+    """``NOUN=left;VERB=leave/lay`` -> ``{"NOUN": ("left",), "VERB": ("leave", "lay")}``."""
+    if not field:
+        return {}
+    return {
+        key: tuple(value.split("/")) for key, _, value in (item.partition("=") for item in field.split(";"))
+    }
+
+
+def _lemminflect() -> Any:
+    """lemminflect itself, for what the precomputed file does not hold (loaded on first use only)."""
+    import lemminflect
+
+    return lemminflect
+
+
+_UPOS_TAGS = {
+    "VERB": ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD"),
+    "AUX": ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD"),
+    "NOUN": ("NN", "NNS", "NNP", "NNPS"),
+    "ADJ": ("JJ", "JJR", "JJS"),
+    "ADV": ("RB", "RBR", "RBS"),
+}
+_TABLE_TAGS = frozenset(("VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "NN", "NNS"))
+_ALTERNATIVE_TAGS = {"VBD": ("VBN",), "VBN": ("VBD",)}
+"""lemminflect's fallback when a lemma lacks a form: regular verbs list only one of VBD and VBN."""
+
+
+@cache
 def word_lemmas(word: str) -> dict[str, tuple[str, ...]]:
-    """lemminflect's lemmas of a word by word class, cached: every detector that asks shares one cache."""
-    return getAllLemmas(word.lower())
+    """lemminflect's lemmas of a word by word class (``getAllLemmas``), cached: every detector that asks
+    shares one cache."""
+    entry = _entry(word.lower())
+    return _forms(entry[1]) if entry else {}
+
+
+def inflections(lemma: str, upos: str | None = None) -> dict[str, tuple[str, ...]]:
+    """Every inflection of ``lemma`` by Penn tag, of one word class if ``upos`` is given
+    (lemminflect's ``getAllInflections``)."""
+    if lemma != lemma.lower() or (upos is not None and upos not in _UPOS_TAGS):
+        return _lemminflect().getAllInflections(lemma, upos)  # keeps capitals, knows proper nouns
+    entry = _entry(lemma)
+    forms = _forms(entry[2]) if entry else {}
+    if upos is not None:
+        forms = {tag: words for tag, words in forms.items() if tag in _UPOS_TAGS[upos]}
+    return forms
+
+
+def inflection(lemma: str, tag: str) -> tuple[str, ...]:
+    """``lemma`` in the form ``tag`` (lemminflect's ``getInflection``: its table, else its model)."""
+    if lemma != lemma.lower() or tag not in _TABLE_TAGS:
+        return tuple(_lemminflect().getInflection(lemma, tag))
+    entry = _entry(lemma)
+    forms = _forms(entry[2]) if entry else {}
+    form = forms.get(tag)
+    for alternative in _ALTERNATIVE_TAGS.get(tag, ()) if form is None else ():
+        form = forms.get(alternative)
+        if form:
+            break
+    if form is None and entry:
+        form = _forms(entry[3]).get(tag)
+    return form if form is not None else tuple(_lemminflect().getInflection(lemma, tag))
 
 
 @cache
 def _inflections(lemma: str) -> dict[str, tuple[str, ...]]:
-    return getAllInflections(lemma)
+    return inflections(lemma)
 
 
 def is_base_verb(word: str) -> bool:
@@ -87,8 +171,7 @@ def has_finite_verb(phrase: str) -> bool:
 
 @cache
 def _word_classes() -> dict[str, frozenset[str]]:
-    text = resources.files("cleaner.data").joinpath("word_classes.yaml").read_text(encoding="utf-8")
-    return {name: frozenset(words) for name, words in yaml.safe_load(text).items()}
+    return {name: frozenset(words) for name, words in read_yaml("word_classes.yaml").items()}
 
 
 def word_class(name: str) -> frozenset[str]:
@@ -98,8 +181,7 @@ def word_class(name: str) -> frozenset[str]:
 
 @cache
 def _set_phrases() -> dict[str, tuple[str, ...]]:
-    text = resources.files("cleaner.data").joinpath("set_phrases.yaml").read_text(encoding="utf-8")
-    return {name: tuple(items) for name, items in yaml.safe_load(text).items()}
+    return {name: tuple(items) for name, items in read_yaml("set_phrases.yaml").items()}
 
 
 _CLAUSE_LINKS = ("coordinators", "subordinators", "relatives")
@@ -184,14 +266,14 @@ def is_present_verb(word: str) -> bool:
 def is_past_participle(word: str) -> bool:
     """A verb's past participle ("made", "injured"), regular forms included."""
     lower = word.lower()
-    return any(lower in getInflection(lemma, "VBN") for lemma in word_lemmas(lower).get("VERB", ()))
+    return any(lower in inflection(lemma, "VBN") for lemma in word_lemmas(lower).get("VERB", ()))
 
 
 def is_participle(word: str) -> bool:
     """A past participle or an "-ing" form: what follows a passive or progressive auxiliary."""
     lower = word.lower()
     return is_past_participle(lower) or any(
-        lower in getInflection(lemma, "VBG") for lemma in word_lemmas(lower).get("VERB", ())
+        lower in inflection(lemma, "VBG") for lemma in word_lemmas(lower).get("VERB", ())
     )
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import regex
 import yaml
 
+from cleaner.data import load_yaml
 from cleaner.findings import Applicability, Category, Severity
 from cleaner.lexicon import PREDICATES, lower_common
 
@@ -205,7 +206,7 @@ def _load_dir_uncached(folder: Path, user: bool = False) -> tuple[Rule, ...]:
 def load_rule_file(path: Path, user: bool = False) -> Rule:
     """One rule file; ``user`` rules (not shipped with cleaner) get a time-bounded pattern engine."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise RuleError(f"{path}: cannot be read as YAML: {exc}") from exc
     if not isinstance(data, dict):

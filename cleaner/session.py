@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cleaner.analysis import Span
-from cleaner.config import LanguageToolConfig, NeuralConfig, Settings, settings_for
+from cleaner.config import LanguageToolConfig, NeuralConfig, Settings, SettingsLookup
 from cleaner.document import Document
 from cleaner.findings import Finding
 from cleaner.markdown import markup_spans
@@ -69,12 +69,13 @@ class Session:
         self.grammar = grammar
         self.use_cache = use_cache
         self.report_unused = report_unused_suppressions
+        self._settings = SettingsLookup(self.overrides)
         self._checkers: dict[tuple, Checker] = {}
         self._engines: dict[LanguageToolConfig, GrammarEngine] = {}
         self._rankers: dict[NeuralConfig, Ranker] = {}
 
     def settings(self, path: str) -> Settings:
-        return settings_for(path, self.overrides)
+        return self._settings.settings(path)
 
     def checker(self, settings: Settings) -> Checker:
         """The checker for these settings (RuleError for a bad rule folder or selector)."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from cleaner.analysis import TextAnalysis
 from cleaner.findings import Finding, Fix, Source
@@ -12,11 +14,18 @@ from cleaner.ruleset import Rule, render
 class PatternDetector:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = [rule for rule in rules if rule.pattern is not None]
+        self._required = {
+            rule.id: required_characters(rule.pattern) if isinstance(rule.pattern, re.Pattern) else None
+            for rule in self.rules
+        }
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         for rule in self.rules:
             if rule.cased_text_only and not analysis.is_cased:
                 continue
+            required = self._required[rule.id]
+            if required is not None and not any(char in analysis.text for char in required):
+                continue  # "⁇" in text is a fast string search; the pattern's scan for it is not
             yield from self._find_rule(rule, analysis)
 
     @staticmethod
@@ -50,3 +59,65 @@ class PatternDetector:
                 source=Source.RULES,
                 fixes=tuple(fixes),
             )
+
+
+def required_characters(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Characters of which every match of ``pattern`` holds at least one, or None if that cannot be
+    read off the pattern: a text with none of them is skipped without a scan.
+
+    Read from the parsed pattern's top level (``re``'s own parser): an item every match must consume,
+    a literal or a small set of them ("⁇+", "[\\u200b\\u00ad]+", "," in ",[ \\t]*,"); of several such
+    items, the one least likely in English text (fewest ASCII characters). Case-insensitive patterns,
+    character categories and negated sets give None.
+    """
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        from re import _parser  # the parser ``re.compile`` itself uses
+
+        items = list(_parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE))
+    except Exception:  # a parser of another Python version, or another shape: no shortcut
+        return None
+    found = [chars for chars in _sequence_characters(items) if chars]
+    return min(found, key=lambda chars: (sum(c.isascii() for c in chars), len(chars)), default=None)
+
+
+_MAX_SET = 32
+
+
+def _sequence_characters(items: Sequence[Any]) -> Iterator[frozenset[str]]:
+    """The character sets of the items of one sequence that every match of it consumes."""
+    for item in items:
+        chars = _item_characters(item)
+        if chars:
+            yield chars
+
+
+def _item_characters(item: Any) -> frozenset[str] | None:
+    from re import _constants as sre
+
+    op, value = item
+    if op is sre.LITERAL:
+        return frozenset(chr(value))
+    if op is sre.IN:
+        chars: set[str] = set()
+        for kind, argument in value:
+            if kind is sre.LITERAL:
+                chars.add(chr(argument))
+            elif kind is sre.RANGE and argument[1] - argument[0] < _MAX_SET:
+                chars.update(chr(code) for code in range(argument[0], argument[1] + 1))
+            else:
+                return None  # a negation, a category (\w, \s): too many characters to search for
+        return frozenset(chars) if len(chars) <= _MAX_SET else None
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)) and value[0] >= 1:
+        return next(_sequence_characters(list(value[2])), None)
+    if op is sre.SUBPATTERN:
+        _, add_flags, _, body = value
+        return None if add_flags & re.IGNORECASE else next(_sequence_characters(list(body)), None)
+    if op is getattr(sre, "ATOMIC_GROUP", None):
+        return next(_sequence_characters(list(value)), None)
+    if op is sre.BRANCH:
+        alternatives = [next(_sequence_characters(list(branch)), None) for branch in value[1]]
+        if all(alternatives):
+            return frozenset().union(*alternatives)  # type: ignore[arg-type]
+    return None

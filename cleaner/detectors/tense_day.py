@@ -30,8 +30,6 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from lemminflect import getInflection
-
 from cleaner.analysis import TextAnalysis
 from cleaner.detectors import single_rule
 from cleaner.detectors.tense_words import (
@@ -51,7 +49,7 @@ from cleaner.detectors.tense_words import (
     verb_groups,
 )
 from cleaner.findings import Applicability, Finding, Fix, Source
-from cleaner.lexicon import MONTHS, WEEKDAYS, past_tense_lemma
+from cleaner.lexicon import MONTHS, WEEKDAYS, inflection, past_tense_lemma
 from cleaner.ruleset import Rule
 
 _DAY = "|".join(WEEKDAYS)
@@ -196,7 +194,7 @@ class TenseDayDetector:
                 repairs = [f"{modal} be {participle}"]
             else:
                 lemma = past_tense_lemma(participle)
-                repairs = [f"{modal} {getInflection(lemma, 'VB')[0]}"] if lemma else []
+                repairs = [f"{modal} {inflection(lemma, 'VB')[0]}"] if lemma else []
             if tokens[group.first].text[:1].isupper():
                 repairs = [repair[:1].upper() + repair[1:] for repair in repairs]
             tense, relation = "past tense", "is still to come"
@@ -221,7 +219,7 @@ def _verb_forms(lemmas: Sequence[str]) -> frozenset[str]:
     forms = set()
     for lemma in lemmas:
         for tag in ("VBD", "VBZ", "VBP"):
-            forms.update(getInflection(str(lemma), tag))
+            forms.update(inflection(str(lemma), tag))
     return frozenset(forms)
 
 

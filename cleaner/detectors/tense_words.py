@@ -24,13 +24,10 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-from lemminflect import getAllInflections, getInflection
-
-from cleaner.lexicon import past_tense_lemma, word_lemmas
+from cleaner.data import read_yaml
+from cleaner.lexicon import inflection, inflections, past_tense_lemma, word_lemmas
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +104,7 @@ BOUNDARY_MARKS = frozenset(',;:()[]{}—–"“”«»?!.…')
 
 @cache
 def _data() -> dict[str, Any]:
-    text = resources.files("cleaner.data").joinpath("time_expressions.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = read_yaml("time_expressions.yaml")
     assert isinstance(data, dict)
     return data
 
@@ -141,9 +137,9 @@ def determiners() -> frozenset[str]:
 
 @cache
 def _forms(lemma: str) -> dict[str, tuple[str, ...]]:
-    forms = dict(getAllInflections(lemma, upos="VERB"))
+    forms = dict(inflections(lemma, "VERB"))
     # lemminflect leaves VBN out of getAllInflections when it equals VBD ("signed"): ask for it.
-    forms.setdefault("VBN", getInflection(lemma, "VBN"))
+    forms.setdefault("VBN", inflection(lemma, "VBN"))
     return forms
 
 
@@ -158,7 +154,7 @@ def verb_lemma(word: str, tag: str) -> str | None:
 
 def inflect(lemma: str, tag: str) -> str:
     """``lemma`` in the form ``tag``; the first of several ("was" for be/VBD: callers handle be)."""
-    forms = getInflection(lemma, tag)
+    forms = inflection(lemma, tag)
     return forms[0] if forms else lemma
 
 
@@ -451,7 +447,7 @@ def _patterns() -> _TimePatterns:
     def alternation(words: list[str]) -> str:
         return "|".join(sorted((re.escape(word) for word in set(words)), key=len, reverse=True))
 
-    plurals = [form for unit in ago_units for form in (unit, *getInflection(unit, "NNS"))]
+    plurals = [form for unit in ago_units for form in (unit, *inflection(unit, "NNS"))]
     quantities = [str(word) for word in data["quantities"]]
     joiners = {"of", "and", "or", "than", "least"}  # inside a quantity, never its first word
     head = alternation([word for word in quantities if word not in joiners])

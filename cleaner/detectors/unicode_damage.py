@@ -11,15 +11,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator, Sequence
-
-import ftfy
+from functools import cache
+from typing import Any
 
 from cleaner.analysis import TextAnalysis
 from cleaner.detectors import single_rule
 from cleaner.findings import Applicability, Finding, Fix, Source
 from cleaner.ruleset import Rule
 
-_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, normalization=None, explain=True)
 _MOJIBAKE = "mojibake (text decoded with the wrong encoding)"
 _STEP_NAMES = {
     "decode_inconsistent_utf8": _MOJIBAKE,
@@ -33,6 +32,17 @@ _STEP_NAMES = {
     "fix_surrogates": "broken surrogate pair",
 }
 _MAYBE_DAMAGED = re.compile(r"[^\t\n\r\x20-\x7e]|&[#\w]+;")
+
+
+@cache
+def _ftfy() -> tuple[Any, Any]:
+    """ftfy and cleaner's configuration of it, loaded for the first line that may be damaged: a run
+    over plain ASCII text (or an empty file) never pays for ftfy's import."""
+    import ftfy
+
+    return ftfy, ftfy.TextFixerConfig(
+        uncurl_quotes=False, fix_line_breaks=False, normalization=None, explain=True
+    )
 
 
 class UnicodeDamageDetector:
@@ -49,7 +59,8 @@ class UnicodeDamageDetector:
             offset += len(line)
 
     def _check_line(self, offset: int, line: str) -> Iterator[Finding]:
-        fixed, steps = ftfy.fix_and_explain(line, config=_CONFIG)
+        ftfy, config = _ftfy()
+        fixed, steps = ftfy.fix_and_explain(line, config=config)
         if fixed == line:
             return
         kinds = sorted(

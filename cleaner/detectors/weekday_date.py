@@ -26,6 +26,18 @@ _DATED_WEEKDAY = re.compile(
     rf"|(?P<day2>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?(?P<month2>{_MONTH}))"
     rf",?\s+(?P<year>(?:1[6-9]|2\d)\d\d)\b"
 )
+_WEEKDAY = re.compile(_DAY)
+"""Where a dated weekday can start: a literal alternation, which ``re`` finds by its first letters far
+faster than ``_DATED_WEEKDAY`` (led by ``\b``) can try every position."""
+
+
+def _dated_weekdays(text: str) -> Iterator[re.Match[str]]:
+    """``_DATED_WEEKDAY.finditer(text)``, tried only where a weekday's name stands."""
+    done = 0
+    for name in _WEEKDAY.finditer(text):
+        if name.start() >= done and (match := _DATED_WEEKDAY.match(text, name.start())) is not None:
+            done = match.end()
+            yield match
 
 
 class WeekdayDateDetector:
@@ -33,7 +45,7 @@ class WeekdayDateDetector:
         self.rule = single_rule(rules, "weekday-date")
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
-        for match in _DATED_WEEKDAY.finditer(analysis.text):
+        for match in _dated_weekdays(analysis.text):
             month_name = (match.group("month1") or match.group("month2")).rstrip(".")
             month = next(i for i, name in enumerate(MONTHS, 1) if name.startswith(month_name[:3]))
             day = int(match.group("day1") or match.group("day2"))
