@@ -92,10 +92,11 @@ def main() -> int:
             f"{from_changes:>17.3f} {by_search:>16.3f} {applied:>7}"
         )
     one, ten = rows[1], rows[10]
+    extra = "n/a (within noise at 1x)" if one[2] <= one[1] else f"{(ten[2] - ten[1]) / (one[2] - one[1]):.1f}"
     print(
-        f"10x/1x: check {ten[1] / one[1]:.1f}, fix --diff {ten[2] / one[2]:.1f}, "
-        f"extra of fix --diff {(ten[2] - ten[1]) / max(one[2] - one[1], 1e-9):.1f}, "
-        f"diff from edits {ten[3] / max(one[3], 1e-9):.1f}, diff by search {ten[4] / max(one[4], 1e-9):.1f}"
+        f"10x/1x: check {ten[1] / one[1]:.1f}, fix --diff {ten[2] / one[2]:.1f}, extra of fix --diff "
+        f"{extra}, diff from edits {ten[3] / max(one[3], 1e-9):.1f}, "
+        f"diff by search {ten[4] / max(one[4], 1e-9):.1f}"
     )
     return 0
 
