@@ -1,108 +1,228 @@
-"""How fast the grammar stage is, against LanguageTool itself.
+"""How fast the grammar stage is, against raw LanguageTool on the same text with the same rules.
 
-Prints: the server's start time; `check` with grammar against raw /v2/check calls on the same
-paragraphs (cleaner's overhead; the server's own result cache is off so both pay full price); a second,
-cached run against the first; one article with a warm server, through the whole command.
+Every figure is characters of the corpus per second (one MT translation of each TED talk, then of each
+Bio-MQM abstract, from ../shared/eval, up to --chars),
+the median of --runs runs, the runs of the different contenders taken in turns so that a busy machine
+slows them alike:
 
-    python bench/grammar_speed.py --documents 30
+- raw /v2/check: a plain keep-alive client sending the same paragraphs cleaner sends (and, separately,
+  whole documents) with the same language and disabled rules, 1 thread and one thread per core; once
+  against LanguageTool as shipped (no configuration file) and once against the server cleaner starts;
+- cleaner in process: ``GrammarEngine.findings`` over the corpus, cold (an empty result cache) and warm
+  (the cache filled by the cold run), with the connections it opened;
+- the whole command: ``cleaner check`` on the corpus files with a running server, cold and warm, and
+  ``--no-grammar`` for the part that is cleaner's own rules and start-up.
+
+Both servers run with their result caches off (``cacheSize=0``), so a repeated run costs what a new text
+costs. Ratios are printed against raw 1 thread and raw N threads.
+
+    python bench/grammar_speed.py --chars 60000 --runs 3
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
+import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
-import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 EVAL_DIR = REPO.parent / "shared" / "eval"
 
 
+def corpus(limit: int) -> list[str]:
+    """Real MT documents up to ``limit`` characters, one translation of each source document (the
+    sets hold several systems' translations of the same talk or abstract, which share sentences: a
+    cache, or cleaner's sending each paragraph once a run, would make those free)."""
+    texts: list[str] = []
+    seen: set[str] = set()
+    for name in ("mqm_ted_zhen_docs.jsonl", "biomqm_x2en_docs.jsonl"):
+        with open(EVAL_DIR / name, encoding="utf-8") as handle:
+            for line in handle:
+                record = json.loads(line)
+                if record["doc"] in seen or record.get("human_reference"):
+                    continue
+                if sum(map(len, texts)) >= limit:
+                    return texts
+                seen.add(record["doc"])
+                texts.append(record["text"])
+    return texts
+
+
+def start_plain_server(port: int) -> subprocess.Popen[bytes]:
+    """LanguageTool as its documentation starts it: no configuration file, the same heap as cleaner's."""
+    from cleaner.grammar.install import find_java, installation
+    from cleaner.grammar.server import HEAP, MAIN_CLASS, is_alive
+
+    command = [find_java() or "java", f"-Xmx{HEAP}", "-cp", installation().classpath, MAIN_CLASS]
+    process = subprocess.Popen(
+        [*command, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 180
+    while not is_alive(f"http://127.0.0.1:{port}", 1.0):
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise SystemExit("the plain LanguageTool server did not start")
+        time.sleep(0.3)
+    return process
+
+
+def raw_pass(url: str, params: dict[str, str], texts: list[str], threads: int) -> None:
+    """Send each text to /v2/check on a kept-alive connection per thread; read every answer whole."""
+    parts = urllib.parse.urlsplit(url)
+    chunks = [texts[i::threads] for i in range(threads)]
+
+    def worker(mine: list[str]) -> None:
+        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=300)
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        for text in mine:
+            body = urllib.parse.urlencode({**params, "text": text})
+            connection.request("POST", "/v2/check", body=body, headers=headers)
+            response = connection.getresponse()
+            json.loads(response.read())
+            if response.status != 200:
+                raise SystemExit(f"raw /v2/check: HTTP {response.status}")
+        connection.close()
+
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(worker, chunks))
+
+
+def timed(func: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    func()
+    return time.perf_counter() - started
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--documents", type=int, default=30, help="TED documents to use")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--chars", type=int, default=60_000, help="characters of TED talks to check")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each contender (median reported)")
     args = parser.parse_args()
 
-    import os
-
+    from cleaner.grammar import transport
     from cleaner.grammar.engine import CHECKED_AS, GrammarEngine, GrammarSettings, paragraphs
     from cleaner.grammar.install import installation, setup
-    from cleaner.grammar.server import start_server, stop_server
-    from cleaner.pipeline import Checker
+    from cleaner.grammar.server import free_port, start_server, stop_server
 
     installed = setup()
-    scratch = tempfile.mkdtemp(prefix="cleaner-bench-")
-    os.environ["CLEANER_CACHE_DIR"] = scratch
-    (Path(scratch) / "languagetool").symlink_to(installed.folder.parent, target_is_directory=True)
+    scratch = Path(tempfile.mkdtemp(prefix="cleaner-bench-"))
+    os.environ["CLEANER_CACHE_DIR"] = str(scratch / "server")
+    (scratch / "server").mkdir()
+    (scratch / "server" / "languagetool").symlink_to(installed.folder.parent, target_is_directory=True)
 
-    with open(EVAL_DIR / "mqm_ted_zhen_docs.jsonl", encoding="utf-8") as handle:
-        texts = [json.loads(line)["text"] for line, _ in zip(handle, range(args.documents), strict=False)]
-    pieces = [p for text in texts for _, p in paragraphs(text)]
+    texts = corpus(args.chars)
     chars = sum(map(len, texts))
+    pieces = [p for text in texts for _, p in paragraphs(text)]
+    folder = scratch / "corpus"
+    folder.mkdir()
+    for number, text in enumerate(texts):
+        (folder / f"{number:04d}.txt").write_text(text, encoding="utf-8")
+    cores = os.cpu_count() or 1
+    print(
+        f"corpus: {len(texts)} TED documents, {len(pieces)} paragraphs, {chars:,} characters; {cores} cores"
+    )
 
     started = time.perf_counter()
-    handle = start_server(installation(), cache_size=0)
-    print(f"server start (JVM to first answer): {time.perf_counter() - started:.1f} s")
-    try:
-        settings = GrammarSettings(url=handle.url)
-        warm = GrammarEngine(GrammarSettings(url=handle.url, use_cache=False))
-        warm.findings("Warm the server up. He go home.")
-        warm.close()
+    tuned = start_server(installation(), cache_size=0)
+    print(f"cleaner's server start (JVM to first answer): {time.perf_counter() - started:.1f} s")
+    plain_port = free_port()
+    plain = start_plain_server(plain_port)
+    plain_url = f"http://127.0.0.1:{plain_port}"
+    settings = GrammarSettings(url=tuned.url)
+    params = {
+        "language": CHECKED_AS,
+        "disabledRules": ",".join(sorted(settings.disabled_rules)),
+        "disabledCategories": ",".join(sorted(settings.disabled_categories)),
+    }
+    times: dict[str, list[float]] = {}
+    connects: list[int] = []
 
-        params = {
-            "language": CHECKED_AS if settings.language == "en" else settings.language,
-            "disabledRules": ",".join(sorted(settings.disabled_rules)),
-            "disabledCategories": ",".join(sorted(settings.disabled_categories)),
-        }
-
-        def raw_pass() -> float:
-            started = time.perf_counter()
-            for piece in pieces:
-                data = urllib.parse.urlencode({**params, "text": piece}).encode()
-                with urllib.request.urlopen(handle.url + "/v2/check", data=data, timeout=120) as response:
-                    json.load(response)
-            return time.perf_counter() - started
-
-        raw_pass()  # the JVM compiles its hot paths during the first pass: time the second
-        raw = raw_pass()
-        print(f"raw /v2/check: {len(pieces)} paragraphs, {chars:,} characters in {raw:.1f} s")
-
-        engine = GrammarEngine(settings)
-        checker = Checker(grammar=engine)
-        started = time.perf_counter()
-        for text in texts:
-            checker.check_text(text)
-        first = time.perf_counter() - started
-        print(
-            f"cleaner check with grammar, first run: {first:.1f} s "
-            f"(overhead over raw calls, rules included: {(first / raw - 1) * 100:+.1f} %)"
+    def cleaner_runs() -> None:
+        cache = scratch / f"cache-{len(connects)}"
+        cache.mkdir()
+        (cache / "languagetool").symlink_to(installed.folder.parent, target_is_directory=True)
+        os.environ["CLEANER_CACHE_DIR"] = str(cache)
+        before = transport.Connection.opened
+        with GrammarEngine(GrammarSettings(url=tuned.url)) as engine:
+            times.setdefault("cleaner in process, cold cache", []).append(
+                timed(lambda: [engine.findings(text) for text in texts])
+            )
+        connects.append(transport.Connection.opened - before)
+        with GrammarEngine(GrammarSettings(url=tuned.url)) as engine:  # a new run: the cache on disk
+            times.setdefault("cleaner in process, warm cache", []).append(
+                timed(lambda: [engine.findings(text) for text in texts])
+            )
+        command = [sys.executable, "-m", "cleaner", "check", "--languagetool-url", tuned.url, str(folder)]
+        env = {**os.environ, "CLEANER_CACHE_DIR": str(cache / "cli")}
+        (cache / "cli").mkdir()
+        (cache / "cli" / "languagetool").symlink_to(installed.folder.parent, target_is_directory=True)
+        for label in ("cold cache", "warm cache"):
+            times.setdefault(f"cleaner check (whole command), {label}", []).append(
+                timed(lambda: subprocess.run(command, capture_output=True, env=env, check=False))
+            )
+        times.setdefault("cleaner check --no-grammar (whole command)", []).append(
+            timed(
+                lambda: subprocess.run([*command, "--no-grammar"], capture_output=True, env=env, check=False)
+            )
         )
-        started = time.perf_counter()
-        for text in texts:
-            checker.check_text(text)
-        second = time.perf_counter() - started
-        print(f"second run, paragraphs cached: {second:.2f} s ({first / second:.0f}x faster)")
-        engine.close()
 
-        seed = next((REPO / "seeds").glob("*.txt"))
-        command = [sys.executable, "-m", "cleaner", "check", "--languagetool-url", handle.url, str(seed)]
-        for label, extra in (("no cache", ["--no-cache"]), ("cached", [])):
-            best = min(_timed(command + extra) for _ in range(3))
-            print(f"one article through the whole command, warm server, {label}: {best:.2f} s")
+    contenders: dict[str, Callable[[], object]] = {
+        "raw, LanguageTool as shipped, paragraphs, 1 thread": lambda: raw_pass(plain_url, params, pieces, 1),
+        f"raw, LanguageTool as shipped, paragraphs, {cores} threads": lambda: raw_pass(
+            plain_url, params, pieces, cores
+        ),
+        "raw, cleaner's server, paragraphs, 1 thread": lambda: raw_pass(tuned.url, params, pieces, 1),
+        f"raw, cleaner's server, paragraphs, {cores} threads": lambda: raw_pass(
+            tuned.url, params, pieces, cores
+        ),
+        "raw, cleaner's server, whole documents, 1 thread": lambda: raw_pass(tuned.url, params, texts, 1),
+    }
+    try:
+        for url in (plain_url, tuned.url):  # the JVMs compile their hot paths on the first pass
+            raw_pass(url, params, pieces, cores)
+        for _ in range(args.runs):
+            for label, run in contenders.items():
+                times.setdefault(label, []).append(timed(run))
+            cleaner_runs()
     finally:
-        stop_server(handle)
+        stop_server(tuned)
+        plain.terminate()
+        plain.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    median = {label: statistics.median(values) for label, values in times.items()}
+    raw1 = median["raw, LanguageTool as shipped, paragraphs, 1 thread"]
+    rawn = median[f"raw, LanguageTool as shipped, paragraphs, {cores} threads"]
+    tuned1 = median["raw, cleaner's server, paragraphs, 1 thread"]
+    tunedn = median[f"raw, cleaner's server, paragraphs, {cores} threads"]
+    print(f"\n{'contender':58} {'s':>7} {'chars/s':>9} {'÷raw1':>6} {'÷rawN':>6} {'÷cl1':>6} {'÷clN':>6}")
+    for label, seconds in median.items():
+        rate = chars / seconds
+        ratios = " ".join(f"{base / seconds:6.2f}" for base in (raw1, rawn, tuned1, tunedn))
+        print(f"{label:58} {seconds:7.2f} {rate:9,.0f} {ratios}")
+    cold = median["cleaner in process, cold cache"]
+    warm = median["cleaner in process, warm cache"]
+    cli_cold = median["cleaner check (whole command), cold cache"]
+    cli_warm = median["cleaner check (whole command), warm cache"]
+    print(
+        f"\n÷raw1/÷rawN: raw LanguageTool as shipped, 1 / {cores} threads; ÷cl1/÷clN: raw on cleaner's server"
+        f"\nwarm against cold, in process: {cold / warm:.0f}x; whole command: {cli_cold / cli_warm:.1f}x"
+        f"\nconnections opened per cold run (in process): {statistics.median(connects):.0f} "
+        f"for {len(pieces)} paragraphs"
+    )
     return 0
-
-
-def _timed(command: list[str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, capture_output=True, check=False)
-    return time.perf_counter() - started
 
 
 if __name__ == "__main__":

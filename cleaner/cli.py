@@ -24,7 +24,7 @@ from cleaner.findings import Applicability, Finding, Severity
 from cleaner.grammar.errors import EngineUnavailable
 from cleaner.neural.errors import ModelUnavailable
 from cleaner.repair.diff import render_diff, unified_diff
-from cleaner.repair.fixer import fix_text
+from cleaner.repair.fixer import Change, fix_text
 from cleaner.repair.interactive import HELP as REVIEW_HELP
 from cleaner.repair.interactive import Review, review_document
 from cleaner.repair.writer import WriteRefused, write_document
@@ -367,12 +367,14 @@ def fix(
                 outcome = _repair(session, document, settings, interactive, console)
             except ModelUnavailable as exc:
                 _fail(str(exc))
-            new_text, count, remaining, review = outcome
+            new_text, count, remaining, review, changes = outcome
             pending = pending or remaining > 0
             if diff:
                 if new_text != document.text:
                     pending = True
-                    patch = unified_diff(document.path, document.text, new_text, bom=document.bom)
+                    patch = unified_diff(
+                        document.path, document.text, new_text, bom=document.bom, changes=changes
+                    )
                     if document.encoding != "utf-8":  # a patch is UTF-8 text: it cannot edit UTF-16/32
                         errors.print(
                             f"warning: {display_path(document.path)} is {document.encoding}: its diff shows "
@@ -426,9 +428,10 @@ def _applied(path: str, count: int, remaining: int, review: Review | None) -> st
 
 def _repair(
     session: Session, document: Document, settings: Settings, interactive: bool, console: Console
-) -> tuple[str, int, int, Review | None]:
-    """(new text, repairs applied, findings left, the review when interactive) for one document; for a
-    review, the findings left are the error-level ones left undecided.
+) -> tuple[str, int, int, Review | None, list[Change] | None]:
+    """(new text, repairs applied, findings left, the review when interactive, where the text changed
+    when the fix loop knows it) for one document; for a review, the findings left are the error-level
+    ones left undecided.
 
     Warns on stderr when the fix loop stopped short of a fixed point (findings remain, so the run does
     not exit 0) and when a user rule was skipped for lack of time."""
@@ -441,13 +444,13 @@ def _repair(
         watched(1, document.path)
         if interactive:
             review = review_document(document, check, console, lambda q: console.input(escape(q)))
-            result = review.text, len(review.accepted), review.undecided_errors, review
+            result = review.text, len(review.accepted), review.undecided_errors, review, None
         else:
             safe, unsafe = Applicability.SAFE, Applicability.UNSAFE
             outcome = fix_text(document.text, check, {safe, unsafe} if settings.unsafe_fixes else {safe})
             if outcome.problem:
                 warnings.append(f"{document.path}: {outcome.problem}")
-            result = outcome.text, len(outcome.applied), len(outcome.remaining), None
+            result = outcome.text, len(outcome.applied), len(outcome.remaining), None, outcome.changes
     for warning in warnings:
         Console(stderr=True, soft_wrap=True).print(f"warning: {warning}", highlight=False, markup=False)
     return result

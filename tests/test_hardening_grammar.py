@@ -249,8 +249,8 @@ def test_cr_only_articles_are_split_into_lines_at_sentence_ends() -> None:
 def test_a_long_paragraph_goes_in_pieces_with_exact_offsets() -> None:
     """One line of 35,000 characters with emoji (two UTF-16 units each) before every error: LanguageTool
     sees pieces within the limit, and every finding lands on its word in the document."""
-    sentence = "Fireworks 🎉 went up and the ERR came 𝔘 down. "
-    text = "Title\n\n" + sentence * (35_000 // len(sentence)) + "Last ERR"
+    sentences = (f"Fireworks 🎉 number {n} went up and the ERR came 𝔘 down. " for n in range(700))
+    text = "Title\n\n" + "".join(sentences) + "Last ERR"  # no two pieces alike: each is sent
     with fake_languagetool(marking) as (url, received), engine_for(url) as grammar:
         found = grammar.findings(text)
     assert grammar.problem is None

@@ -24,6 +24,8 @@ _CORRUPT = ("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_ERROR")
 shape); anything else (read-only, cannot open, locked, I/O) means it cannot be used now."""
 
 _SIDECARS = ("", "-wal", "-shm", "-journal")
+_KEYS_PER_QUERY = 500
+"""Keys looked up in one query: well under SQLite's limit of bound parameters (999 in old builds)."""
 
 
 class ResultCache:
@@ -55,30 +57,50 @@ class ResultCache:
 
     def get(self, key: str) -> list[RawMatch] | None:
         """The cached matches, or None: not cached, or the cache is unusable (then said once)."""
-        if self._db is None:
-            return None
-        try:
-            row = self._db.execute("SELECT matches FROM results WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error as exc:
-            self._failed(exc)
-            return None
-        if row is None:
-            return None
-        try:
-            return [RawMatch.from_json(item) for item in json.loads(row[0])]
-        except (ValueError, TypeError, KeyError, AttributeError):
-            self._drop(key)
-            return None
+        return self.get_many([key]).get(key)
+
+    def get_many(self, keys: list[str]) -> dict[str, list[RawMatch]]:
+        """The cached matches of those ``keys`` that are cached (one query per few hundred keys)."""
+        found: dict[str, list[RawMatch]] = {}
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
+            if self._db is None:
+                break
+            part = keys[start : start + _KEYS_PER_QUERY]
+            marks = ",".join("?" * len(part))
+            try:
+                rows = self._db.execute(f"SELECT key, matches FROM results WHERE key IN ({marks})", part)
+                fetched = rows.fetchall()
+            except sqlite3.Error as exc:
+                self._failed(exc)
+                break
+            for key, payload in fetched:
+                try:
+                    found[key] = [RawMatch.from_json(item) for item in json.loads(payload)]
+                except (ValueError, TypeError, KeyError, AttributeError):
+                    self._drop(key)
+        return found
 
     def put(self, key: str, matches: list[RawMatch]) -> None:
-        if self._db is None:
+        self.put_many({key: matches})
+
+    def put_many(self, entries: dict[str, list[RawMatch]]) -> None:
+        """Store every entry in one transaction (one write to disk for a document, not one a paragraph)."""
+        if self._db is None or not entries:
             return
-        payload = json.dumps([m.to_json() for m in matches], ensure_ascii=False)
+        rows = [
+            (key, json.dumps([m.to_json() for m in ms], ensure_ascii=False)) for key, ms in entries.items()
+        ]
         try:
-            self._db.execute("INSERT OR REPLACE INTO results (key, matches) VALUES (?, ?)", (key, payload))
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany("INSERT OR REPLACE INTO results (key, matches) VALUES (?, ?)", rows)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
         except sqlite3.Error as exc:
             if getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
-                return  # another run holds it: this paragraph is re-checked next time, nothing more
+                return  # another run holds it: these paragraphs are re-checked next time, nothing more
             self._failed(exc)
 
     def close(self) -> None:
@@ -96,6 +118,7 @@ class ResultCache:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a crash may only lose entries
             db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, matches TEXT NOT NULL)")
             db.execute("SELECT key, matches FROM results LIMIT 1").fetchall()
             db.execute("BEGIN IMMEDIATE")

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
+import urllib.parse
 from typing import TYPE_CHECKING, Any
 
 import language_tool_python
@@ -66,6 +68,25 @@ class Client:
         self._tool.disabled_rules = set(settings.disabled_rules)
         self._tool.disabled_categories = set(settings.disabled_categories)
         self._tool.enabled_rules = set(settings.enabled_rules)
+        self._local = threading.local()
+        self._connections: list[transport.Connection] = []
+        self._lock = threading.Lock()
+
+    def _connection(self) -> transport.Connection:
+        """This thread's kept-alive connection to the server (made on its first request)."""
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = transport.Connection()
+            with self._lock:
+                self._connections.append(connection)
+        return connection
+
+    def close(self) -> None:
+        """Close every thread's connection (an idle kept-alive connection holds a server thread)."""
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for connection in connections:
+            connection.close()
 
     @property
     def url(self) -> str:
@@ -74,13 +95,15 @@ class Client:
     def check(self, paragraph: str, markup: list[tuple[int, int]], deadline: float) -> list[RawMatch]:
         """LanguageTool's matches, offsets in code points of ``paragraph``; with ``markup``, the
         paragraph goes as annotated text (offsets still into the whole paragraph). The whole exchange
-        is over by ``deadline`` (a ``time.monotonic()`` value)."""
+        is over by ``deadline`` (a ``time.monotonic()`` value). Safe to call from several threads: each
+        has its own connection."""
         sendable = _LONE_SURROGATE.sub("\ufffd", paragraph)  # one unit for one: offsets stay the same
         params = self._tool._create_params(sendable)  # the library's own language and rule parameters
         if markup:
             params.pop("text", None)
             params["data"] = json.dumps({"annotation": annotation(sendable, markup)}, ensure_ascii=False)
-        response = transport.post_form(self._tool.url + "check", params, deadline)
+        body = urllib.parse.urlencode(params).encode("utf-8")
+        response = self._connection().request("POST", self._tool.url + "check", deadline, body)
         if response.status != 200:
             raise Refused(response.status, response.text())
         try:

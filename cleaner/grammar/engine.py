@@ -14,8 +14,10 @@ import bisect
 import math
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -102,6 +104,8 @@ class GrammarSettings:
     """Seconds for one whole request ($CLEANER_LANGUAGETOOL_TIMEOUT; 0 is taken as the default)."""
     run_budget: float = field(default_factory=lambda: _seconds_from_env(BUDGET_ENV, RUN_BUDGET))
     """Seconds one run may wait for LanguageTool in all ($CLEANER_LANGUAGETOOL_BUDGET; 0: no budget)."""
+    workers: int = 0
+    """Requests in flight at once (0: one per core, as the server cleaner starts checks one per core)."""
 
 
 def paragraphs(text: str) -> Iterator[tuple[int, str]]:
@@ -180,6 +184,14 @@ class GrammarEngine:
         self._variant_spelling: dict[str, bool] = {}
         """Word -> whether the ``ALSO_ACCEPTED`` speller accepts it: each word is asked about once a run."""
         self._restarted = False
+        self._answering = False
+        """Whether the current server has answered a check: until it has, requests go one at a time."""
+        self.workers = self.settings.workers or max(1, os.cpu_count() or 1)
+        self._pool: ThreadPoolExecutor | None = None
+        self._closing = threading.Event()
+        self._answered: dict[str, list[RawMatch]] = {}
+        """Answers got or read this run, by cache key: a paragraph is sent at most once a run (``fix``
+        re-checks its text after each pass; only the paragraphs a repair changed are new)."""
         self._waited = 0.0
         """Seconds this run has spent waiting for LanguageTool, against ``settings.run_budget``."""
         self._skipped: dict[str, list] = {}
@@ -261,7 +273,8 @@ class GrammarEngine:
         self._restarted = True
         if self._handle is not None and self._handle.owned:
             stop_server(self._handle)
-        self._client = self._variant_client = None
+        self._drop_clients()
+        self._answering = False
         try:
             self._handle = self._start_server()
             self._client = self._make_client(self._handle.url)
@@ -281,11 +294,21 @@ class GrammarEngine:
             f"(${BUDGET_ENV}); the rest is checked with cleaner's own rules"
         )
 
+    def _drop_clients(self) -> None:
+        for client in (self._client, self._variant_client):
+            if client is not None:
+                client.close()
+        self._client = self._variant_client = None
+
     def close(self) -> None:
+        self._closing.set()  # requests still queued are not sent
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._drop_clients()
         if self._handle is not None and self._handle.owned:
             stop_server(self._handle)
         self._handle = None
-        self._client = self._variant_client = None
         if self._cache is not None:
             self._cache.close()
 
@@ -317,6 +340,10 @@ class GrammarEngine:
             ",".join(sorted(self.settings.enabled_rules)),
         )
 
+    def _key(self, piece: str, markup: Sequence[tuple[int, int]]) -> str:
+        context = (*self._context, ANNOTATION_SCHEME, repr(list(markup))) if markup else self._context
+        return ResultCache.key(piece, context)
+
     def check_paragraph(
         self, paragraph: str, markup: Sequence[tuple[int, int]] = ()
     ) -> list[RawMatch] | None:
@@ -324,111 +351,25 @@ class GrammarEngine:
         None when the engine is unavailable. ``markup`` spans (paragraph offsets) are sent as markup,
         not prose. A long paragraph goes in pieces (``chunks``); a piece the server refuses or answers
         with nonsense adds no matches, and ``problem`` says so."""
-        found: list[RawMatch] = []
-        checked = False
-        for start, end in chunks(paragraph, markup):
-            local = [(max(s, start) - start, min(e, end) - start) for s, e in markup if s < end and start < e]
-            matches = self._check_piece(paragraph[start:end], local)
-            if matches is None:
-                if not self.available:
-                    return found if checked else None
-                continue
-            checked = True
-            found.extend(replace(m, start=m.start + start, end=m.end + start) for m in matches)
-        return found
-
-    def _check_piece(self, piece: str, markup: list[tuple[int, int]]) -> list[RawMatch] | None:
-        """One request's worth: from the cache, or the server; None when it could not be checked."""
-        if not piece.strip():
-            return []
-        context = (*self._context, ANNOTATION_SCHEME, repr(markup)) if markup else self._context
-        key = ResultCache.key(piece, context) if self._cache else ""
-        if self._cache is not None and (cached := self._cache.get(key)) is not None:
-            return cached
-        if self._budget_left() <= 0:
-            self._unavailable = self._unavailable or self._over_budget()
+        pieces = _pieces(paragraph, markup)
+        results = self._check_pieces([(piece, local) for _, piece, local in pieces])
+        if all(result is None for result in results) and not self.available:
             return None
-        began = time.monotonic()
-        try:
-            result = self._ask(piece, markup)
-        finally:
-            self._waited += time.monotonic() - began
-        if result is not None and self._cache is not None:
-            self._cache.put(key, result)
-        return result
-
-    def _ask(self, piece: str, markup: list[tuple[int, int]]) -> list[RawMatch] | None:
-        if not self._ensure():
-            return None
-        while True:
-            assert self._client is not None
-            timeout = self.settings.request_timeout or REQUEST_TIMEOUT
-            budget_bound = self._budget_left() < timeout
-            deadline = time.monotonic() + min(timeout, self._budget_left())
-            try:
-                return self._accept_variants(piece, self._client.check(piece, markup, deadline), deadline)
-            except ParagraphError as exc:
-                self._skip(exc, piece)
-                return None
-            except DeadlineExceeded as exc:
-                if budget_bound:
-                    self._unavailable = self._over_budget()
-                    return None
-                failure: ClientError = DeadlineExceeded(
-                    f"no whole answer within {timeout:g} s (${TIMEOUT_ENV}): {exc}"
-                )
-            except ClientError as exc:
-                failure = exc
-            if not self._restart(failure):
-                self._unavailable = self._unavailable or f"LanguageTool failed: {failure}"
-                return None
-
-    def _accept_variants(self, piece: str, matches: list[RawMatch], deadline: float) -> list[RawMatch]:
-        """``matches`` without the US speller's on words the British speller accepts, when no variant
-        is configured (``ANY_ENGLISH``); done before caching, so a cached answer is already filtered.
-
-        One small request per piece with such a word not yet asked about this run: those words, one a
-        paragraph (measured on 543 Bio-MQM paragraphs, warm server, no cache: 3.3 s against 2.2-2.7 s
-        for en-US alone; the result cache makes a re-check free).
-        Capitalised words are not asked about: they are names, which the report drops anyway
-        (``is_name_spelling``). A server that does not offer the variant leaves the matches as they are.
-        """
-        speller = _SPELLERS[CHECKED_AS]
-        if self.settings.language != ANY_ENGLISH or self._handle is None:
-            return matches
-        words = sorted(
-            {w for m in matches if m.rule_id == speller and (w := piece[m.start : m.end]).islower()}
-        )
-        unknown = [w for w in words if w not in self._variant_spelling]
-        if unknown and self._variant_client is None:
-            from cleaner.grammar.client import Client
-
-            variant = replace(self.settings, language=ALSO_ACCEPTED)
-            try:
-                self._variant_client = Client(
-                    self._handle.url, variant, timeout=min(CONNECT_TIMEOUT, self._budget_left())
-                )
-            except ClientError:
-                return matches
-        if unknown and self._variant_client is not None:
-            text = "\n\n".join(unknown)
-            rejected = {
-                text[m.start : m.end]
-                for m in self._variant_client.check(text, [], deadline)
-                if m.rule_id == _SPELLERS[ALSO_ACCEPTED]
-            }
-            self._variant_spelling.update((w, w not in rejected) for w in unknown)
-        accepted = {w for w in words if self._variant_spelling.get(w)}
-        return [m for m in matches if not (m.rule_id == speller and piece[m.start : m.end] in accepted)]
-
-    def _skip(self, exc: ParagraphError, piece: str) -> None:
-        kind = "refused" if isinstance(exc, Refused) else "unusable"
-        entry = self._skipped.setdefault(kind, [0, str(exc), piece])
-        entry[0] += 1
+        return [
+            replace(m, start=m.start + start, end=m.end + start)
+            for (start, _, _), matches in zip(pieces, results, strict=True)
+            for m in matches or []
+        ]
 
     def findings(self, text: str, markup: Sequence[Span] = ()) -> list[Finding]:
-        """Findings for every paragraph of ``text``; ``markup`` (document offsets) is not prose."""
-        found: list[Finding] = []
+        """Findings for every paragraph of ``text``; ``markup`` (document offsets) is not prose.
+
+        The document's pieces go to the server together (those not already answered in this run or
+        cached), several at a time, so a document costs about its longest pieces' time on each core
+        rather than the sum of all its pieces."""
+        where: list[tuple[int, str, int]] = []
+        """(paragraph offset, paragraph, piece start in the paragraph) of each piece, in order."""
+        requests: list[tuple[str, list[tuple[int, int]]]] = []
         for offset, paragraph in paragraphs(text):
             end = offset + len(paragraph)
             local = [
@@ -436,15 +377,221 @@ class GrammarEngine:
                 for s in markup
                 if s.start < end and offset < s.end
             ]
-            matches = self.check_paragraph(paragraph, local)
-            if matches is None:
-                break
-            found.extend(
-                to_finding(m, offset)
-                for m in matches
-                if not is_name_spelling(m, paragraph) and not is_credit_spelling(m, paragraph)
-            )
+            for start, piece, piece_markup in _pieces(paragraph, local):
+                where.append((offset, paragraph, start))
+                requests.append((piece, piece_markup))
+        found: list[Finding] = []
+        for (offset, paragraph, start), matches in zip(where, self._check_pieces(requests), strict=True):
+            for match in matches or []:
+                moved = replace(match, start=match.start + start, end=match.end + start)
+                if not is_name_spelling(moved, paragraph) and not is_credit_spelling(moved, paragraph):
+                    found.append(to_finding(moved, offset))
         return found
+
+    def _check_pieces(
+        self, requests: Sequence[tuple[str, list[tuple[int, int]]]]
+    ) -> list[list[RawMatch] | None]:
+        """The matches of each (piece, markup): answered earlier in this run, cached, or asked of the
+        server (each distinct piece once); None for a piece that could not be checked."""
+        results: list[list[RawMatch] | None] = [None] * len(requests)
+        wanted: dict[str, list[int]] = {}
+        for index, (piece, markup) in enumerate(requests):
+            if not piece.strip():
+                results[index] = []
+                continue
+            key = self._key(piece, markup)
+            if key in self._answered:
+                results[index] = self._answered[key]
+            else:
+                wanted.setdefault(key, []).append(index)
+        if wanted and self._cache is not None:
+            for key, matches in self._cache.get_many(list(wanted)).items():
+                self._answered[key] = matches
+                for index in wanted.pop(key):
+                    results[index] = matches
+        if wanted:
+            asked = [(key, *requests[indices[0]]) for key, indices in wanted.items()]
+            answers, cacheable = self._ask_all(asked)
+            for key, matches in answers.items():
+                if key in cacheable:
+                    self._answered[key] = matches
+                for index in wanted[key]:
+                    results[index] = matches
+            if self._cache is not None:
+                self._cache.put_many({key: answers[key] for key in cacheable})
+        return results
+
+    def _ask_all(
+        self, requests: list[tuple[str, str, list[tuple[int, int]]]]
+    ) -> tuple[dict[str, list[RawMatch]], set[str]]:
+        """Ask the server about each (key, piece, markup): the answers by key, and the keys whose answer
+        may be kept (all but those whose spelling variants could not be asked about).
+
+        The first request to a server goes alone, so a server that stalls costs one deadline and one
+        request; after that they go ``workers`` at a time. A server-level failure stops the sending,
+        restarts a server cleaner owns (once a run) and sends what is left to it."""
+        answers: dict[str, list[RawMatch]] = {}
+        cacheable: set[str] = set()
+        remaining = list(requests)
+        while remaining and self._ensure():
+            if self._budget_left() <= 0:
+                self._unavailable = self._unavailable or self._over_budget()
+                break
+            batch = remaining if self._answering else remaining[:1]
+            began = time.monotonic()
+            try:
+                outcomes = self._send(batch)
+            finally:
+                self._waited += time.monotonic() - began
+            failure: ClientError | None = None
+            unsent: list[tuple[str, str, list[tuple[int, int]]]] = []
+            fresh: dict[str, list[RawMatch]] = {}
+            for request, outcome in zip(batch, outcomes, strict=True):
+                if isinstance(outcome, list):
+                    fresh[request[0]] = outcome
+                elif isinstance(outcome, ParagraphError):
+                    self._skip(outcome, request[1])
+                else:
+                    unsent.append(request)
+                    if isinstance(outcome, ClientError) and failure is None:
+                        failure = outcome
+            if fresh:
+                self._answering = True
+                filtered, kept = self._accept_variants(
+                    {k: (p, m) for k, p, _ in batch if (m := fresh.get(k)) is not None}
+                )
+                answers.update(filtered)
+                cacheable |= kept
+            remaining = unsent + remaining[len(batch) :]
+            if failure is None and unsent:  # not sent: the run's budget ran out meanwhile
+                self._unavailable = self._unavailable or self._over_budget()
+                break
+            if failure is not None:
+                if isinstance(failure, _BudgetSpent):
+                    self._unavailable = self._over_budget()
+                    break
+                if not self._restart(failure):
+                    self._unavailable = self._unavailable or f"LanguageTool failed: {failure}"
+                    break
+        return answers, cacheable
+
+    def _send(self, batch: list[tuple[str, str, list[tuple[int, int]]]]) -> list[object]:
+        """Each request's outcome, in order: its matches, the ParagraphError or ClientError it met, or
+        ``None`` when it was not sent (an earlier failure stopped the sending, or the budget ran out)."""
+        client = self._client
+        assert client is not None
+        timeout = self.settings.request_timeout or REQUEST_TIMEOUT
+        budget_end = time.monotonic() + self._budget_left()
+        stop = threading.Event()
+
+        def ask(piece: str, markup: list[tuple[int, int]]) -> object:
+            if stop.is_set() or self._closing.is_set():
+                return None
+            began = time.monotonic()
+            if began >= budget_end:
+                return None
+            deadline = min(began + timeout, budget_end)
+            try:
+                return client.check(piece, markup, deadline)
+            except ParagraphError as exc:
+                return exc
+            except DeadlineExceeded as exc:
+                stop.set()
+                if deadline == budget_end:
+                    return _BudgetSpent(str(exc))
+                return DeadlineExceeded(f"no whole answer within {timeout:g} s (${TIMEOUT_ENV}): {exc}")
+            except ClientError as exc:
+                stop.set()
+                return exc
+
+        if self.workers == 1:  # else even a lone request goes through a worker, to its connection
+            return [ask(piece, markup) for _, piece, markup in batch]
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="languagetool")
+        futures = [self._pool.submit(ask, piece, markup) for _, piece, markup in batch]
+        return [future.result() for future in futures]
+
+    def _accept_variants(
+        self, fresh: dict[str, tuple[str, list[RawMatch]]]
+    ) -> tuple[dict[str, list[RawMatch]], set[str]]:
+        """The matches of each piece (by key) without the US speller's on words the British speller
+        accepts, when no variant is configured (``ANY_ENGLISH``), and the keys whose answer is settled
+        (may be kept); done before caching, so a cached answer is already filtered.
+
+        One small request for all such words of a batch not yet asked about this run (measured on 543
+        Bio-MQM paragraphs, warm server, no cache: 3.3 s against 2.2-2.7 s for en-US alone, with one
+        request a paragraph; the result cache makes a re-check free). Capitalised words are not asked
+        about: they are names, which the report drops anyway (``is_name_spelling``). A server that
+        does not offer the variant leaves the matches as they are.
+        """
+        speller = _SPELLERS[CHECKED_AS]
+        plain = {key: matches for key, (_, matches) in fresh.items()}
+        if self.settings.language != ANY_ENGLISH or self._handle is None:
+            return plain, set(plain)
+        words = {
+            key: {w for m in matches if m.rule_id == speller and (w := piece[m.start : m.end]).islower()}
+            for key, (piece, matches) in fresh.items()
+        }
+        unknown = sorted({w for found in words.values() for w in found} - self._variant_spelling.keys())
+        if unknown and not self._ask_variant(unknown):
+            return plain, {key for key, found in words.items() if not found}
+        filtered = {}
+        for key, (piece, matches) in fresh.items():
+            accepted = {w for w in words[key] if self._variant_spelling.get(w)}
+            filtered[key] = [
+                m for m in matches if not (m.rule_id == speller and piece[m.start : m.end] in accepted)
+            ]
+        return filtered, set(filtered)
+
+    def _ask_variant(self, words: list[str]) -> bool:
+        """Ask the ``ALSO_ACCEPTED`` speller about ``words``; False when it could not be asked."""
+        began = time.monotonic()
+        try:
+            if self._variant_client is None:
+                from cleaner.grammar.client import Client
+
+                assert self._handle is not None
+                variant = replace(self.settings, language=ALSO_ACCEPTED)
+                self._variant_client = Client(
+                    self._handle.url, variant, timeout=min(CONNECT_TIMEOUT, self._budget_left())
+                )
+            timeout = self.settings.request_timeout or REQUEST_TIMEOUT
+            deadline = time.monotonic() + min(timeout, self._budget_left())
+            text = "\n\n".join(words)
+            rejected = {
+                text[m.start : m.end]
+                for m in self._variant_client.check(text, [], deadline)
+                if m.rule_id == _SPELLERS[ALSO_ACCEPTED]
+            }
+        except (ClientError, ParagraphError):
+            return False
+        finally:
+            self._waited += time.monotonic() - began
+        self._variant_spelling.update((w, w not in rejected) for w in words)
+        return True
+
+    def _skip(self, exc: ParagraphError, piece: str) -> None:
+        kind = "refused" if isinstance(exc, Refused) else "unusable"
+        entry = self._skipped.setdefault(kind, [0, str(exc), piece])
+        entry[0] += 1
+
+
+class _BudgetSpent(DeadlineExceeded):
+    """A request cut short by the end of the run's budget, not by its own deadline."""
+
+
+def _pieces(
+    paragraph: str, markup: Sequence[tuple[int, int]]
+) -> list[tuple[int, str, list[tuple[int, int]]]]:
+    """(start, text, markup relative to the piece) of each piece of ``paragraph`` (``chunks``)."""
+    return [
+        (
+            start,
+            paragraph[start:end],
+            [(max(s, start) - start, min(e, end) - start) for s, e in markup if s < end and start < e],
+        )
+        for start, end in chunks(paragraph, markup)
+    ]
 
 
 def _excerpt(text: str, length: int = 40) -> str:

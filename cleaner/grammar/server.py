@@ -2,7 +2,7 @@
 answers, and either owned by one run or left running (``cleaner server start``) for later runs.
 
 Server options follow the maintainers' advice for throughput: pipeline caching, a result cache, as many
-check threads as cores.
+check threads as cores, no log line per check; the JVM's HTTP server sends answers without delay.
 
 A server a run starts must not outlive the run, even when the run is killed (``kill -9`` runs no
 clean-up code): on Linux the kernel sends it SIGTERM when its parent dies. The long-lived server's state
@@ -48,6 +48,10 @@ LOCK_TIMEOUT = READY_TIMEOUT + 30.0
 """Seconds to wait for the state lock: another ``server start`` holds it while its server comes up."""
 _PR_SET_PDEATHSIG = 1
 HEAP = "1g"
+JVM_OPTIONS = ("-Dsun.net.httpserver.nodelay=true",)
+"""Measured (bench/grammar_speed.py): the JDK's HTTP server LanguageTool runs on writes an answer's
+headers and body apart, so without TCP_NODELAY every answer waits for the client's delayed ACK,
+about 40 ms a request: most of the time of a one-sentence paragraph."""
 MAIN_CLASS = "org.languagetool.server.HTTPServer"
 
 
@@ -77,6 +81,8 @@ def server_properties(threads: int | None = None, cache_size: int = 2000) -> str
             f"maxCheckThreads={threads}",
             "maxCheckTimeMillis=60000",
             f"maxTextLength={MAX_TEXT_LENGTH}",
+            "skipLoggingChecks=true",  # a log line per check costs the server I/O for nothing
+            "skipLoggingRuleMatches=true",
             "",
         ]
     )
@@ -149,6 +155,7 @@ def start_server(
     command = [
         java,
         f"-Xmx{HEAP}",
+        *JVM_OPTIONS,
         "-cp",
         install.classpath,
         MAIN_CLASS,

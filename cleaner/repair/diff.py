@@ -42,19 +42,35 @@ _NO_NEWLINE = "\n\\ No newline at end of file\n"
 
 
 def unified_diff(
-    path: str, before: str, after: str, context: int = 1, *, bom: bool = False, root: str | None = None
+    path: str,
+    before: str,
+    after: str,
+    context: int = 1,
+    *,
+    bom: bool = False,
+    root: str | None = None,
+    changes: Sequence[tuple[int, int, int, int]] | None = None,
 ) -> str:
     """A unified diff of the whole file, ``a/path`` against ``b/path``, line endings kept.
 
     ``bom`` puts the byte-order mark the file starts with into the first line; ``root`` is the folder
     the names are relative to (the current one by default). Empty when nothing changed.
+
+    ``changes``, when the caller knows them (the fix loop does: ``FixOutcome.changes``), are where the
+    texts differ: (start, end) in ``before`` and (start, end) in ``after`` of each stretch, sorted and
+    disjoint, everything between them equal. The hunks are then built from them in time linear in the
+    text, instead of searching the two texts for their common lines.
     """
     if before == after:
         return ""
     old, new = _lines(before, bom), _lines(after, bom)
     name = patch_name(path, root)
     out = [f"--- {_quote('a/' + name)}\n", f"+++ {_quote('b/' + name)}\n"]
-    for header, body in _hunks(old, new, _matching_blocks(old, new), context):
+    if changes is None:
+        line_changes = _line_changes(_matching_blocks(old, new))
+    else:
+        line_changes = _known_line_changes(old, new, changes, 1 if bom else 0)
+    for header, body in _hunks(old, new, line_changes, context):
         out.append(header)
         out.extend(line if line.endswith("\n") else line + _NO_NEWLINE for line in body)
     return "".join(out)
@@ -191,17 +207,57 @@ def _unique_anchors(
     return chain[::-1]
 
 
-def _hunks(
-    old: Sequence[str], new: Sequence[str], blocks: list[tuple[int, int, int]], context: int
-) -> Iterator[tuple[str, list[str]]]:
-    """Each hunk's ``@@`` line and body lines (without the ``\\ No newline`` notes): changes closer
-    than twice ``context`` lines share a hunk, as in ``diff -u``."""
+def _line_changes(blocks: list[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """The stretches of lines ``(i1, i2, j1, j2)`` between runs of equal lines."""
     changes: list[tuple[int, int, int, int]] = []
     i = j = 0
     for block_i, block_j, size in blocks:
         if i < block_i or j < block_j:
             changes.append((i, block_i, j, block_j))
         i, j = block_i + size, block_j + size
+    return changes
+
+
+def _known_line_changes(
+    old: Sequence[str], new: Sequence[str], changes: Sequence[tuple[int, int, int, int]], offset: int
+) -> list[tuple[int, int, int, int]]:
+    """The stretches of lines ``(i1, i2, j1, j2)`` that code-point ``changes`` touch (``offset``: code
+    points before the text in the first line, a BOM), merged where they meet, without the equal lines
+    at their ends (as a search for common lines would leave them out)."""
+    old_starts = list(itertools.accumulate((len(line) for line in old), initial=0))
+    new_starts = list(itertools.accumulate((len(line) for line in new), initial=0))
+
+    def line_of(text: Sequence[str], starts: list[int], position: int) -> int:
+        count = len(text)
+        unterminated = count and not text[-1].endswith("\n")  # the text's end is in its last line
+        return min(bisect.bisect_right(starts, position + offset) - 1, count - 1 if unterminated else count)
+
+    merged: list[list[int]] = []
+    for old_start, old_end, new_start, new_end in changes:
+        i1, i2 = line_of(old, old_starts, old_start), line_of(old, old_starts, old_end)
+        j1, j2 = line_of(new, new_starts, new_start), line_of(new, new_starts, new_end)
+        if old_starts[i2] != old_end + offset or new_starts[j2] != new_end + offset:
+            i2, j2 = min(i2 + 1, len(old)), min(j2 + 1, len(new))  # the line the change ends in
+        if merged and (i1 <= merged[-1][1] or j1 <= merged[-1][3]):
+            merged[-1][1], merged[-1][3] = max(merged[-1][1], i2), max(merged[-1][3], j2)
+        else:
+            merged.append([i1, i2, j1, j2])
+    found: list[tuple[int, int, int, int]] = []
+    for i1, i2, j1, j2 in merged:
+        while i1 < i2 and j1 < j2 and old[i1] == new[j1]:
+            i1, j1 = i1 + 1, j1 + 1
+        while i1 < i2 and j1 < j2 and old[i2 - 1] == new[j2 - 1]:
+            i2, j2 = i2 - 1, j2 - 1
+        if i1 < i2 or j1 < j2:  # not a repair that changed nothing a line shows
+            found.append((i1, i2, j1, j2))
+    return found
+
+
+def _hunks(
+    old: Sequence[str], new: Sequence[str], changes: list[tuple[int, int, int, int]], context: int
+) -> Iterator[tuple[str, list[str]]]:
+    """Each hunk's ``@@`` line and body lines (without the ``\\ No newline`` notes): changes closer
+    than twice ``context`` lines share a hunk, as in ``diff -u``."""
     group: list[tuple[int, int, int, int]] = []
     for change in changes:
         if group and change[0] - group[-1][1] > 2 * context:

@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
-from cleaner.findings import Applicability, Finding
+from cleaner.findings import Applicability, Finding, Fix
 from cleaner.repair.edits import apply_fixes, choose_fixes
 
 MAX_PASSES = 100
@@ -30,6 +30,9 @@ class FixOutcome:
     """Findings of the final text: what is left for review."""
     problem: str | None = None
     """Why the loop stopped short of a fixed point (allowed repairs still apply), or None."""
+    changes: list[Change] = field(default_factory=list)
+    """Where ``text`` differs from the original: what a diff of the two shows, known without comparing
+    them (``unified_diff``'s ``changes``)."""
 
     @property
     def changed(self) -> bool:
@@ -60,7 +63,9 @@ def fix_text(
         if not chosen:
             break
         outcome.applied.extend(chosen)
-        outcome.text = apply_fixes(outcome.text, [finding.fixes[0] for finding in chosen])
+        fixes = [finding.fixes[0] for finding in chosen]
+        outcome.text = apply_fixes(outcome.text, fixes)
+        outcome.changes = compose(outcome.changes, fixes)
         findings = check(outcome.text)
         digest = _digest(outcome.text)
         if digest in seen:
@@ -76,6 +81,44 @@ def fix_text(
             outcome.problem = f"repairs still apply after {max_passes} passes; stopped there"
     outcome.remaining = findings
     return outcome
+
+
+Change = tuple[int, int, int, int]
+"""(start, end) in the original text and (start, end) in the repaired one of a stretch that differs."""
+
+
+def compose(changes: list[Change], fixes: list[Fix]) -> list[Change]:
+    """``changes`` (original -> current text, sorted, disjoint) followed by ``fixes`` (non-overlapping
+    edits of the current text): the changes from the original to the text after the fixes.
+
+    Changes and fixes that touch are merged, so a stretch the loop repaired twice is one change.
+    Costs n log n in the number of changes and fixes, nothing in the length of the text.
+    """
+    items = sorted(
+        [(c[2], c[3], 0, c) for c in changes] + [(f.start, f.end, 1, f) for f in fixes],
+        key=lambda item: (item[0], item[1], item[2]),
+    )
+    result: list[Change] = []
+    drift = 0
+    """Original minus current position, after the changes passed so far."""
+    shift = 0
+    """Repaired minus current position, after the fixes passed so far."""
+    index = 0
+    while index < len(items):
+        low, high = items[index][0], items[index][1]
+        group_drift, group_shift = 0, 0
+        while index < len(items) and items[index][0] <= high:
+            start, end, kind, item = items[index]
+            high = max(high, end)
+            if kind == 0:
+                group_drift += (item[1] - item[0]) - (item[3] - item[2])
+            else:
+                group_shift += len(item.replacement) - (end - start)
+            index += 1
+        result.append((low + drift, high + drift + group_drift, low + shift, high + shift + group_shift))
+        drift += group_drift
+        shift += group_shift
+    return result
 
 
 def _digest(text: str) -> bytes:
