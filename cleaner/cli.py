@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,6 +18,7 @@ from rich.errors import LiveError
 from rich.markup import escape
 
 from cleaner import __version__
+from cleaner.bilingual import BilingualError, SourceOptions
 from cleaner.cli_help import Command
 from cleaner.config import ConfigError, Settings
 from cleaner.document import Document
@@ -32,7 +34,7 @@ from cleaner.report import formats
 from cleaner.report.visible import display_path
 from cleaner.ruleset import RuleError, load_rules, on_time_budget_exceeded
 from cleaner.session import Session
-from cleaner.sources import STDIN_PATH, SourceError, UnreadableSource, read_document
+from cleaner.sources import STDIN_PATH, SourceError, UnreadableSource
 
 HELP_SETTINGS = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(
@@ -105,6 +107,32 @@ LanguageOpt = Annotated[
         help="LanguageTool's language: en (default: any standard English spelling), en-US, en-GB, …",
     ),
 ]
+SourceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        metavar="ORIGINAL",
+        help="The original of the one file given, its translation (aligned paragraph by paragraph).",
+    ),
+]
+SourceLanguageOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--source-language", help="The sources' language (de, ja, pt-BR); else from the file or detected."
+    ),
+]
+SourceColumnOpt = Annotated[
+    str, typer.Option("--source-column", help="The source column (key) of TSV and JSON Lines files.")
+]
+DatelineOpt = Annotated[
+    datetime | None,
+    typer.Option(
+        "--dateline", formats=["%Y-%m-%d"], help="The day the article was written: dates a source's '10日'."
+    ),
+]
+TargetColumnOpt = Annotated[
+    str, typer.Option("--target-column", help="The target column (key) of TSV and JSON Lines files.")
+]
 
 
 def _version(value: bool) -> None:
@@ -132,6 +160,23 @@ _NESTED_OPTIONS = {
     "language": "languagetool.language",
     "neural": "neural.enabled",
 }
+
+
+def _source_options(
+    paths: list[str],
+    source: str | None,
+    language: str | None,
+    source_column: str,
+    target_column: str,
+    dateline: datetime | None,
+) -> SourceOptions:
+    """How translations meet their sources; ``--source`` pairs with exactly one translation file."""
+    if source is not None and (len(paths) != 1 or paths[0] == STDIN_PATH or Path(paths[0]).is_dir()):
+        _fail(
+            "--source ORIGINAL pairs with exactly one translation file: cleaner check --source ORIGINAL FILE"
+        )
+    day = dateline.date() if dateline else None
+    return SourceOptions(source, language, source_column, target_column, day)
 
 
 def _overrides(**options: Any) -> dict[str, Any]:
@@ -237,6 +282,11 @@ def check(
     language: LanguageOpt = None,
     no_cache: NoCacheOpt = False,
     neural: NeuralOpt = False,
+    source: SourceOpt = None,
+    source_language: SourceLanguageOpt = None,
+    source_column: SourceColumnOpt = "source",
+    target_column: TargetColumnOpt = "target",
+    dateline: DatelineOpt = None,
 ) -> None:
     """Report machine-translation damage in articles.
 
@@ -263,12 +313,14 @@ def check(
         neural=neural,
     )
     console, errors = _consoles()
+    sources = _source_options(paths, source, source_language, source_column, target_column, dateline)
     with Session(
         overrides,
         grammar=not no_grammar,
         use_cache=not no_cache,
         report_unused_suppressions=report_unused_suppressions,
         starting_server=_starting_status(errors),
+        sources=sources,
     ) as session:
         skipped: list[str] = []
         try:
@@ -313,6 +365,11 @@ def fix(
     language: LanguageOpt = None,
     no_cache: NoCacheOpt = False,
     neural: NeuralOpt = False,
+    source: SourceOpt = None,
+    source_language: SourceLanguageOpt = None,
+    source_column: SourceColumnOpt = "source",
+    target_column: TargetColumnOpt = "target",
+    dateline: DatelineOpt = None,
 ) -> None:
     """Repair the damage: in place, as a diff, or one by one.
 
@@ -343,8 +400,13 @@ def fix(
         neural=neural,
     )
     failed = pending = interrupted = stopped = False
+    sources = _source_options(paths, source, source_language, source_column, target_column, dateline)
     with Session(
-        overrides, grammar=not no_grammar, use_cache=not no_cache, starting_server=_starting_status(errors)
+        overrides,
+        grammar=not no_grammar,
+        use_cache=not no_cache,
+        starting_server=_starting_status(errors),
+        sources=sources,
     ) as session:
         for item in session.files(paths):
             if stopped and isinstance(item, str):  # the review was quit: later files are left as they are
@@ -354,7 +416,7 @@ def fix(
             try:
                 if isinstance(item, SourceError):
                     raise UnreadableSource(item)
-                document = read_document(item)
+                document = session.read(item)
                 settings = session.settings(item)
                 session.checker(settings)
             except UnreadableSource as exc:
@@ -372,8 +434,17 @@ def fix(
             if diff:
                 if new_text != document.text:
                     pending = True
+                    try:  # a bilingual file's diff is of the file, with the repaired targets written in
+                        before, after = document.file_text(document.text), document.file_text(new_text)
+                    except BilingualError as exc:
+                        errors.print(f"error: {display_path(document.path)}: {exc}", markup=False)
+                        failed = True
+                        continue
+                    # the repairs' own offsets index the article's text: a bilingual file's diff is found
+                    # in the file's text instead
+                    plain = document.container is None
                     patch = unified_diff(
-                        document.path, document.text, new_text, bom=document.bom, changes=changes
+                        document.path, before, after, bom=document.bom, changes=changes if plain else None
                     )
                     if document.encoding != "utf-8":  # a patch is UTF-8 text: it cannot edit UTF-16/32
                         errors.print(
@@ -389,14 +460,20 @@ def fix(
                         sys.stdout.buffer.write(patch.encode("utf-8"))
                         sys.stdout.buffer.flush()
             elif item == STDIN_PATH:
+                try:
+                    data = document.encode(new_text)  # its own encoding and BOM
+                except BilingualError as exc:
+                    errors.print(f"error: {display_path(document.path)}: {exc}", markup=False)
+                    failed = True
+                    continue
                 sys.stdout.flush()
-                sys.stdout.buffer.write(document.encode(new_text))  # its own encoding and BOM
+                sys.stdout.buffer.write(data)
                 sys.stdout.buffer.flush()
             else:
                 try:
                     if new_text != document.text:
                         write_document(document, new_text, backup=backup, force=force)
-                except (WriteRefused, OSError) as exc:
+                except (WriteRefused, BilingualError, OSError) as exc:
                     errors.print(f"error: {display_path(document.path)}: {exc}", markup=False)
                     failed = True
                 else:
@@ -438,7 +515,7 @@ def _repair(
     warnings: list[str] = []
 
     def check(text: str) -> list[Finding]:
-        return session.check_text(text, document.path, settings)
+        return session.check_document(document, settings, text)
 
     with _time_budget_watch(warnings) as watched:
         watched(1, document.path)

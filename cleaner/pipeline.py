@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cleaner.alignment import Alignment
 from cleaner.analysis import Span, TextAnalysis
 from cleaner.detectors import Detector, registry
 from cleaner.findings import Finding, Severity
@@ -83,10 +84,13 @@ class Checker:
             by_detector[rule.detector].append(rule)
         return [factories[name](group) for name, group in by_detector.items()]
 
-    def check_text(self, text: str, markup: Sequence[Span] = ()) -> list[Finding]:
+    def check_text(
+        self, text: str, markup: Sequence[Span] = (), alignment: Alignment | None = None
+    ) -> list[Finding]:
         """Findings for ``text``; none inside ``markup`` (Markdown syntax and code), which the grammar
-        engine receives as markup rather than prose."""
-        analysis = TextAnalysis(text)
+        engine receives as markup rather than prose. ``alignment`` gives source-aware detectors the
+        source of each paragraph or unit."""
+        analysis = TextAnalysis(text, alignment)
         found = [finding for detector in self.detectors for finding in detector.find(analysis)]
         if self.grammar is not None:
             syntax = syntax_spans(text, list(markup)) if markup else []
@@ -111,7 +115,7 @@ def repair_kinds(rule: Rule) -> tuple[str, ...]:
     found = {
         str(fix.applicability)
         for example in rule.flag_examples
-        for finding in checker.check_text(example.text)
+        for finding in checker.check_text(example.text, alignment=example.alignment())
         for fix in finding.fixes
     }
     return tuple(kind for kind in ("safe", "unsafe", "display") if kind in found)

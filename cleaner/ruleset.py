@@ -7,6 +7,7 @@ must and must not be flagged. The test suite runs every rule's examples.
 
 from __future__ import annotations
 
+import datetime
 import re
 import string
 import time
@@ -23,6 +24,7 @@ from typing import Any
 import regex
 import yaml
 
+from cleaner.alignment import Alignment, Segment
 from cleaner.data import load_yaml
 from cleaner.findings import Applicability, Category, Severity
 from cleaner.lexicon import PREDICATES, lower_common
@@ -126,6 +128,17 @@ class Condition:
 class Example:
     text: str
     fixed: str | None = None
+    source: str | None = None
+    """What ``text`` translates, for source-aware rules: the example is then one aligned segment."""
+    source_language: str | None = None
+    dateline: datetime.date | None = None
+
+    def alignment(self) -> Alignment | None:
+        """The example's text as one segment translating its source; None for a monolingual example."""
+        if self.source is None:
+            return None
+        segment = Segment(0, len(self.text), self.source)
+        return Alignment((segment,), self.source_language, self.dateline)
 
 
 @dataclass(frozen=True)
@@ -313,12 +326,22 @@ def _parse(path: Path, data: dict[str, Any], user: bool = False) -> Rule:
     )
 
 
+_EXAMPLE_KEYS = {"text", "fixed", "source", "source-language", "dateline"}
+
+
 def _example(fail: Any, item: Any) -> Example:
     if isinstance(item, str):
         return Example(item)
-    if isinstance(item, dict) and isinstance(item.get("text"), str) and set(item) <= {"text", "fixed"}:
-        return Example(item["text"], item.get("fixed"))
-    raise fail(f"an example is text, or a mapping of 'text' and 'fixed': {item!r}")
+    if isinstance(item, dict) and isinstance(item.get("text"), str) and set(item) <= _EXAMPLE_KEYS:
+        dateline = item.get("dateline")
+        if dateline is not None and not isinstance(dateline, datetime.date):
+            raise fail(f"an example's dateline is a date (2021-12-12): {dateline!r}")
+        if ("source-language" in item or dateline) and not isinstance(item.get("source"), str):
+            raise fail(f"an example with a source language or dateline needs its 'source': {item!r}")
+        return Example(
+            item["text"], item.get("fixed"), item.get("source"), item.get("source-language"), dateline
+        )
+    raise fail(f"an example is text, or a mapping of {sorted(_EXAMPLE_KEYS)} with 'text': {item!r}")
 
 
 def _check_template(fail: Any, template: str, groups: set[str]) -> None:

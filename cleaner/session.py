@@ -9,7 +9,9 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cleaner.alignment import Alignment
 from cleaner.analysis import Span
+from cleaner.bilingual import SourceOptions, is_source_of_sibling, open_document
 from cleaner.config import LanguageToolConfig, NeuralConfig, Settings, SettingsLookup
 from cleaner.document import Document
 from cleaner.findings import Finding
@@ -17,7 +19,7 @@ from cleaner.markdown import markup_spans
 from cleaner.neural.errors import ModelUnavailable
 from cleaner.pipeline import Checker, Selection, without_overlaps
 from cleaner.selectors import matches_selector
-from cleaner.sources import SourceError, UnreadableSource, discover, read_document
+from cleaner.sources import SourceError, UnreadableSource, discover
 from cleaner.suppressions import parse as parse_suppressions
 
 if TYPE_CHECKING:
@@ -62,9 +64,12 @@ class Session:
         use_cache: bool = True,
         report_unused_suppressions: bool = False,
         starting_server: Callable[[], AbstractContextManager[object]] | None = None,
+        sources: SourceOptions | None = None,
     ) -> None:
-        """``starting_server`` is entered around every start of a LanguageTool server for the run."""
+        """``starting_server`` is entered around every start of a LanguageTool server for the run;
+        ``sources`` says how translations are paired with their sources."""
         self.overrides = overrides or {}
+        self.sources = sources or SourceOptions()
         self.starting_server = starting_server
         self.grammar = grammar
         self.use_cache = use_cache
@@ -120,10 +125,26 @@ class Session:
             self._rankers[config] = Ranker(model, SentenceEncoder())
         return self._rankers[config]
 
-    def check_text(self, text: str, path: str, settings: Settings) -> list[Finding]:
+    def read(self, path: str) -> Document:
+        """One file as it is checked: with its source's alignment when it has one (UnreadableSource)."""
+        return open_document(path, self.sources)
+
+    def check_document(
+        self, document: Document, settings: Settings, text: str | None = None
+    ) -> list[Finding]:
+        """``check_text`` for a document's text, or for ``text``, its text after repairs: with the
+        document's alignment carried over, and (in a bilingual file) without the repairs that could not
+        be written into one unit's target."""
+        text = document.text if text is None else text
+        findings = self.check_text(text, document.path, settings, document.alignment_for(text))
+        return findings if document.container is None else document.container.confine(findings, text)
+
+    def check_text(
+        self, text: str, path: str, settings: Settings, alignment: Alignment | None = None
+    ) -> list[Finding]:
         """Everything that applies to one file's text, in the order a user expects it applied."""
         markup = markup_spans(text) if path.lower().endswith(MARKDOWN_SUFFIXES) else []
-        findings = self.checker(settings).check_text(text, markup)
+        findings = self.checker(settings).check_text(text, markup, alignment)
         ignored = settings.ignored_for(path)
         if ignored:
             findings = [f for f in findings if not any(matches_selector(f.rule, s) for s in ignored)]
@@ -171,6 +192,8 @@ class Session:
             for item in discover([path], accept=settings.included):
                 if isinstance(item, str) and item != "-" and self.settings(item).excluded(item):
                     continue
+                if isinstance(item, str) and item != path and is_source_of_sibling(item):
+                    continue  # article.de.txt: the source of article.txt beside it, not an article
                 yield item
 
     def check_paths(
@@ -191,14 +214,12 @@ class Session:
                 result.errors.append(item)
                 continue
             try:
-                document = read_document(item)
+                document = self.read(item)
             except UnreadableSource as exc:
                 result.errors.append(exc.error)
                 continue
             settings = self.settings(item)
-            result.files.append(
-                FileResult(document, self.check_text(document.text, item, settings), settings)
-            )
+            result.files.append(FileResult(document, self.check_document(document, settings), settings))
         for engine in self._engines.values():
             result.languagetool = result.languagetool or engine.url
             result.warnings.extend(engine.warnings)

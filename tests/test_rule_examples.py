@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from cleaner.findings import Finding
 from cleaner.pipeline import Checker
 from cleaner.repair.edits import apply_fixes
-from cleaner.ruleset import Rule, load_rules
+from cleaner.ruleset import Example, Rule, load_rules
 
 RULES = load_rules()
+
+
+def _findings(rule: Rule, example: Example) -> list[Finding]:
+    """The rule's findings on its example; an example with a source is checked as one aligned segment."""
+    return Checker(rules=[rule]).check_text(example.text, alignment=example.alignment())
 
 
 def _cases(kind: str) -> list:
@@ -21,7 +27,7 @@ def _cases(kind: str) -> list:
 
 @pytest.mark.parametrize(("rule", "example"), _cases("flag"))
 def test_rule_flags_its_examples(rule: Rule, example) -> None:
-    findings = Checker(rules=[rule]).check_text(example.text)
+    findings = _findings(rule, example)
     assert findings, f"{rule.id} did not flag {example.text!r}"
     assert {f.rule for f in findings} == {rule.id}
     if example.fixed is not None:
@@ -31,7 +37,7 @@ def test_rule_flags_its_examples(rule: Rule, example) -> None:
 
 @pytest.mark.parametrize(("rule", "example"), _cases("pass"))
 def test_rule_leaves_its_counter_examples_alone(rule: Rule, example) -> None:
-    findings = Checker(rules=[rule]).check_text(example.text)
+    findings = _findings(rule, example)
     assert findings == [], f"{rule.id} flagged {[example.text[f.start : f.end] for f in findings]}"
 
 

@@ -23,6 +23,14 @@ DetectorFactory = Callable[[Sequence[Rule]], Detector]
 
 def registry() -> dict[str, DetectorFactory]:
     """Detector name -> factory. Imported lazily so that loading rules does not load every detector."""
+    from cleaner.detectors.consistency_calendar import (
+        MonthMismatchDetector,
+        WeekdayMismatchDetector,
+        WeekdayUnsupportedDetector,
+    )
+    from cleaner.detectors.consistency_copied import CopiedSourceDetector
+    from cleaner.detectors.consistency_numbers import NumberMissingDetector
+    from cleaner.detectors.consistency_verbatim import VerbatimMissingDetector
     from cleaner.detectors.foreign_script import ForeignScriptDetector
     from cleaner.detectors.look_alike import LookAlikeDetector
     from cleaner.detectors.patterns import PatternDetector
@@ -41,6 +49,12 @@ def registry() -> dict[str, DetectorFactory]:
         "unicode-damage": UnicodeDamageDetector,
         "foreign-script": ForeignScriptDetector,
         "look-alike": LookAlikeDetector,
+        "weekday-mismatch": WeekdayMismatchDetector,
+        "weekday-unsupported": WeekdayUnsupportedDetector,
+        "month-mismatch": MonthMismatchDetector,
+        "number-missing": NumberMissingDetector,
+        "verbatim-missing": VerbatimMissingDetector,
+        "copied-source": CopiedSourceDetector,
     }
 
 

@@ -23,8 +23,8 @@ def render_github(run: RunResult) -> str:
     lines = []
     for file in run.files:
         for finding in file.findings:
-            line, column = file.document.line_col(finding.start)
-            end_line, end_column = file.document.line_col(finding.end)
+            line, column = file.document.position(finding.start)
+            end_line, end_column = file.document.position(finding.end)
             properties = ",".join(
                 [
                     f"file={_escape_property(display_path(file.document.path))}",

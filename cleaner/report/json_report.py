@@ -14,8 +14,11 @@ JSON_VERSION = 1
 
 
 def finding_to_json(document: Document, finding: Finding) -> dict[str, Any]:
-    line, column = document.line_col(finding.start)
-    return {
+    """One finding. With a source (``--source``, a bilingual file) it names its ``unit`` and the
+    offsets in it (``unit_start``, ``unit_end``); in a bilingual file ``start``/``end`` index the
+    checked text (the targets joined by blank lines) and ``line``/``column`` are the target's in the file."""
+    line, column = document.position(finding.start)
+    data: dict[str, Any] = {
         "rule": finding.rule,
         "category": str(finding.category),
         "severity": str(finding.severity),
@@ -28,6 +31,11 @@ def finding_to_json(document: Document, finding: Finding) -> dict[str, Any]:
         "source": str(finding.source),
         "fixes": [fix.to_json() for fix in finding.fixes],
     }
+    unit = document.unit_at(finding.start)
+    if unit is not None:
+        data["unit"], data["unit_start"] = unit
+        data["unit_end"] = unit[1] + finding.end - finding.start
+    return data
 
 
 def run_to_json(run: RunResult) -> dict[str, Any]:

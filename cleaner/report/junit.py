@@ -37,7 +37,7 @@ def render_junit(run: RunResult) -> str:
         path = display_path(file.document.path)  # repr() when not printable: nothing XML forbids
         case = ElementTree.SubElement(suite, "testcase", classname="cleaner", name=path)
         for finding in file.findings:
-            line, column = file.document.line_col(finding.start)
+            line, column = file.document.position(finding.start)
             rule, message = escaped(finding.rule), escaped(finding.message)
             failure = ElementTree.SubElement(
                 case, "failure", type=rule, message=f"{line}:{column}: {message}"

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import __version__
+from cleaner.bilingual import BilingualError
+from cleaner.document import Document
 from cleaner.findings import Finding, Severity, Source
 from cleaner.grammar.mapping import RULE_PREFIX
 from cleaner.ruleset import Rule, RuleError, load_rules
@@ -91,34 +93,37 @@ def render_sarif(run: RunResult) -> str:
     for file in run.files:
         uri = Path(file.document.path).as_posix()
         for finding in file.findings:
-            start_line, start_column = file.document.line_col(finding.start)
-            end_line, end_column = file.document.line_col(finding.end)
+            document = file.document
+            start_line, start_column = document.position(finding.start)
+            end_line, end_column = document.position(finding.end)
+            offset, end_offset = _file_offset(document, finding.start), _file_offset(document, finding.end)
+            location: dict[str, Any] = {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri},
+                    "region": {
+                        "startLine": start_line,
+                        "startColumn": start_column,
+                        "endLine": end_line,
+                        "endColumn": end_column,
+                        "charOffset": offset,
+                        "charLength": end_offset - offset,
+                    },
+                }
+            }
+            unit = document.unit_at(finding.start)
+            if unit is not None:  # the translation unit (XLIFF id, PO entry line, paragraph) it is in
+                location["logicalLocations"] = [{"name": unit[0], "kind": "element"}]
             result: dict[str, Any] = {
                 "ruleId": finding.rule,
                 "ruleIndex": sorted_ids.index(finding.rule),
                 "level": _LEVEL[finding.severity],
                 "message": {"text": finding.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": uri},
-                            "region": {
-                                "startLine": start_line,
-                                "startColumn": start_column,
-                                "endLine": end_line,
-                                "endColumn": end_column,
-                                "charOffset": finding.start,
-                                "charLength": finding.end - finding.start,
-                            },
-                        }
-                    }
-                ],
+                "locations": [location],
                 "properties": {"category": str(finding.category), "source": str(finding.source)},
             }
             if finding.fixes:
                 fix = finding.fixes[0]
-                fix_start = file.document.line_col(fix.start)
-                fix_end = file.document.line_col(fix.end)
+                fix_start, fix_end, inserted = _file_edit(document, fix.start, fix.end, fix.replacement)
                 result["fixes"] = [
                     {
                         "description": {"text": f"{fix.applicability} repair"},
@@ -133,7 +138,7 @@ def render_sarif(run: RunResult) -> str:
                                             "endLine": fix_end[0],
                                             "endColumn": fix_end[1],
                                         },
-                                        "insertedContent": {"text": fix.replacement},
+                                        "insertedContent": {"text": inserted},
                                     }
                                 ],
                             }
@@ -169,3 +174,22 @@ def render_sarif(run: RunResult) -> str:
         ],
     }
     return json.dumps(log, ensure_ascii=False, indent=2)
+
+
+def _file_offset(document: Document, offset: int) -> int:
+    return offset if document.container is None else document.container.file_offset(offset)
+
+
+def _file_edit(
+    document: Document, start: int, end: int, replacement: str
+) -> tuple[tuple[int, int], tuple[int, int], str]:
+    """A repair as a region of the file and the text to put there: in a bilingual file, the target's
+    characters in the file and the replacement escaped as the file writes it."""
+    container = document.container
+    if container is None:
+        return document.line_col(start), document.line_col(end), replacement
+    try:
+        raw_start, raw_end, raw_replacement = container.raw_edit(start, end, replacement)
+    except BilingualError:  # a repair no tool could write there: point at it, unescaped
+        return document.position(start), document.position(end), replacement
+    return container.raw.line_col(raw_start), container.raw.line_col(raw_end), raw_replacement

@@ -28,7 +28,7 @@ MIN_WIDTH = 24
 
 
 def print_finding(console: Console, document: Document, finding: Finding) -> None:
-    line, column = document.line_col(finding.start)
+    line, column = document.position(finding.start)
     header = Text()
     header.append(f"{display_path(document.path)}:{line}:{column}:", style="bold")
     header.append(f" {finding.rule}", style=_SEVERITY_STYLE[finding.severity])
@@ -36,6 +36,9 @@ def print_finding(console: Console, document: Document, finding: Finding) -> Non
     # The severity as a word, not only as colour: hooks and CI read piped, colourless output.
     header.append(f" {finding.severity}:", style=_SEVERITY_STYLE[finding.severity])
     header.append(f" {escaped(finding.message)}")
+    unit = document.unit_at(finding.start)
+    if unit is not None:  # in a bilingual file or a translation read with its source
+        header.append(f" (unit {escaped(unit[0])}, column {unit[1] + 1})", style="dim")
     console.print(header, soft_wrap=True)
     console.print(excerpt(document, finding, excerpt_width(console)), soft_wrap=True, highlight=False)
     if finding.fixes:

@@ -1,0 +1,91 @@
+"""A translation beside its original, as two plain-text or Markdown files aligned paragraph by paragraph.
+
+The rule: when both files have a blank line between two paragraphs, paragraphs are separated by blank
+lines; otherwise every non-empty line is a paragraph (one file per segment list, as many CAT exports
+write them). Both files must then have as many paragraphs, or the pair is refused with both counts.
+
+The folder convention: ``article.txt`` is translated from ``article.LANG.txt`` beside it (``LANG`` a
+language tag: ``de``, ``pt-BR``, ``zh_Hans``), which also gives the source language. Such a source is
+not itself checked when its folder is walked.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from babel import localedata
+
+from cleaner.alignment import Alignment, Segment
+
+_BLANK_LINE = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+
+
+class PairError(ValueError):
+    """The two files cannot be aligned; the message names both counts."""
+
+
+def paragraphs(text: str, by_blank_lines: bool) -> list[tuple[int, int]]:
+    """The (start, end) of each paragraph, surrounding white space left out."""
+    splitter = _BLANK_LINE if by_blank_lines else _LINE_BREAK
+    spans, position = [], 0
+    for match in [*splitter.finditer(text), None]:
+        end = match.start() if match else len(text)
+        chunk = text[position:end]
+        if chunk.strip():
+            left = position + len(chunk) - len(chunk.lstrip())
+            spans.append((left, position + len(chunk.rstrip())))
+        position = match.end() if match else end
+    return spans
+
+
+def align_pair(target: str, source: str, target_name: str, source_name: str) -> Alignment:
+    """Paragraph ``n`` of ``target`` translates paragraph ``n`` of ``source`` (units ``p1``, ``p2`` …)."""
+    by_blank = len(paragraphs(target, True)) > 1 and len(paragraphs(source, True)) > 1
+    ours, theirs = paragraphs(target, by_blank), paragraphs(source, by_blank)
+    if len(ours) != len(theirs):
+        unit = "paragraphs (separated by blank lines)" if by_blank else "non-empty lines"
+        raise PairError(
+            f"{target_name} has {len(ours)} {unit} but its source {source_name} has {len(theirs)}; "
+            "they must align one to one"
+        )
+    return Alignment(
+        tuple(
+            Segment(start, end, source[s_start:s_end], f"p{number}")
+            for number, ((start, end), (s_start, s_end)) in enumerate(zip(ours, theirs, strict=True), 1)
+        )
+    )
+
+
+def sibling_sources(path: str) -> list[tuple[str, str]]:
+    """The files beside ``path`` named like its source (``article.de.txt`` for ``article.txt``), each
+    with the language its name gives."""
+    file = Path(path)
+    if not file.suffix or not file.parent.is_dir():
+        return []
+    found = []
+    for candidate in sorted(file.parent.glob(f"{glob_escape(file.stem)}.*{glob_escape(file.suffix)}")):
+        middle = candidate.name[len(file.stem) + 1 : -len(file.suffix)]
+        if is_language_tag(middle) and candidate.is_file():
+            found.append((str(candidate), middle.replace("_", "-")))
+    return found
+
+
+def is_source_of_sibling(path: str) -> bool:
+    """Whether ``path`` (``article.de.txt``) is the source of a translation beside it (``article.txt``)."""
+    file = Path(path)
+    parts = file.name.split(".")
+    if len(parts) < 3 or not is_language_tag(parts[-2]):
+        return False
+    return file.with_name(".".join([*parts[:-2], parts[-1]])).is_file()
+
+
+def is_language_tag(text: str) -> bool:
+    """A language CLDR knows (``de``, ``pt-BR``), so ``article.old.txt`` is not taken for a source."""
+    return bool(_LANGUAGE.fullmatch(text)) and localedata.exists(text.replace("-", "_"))
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)

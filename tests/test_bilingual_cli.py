@@ -1,0 +1,218 @@
+"""Source-aware inputs through the real command line: ``--source`` pairs, the folder convention and
+bilingual files, findings naming their unit in every format, and ``fix`` writing only target bytes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pexpect
+import pytest
+
+from cleaner.bilingual import open_document
+from tests.conftest import FIXTURES, run_cli
+from tests.test_workflow import sarif_schema  # noqa: F401  (the published schema, a session fixture)
+
+BILINGUAL = FIXTURES / "bilingual"
+DATELINE = (
+    "--dateline",
+    "2021-12-13",
+)  # the day the Japanese and Chinese sources' "12日", "10日" are read from
+FORMATS = {
+    "energy.de-en.xlf": ["hour.</target>", "proposal, diplomats", "on Thursday to discuss"],
+    "briefing.ja-en.xlf": ["urgent.</target>", "</pc>.</target>", "questions, call <ph", "on Sunday"],
+    "memory.ru-en.tmx": ["until Friday.</seg>", "tomorrow.</seg>", "warned on Thursday"],
+    "newsroom.de-en.po": ['connections."', 'give in\\". Talks', 'follow, "', "strike for Friday."],
+    "sirens.uk-en.tsv": ["in Kyiv.\treviewed", "Sunday, the", "On Wednesday sirens"],
+    "summit.zh-en.jsonl": ["on Friday.", 'productive.\\" \\u2014 caf\\u00e9'],
+}
+
+
+def outside_targets(path: Path) -> list[str]:
+    """The file's text with every target's characters cut out: what no repair may change."""
+    file = open_document(str(path)).container
+    assert file is not None
+    parts, position = [], 0
+    for target in file.targets:
+        parts.append(file.raw.text[position : target.pieces[0].raw_start])
+        position = target.pieces[-1].raw_end
+    return [*parts, file.raw.text[position:]]
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_fix_writes_only_target_bytes_and_twice_is_a_no_op(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    shutil.copy(BILINGUAL / name, path)
+    first = run_cli("fix", "--unsafe-fixes", *DATELINE, str(path))
+    assert first.returncode == 0, first.stderr
+    repaired = path.read_text(encoding="utf-8")
+    for expected in FORMATS[name]:
+        assert expected in repaired
+    assert outside_targets(path) == outside_targets(BILINGUAL / name)
+    written = path.read_bytes()
+    second = run_cli("fix", "--unsafe-fixes", *DATELINE, str(path))
+    assert second.returncode == 0 and "0 repairs applied" in second.stdout
+    assert path.read_bytes() == written
+
+
+def test_safe_fix_leaves_the_unsafe_weekday_for_review(tmp_path: Path) -> None:
+    path = tmp_path / "energy.xlf"
+    shutil.copy(BILINGUAL / "energy.de-en.xlf", path)
+    result = run_cli("fix", "--no-grammar", str(path))
+    assert result.returncode == 1 and "2 repairs applied, 1 left for review" in result.stdout
+    assert "on Wednesday to discuss" in path.read_text(encoding="utf-8")
+
+
+def test_findings_name_their_unit_in_text_json_and_sarif(sarif_schema: dict) -> None:  # noqa: F811
+    path = str(BILINGUAL / "memory.ru-en.tmx")
+    text = run_cli("check", "--no-grammar", path)
+    assert text.returncode == 1
+    assert (
+        f"{path}:11:31: consistency.weekday-mismatch [consistency] error: Wednesday does not match the source"
+        in text.stdout
+    )
+    assert "(unit talks-1, column 18)" in text.stdout
+    report = json.loads(run_cli("check", "--no-grammar", "--format", "json", path).stdout)
+    findings = {f["rule"]: f for f in report["files"][0]["findings"]}
+    weekday = findings["consistency.weekday-mismatch"]
+    assert (weekday["unit"], weekday["unit_start"], weekday["unit_end"]) == ("talks-1", 17, 26)
+    assert (weekday["line"], weekday["column"], weekday["excerpt"]) == (11, 31, "Wednesday")
+    log = json.loads(run_cli("check", "--no-grammar", "--format", "sarif", path).stdout)
+    jsonschema.validate(log, sarif_schema)
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    for result in log["runs"][0]["results"]:
+        location = result["locations"][0]
+        region = location["physicalLocation"]["region"]
+        shown = lines[region["startLine"] - 1][region["startColumn"] - 1 :]
+        assert shown.startswith(Path(path).read_text(encoding="utf-8")[region["charOffset"] :][:3])
+        assert location["logicalLocations"][0]["name"] in {"talks-1", "tu2", "prices-3"}
+    github = run_cli("check", "--no-grammar", "--format", "github", path).stdout
+    assert "line=11,col=31,endLine=11,endColumn=40,title=consistency.weekday-mismatch" in github
+
+
+def test_grammar_findings_in_a_bilingual_file_point_at_their_unit(tmp_path: Path) -> None:
+    """The real LanguageTool server checks the targets; its findings map back to units and file lines."""
+    path = tmp_path / "grammar.po"
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Language: en\\n"\n\n'
+        'msgid "Ihr gefielen die Ergebnisse nicht."\nmsgstr "She did not like the the results."\n',
+        encoding="utf-8",
+    )
+    report = json.loads(run_cli("check", "--format", "json", "--require-grammar", str(path)).stdout)
+    grammar = [f for f in report["files"][0]["findings"] if f["source"] == "languagetool"]
+    assert grammar, report
+    assert [(f["excerpt"], f["unit"], f["unit_start"], f["line"], f["column"]) for f in grammar] == [
+        ("the the", "L5", 17, 6, 26)  # `msgstr "` takes 8 columns
+    ]
+
+
+def test_source_pair_aligns_paragraphs(tmp_path: Path) -> None:
+    target = BILINGUAL / "pair" / "report.txt"
+    report = json.loads(
+        run_cli(
+            "check",
+            "--no-grammar",
+            "--format",
+            "json",
+            "--source",
+            str(target.with_suffix(".de.txt")),
+            str(target),
+        ).stdout
+    )
+    units = {(f["rule"], f["unit"]) for f in report["files"][0]["findings"]}
+    assert ("consistency.weekday-mismatch", "p1") in units
+    assert ("punctuation.space-before-punctuation", "p2") in units
+
+
+def test_source_pair_with_another_paragraph_count_is_an_error_naming_both(tmp_path: Path) -> None:
+    source, target = tmp_path / "de.txt", tmp_path / "en.txt"
+    source.write_text("Erster Absatz.\n\nZweiter Absatz.\n\nDritter Absatz.\n", encoding="utf-8")
+    target.write_text("First paragraph.\n\nSecond and third paragraph.\n", encoding="utf-8")
+    result = run_cli("check", "--no-grammar", "--source", str(source), str(target))
+    assert result.returncode == 2
+    assert (
+        f"{target} has 2 paragraphs (separated by blank lines) but its source {source} has 3" in result.stderr
+    )
+    fixed = run_cli("fix", "--no-grammar", "--source", str(source), str(target))
+    assert fixed.returncode == 2 and "has 2 paragraphs" in fixed.stderr
+
+
+def test_source_pair_of_lines_when_a_file_has_no_blank_lines(tmp_path: Path) -> None:
+    source, target = tmp_path / "de.txt", tmp_path / "en.txt"
+    source.write_text("Am Donnerstag regnete es.\nDie Preise stiegen.\n", encoding="utf-8")
+    target.write_text("It rained on Friday.\n\nPrices rose .\n", encoding="utf-8")
+    report = json.loads(
+        run_cli("check", "--no-grammar", "--format", "json", "--source", str(source), str(target)).stdout
+    )
+    assert {(f["rule"], f["unit"]) for f in report["files"][0]["findings"]} == {
+        ("consistency.weekday-mismatch", "p1"),
+        ("punctuation.space-before-punctuation", "p2"),
+    }
+
+
+def test_source_needs_exactly_one_translation_file() -> None:
+    result = run_cli("check", "--source", "a.de.txt", "a.txt", "b.txt")
+    assert result.returncode == 2 and "exactly one translation file" in result.stderr
+
+
+def test_folder_convention_pairs_article_with_its_language_tagged_source(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    shutil.copytree(BILINGUAL / "pair", folder)
+    (folder / "notes.old.txt").write_text("An old note , kept.\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("A note.\n", encoding="utf-8")
+    report = json.loads(run_cli("check", "--no-grammar", "--format", "json", str(folder)).stdout)
+    files = {Path(f["path"]).name: f["findings"] for f in report["files"]}
+    assert sorted(files) == ["notes.old.txt", "notes.txt", "report.txt"]  # report.de.txt is a source
+    assert ("consistency.weekday-mismatch", "p1") in {(f["rule"], f.get("unit")) for f in files["report.txt"]}
+    assert all("unit" not in f for f in files["notes.old.txt"])  # "old" is no language: not a pair
+
+
+def test_diff_of_a_bilingual_file_is_a_patch_of_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "news.po"
+    shutil.copy(BILINGUAL / "newsroom.de-en.po", path)
+    before = path.read_bytes()
+    result = run_cli("fix", "--no-grammar", "--diff", str(path), cwd=tmp_path)
+    assert result.returncode == 1
+    assert (
+        '-msgstr "Railway cancels 120 connections ."\n+msgstr "Railway cancels 120 connections."'
+        in result.stdout
+    )
+    assert path.read_bytes() == before
+    patched = tmp_path / "patched"
+    patched.mkdir()
+    shutil.copy(path, patched / "news.po")
+    applied = subprocess.run(
+        ["git", "apply", "--directory=patched", "-"],
+        input=result.stdout,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert applied.returncode == 0
+    run_cli("fix", "--no-grammar", str(path))
+    assert (patched / "news.po").read_bytes() == path.read_bytes()
+
+
+def test_interactive_review_writes_the_accepted_repairs_into_the_targets(tmp_path: Path) -> None:
+    path = tmp_path / "memory.tmx"
+    shutil.copy(BILINGUAL / "memory.ru-en.tmx", path)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "cleaner", "fix", "--interactive", "--no-grammar", str(path)],
+        env={**os.environ, "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200"},
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(50, 200),
+    )
+    for key in ("y", "n", "y"):  # the weekday (unsafe), the space before "." (skipped), the doubled stop
+        child.expect(r"Apply this repair \[[^\]]*\]\? ")
+        child.sendline(key)
+    child.expect(pexpect.EOF)
+    text = path.read_text(encoding="utf-8")
+    assert "warned on Thursday of" in text and "until Friday .</seg>" in text and "tomorrow.</seg>" in text
+    assert outside_targets(path) == outside_targets(BILINGUAL / "memory.ru-en.tmx")
