@@ -111,27 +111,38 @@ SourceOpt = Annotated[
     str | None,
     typer.Option(
         "--source",
-        metavar="ORIGINAL",
+        metavar="<ORIGINAL>",
         help="The original of the one file given, its translation (aligned paragraph by paragraph).",
     ),
 ]
 SourceLanguageOpt = Annotated[
     str | None,
     typer.Option(
-        "--source-language", help="The sources' language (de, ja, pt-BR); else from the file or detected."
+        "--source-language",
+        metavar="<LANG>",
+        help="The sources' language (de, ja, pt-BR); else from the file or detected.",
     ),
 ]
 SourceColumnOpt = Annotated[
-    str, typer.Option("--source-column", help="The source column (key) of TSV and JSON Lines files.")
+    str,
+    typer.Option(
+        "--source-column", metavar="<NAME>", help="The source column (key) of TSV and JSON Lines files."
+    ),
 ]
 DatelineOpt = Annotated[
     datetime | None,
     typer.Option(
-        "--dateline", formats=["%Y-%m-%d"], help="The day the article was written: dates a source's '10日'."
+        "--dateline",
+        formats=["%Y-%m-%d"],
+        metavar="<YYYY-MM-DD>",
+        help="The day the article was written: dates a source's '10日'.",
     ),
 ]
 TargetColumnOpt = Annotated[
-    str, typer.Option("--target-column", help="The target column (key) of TSV and JSON Lines files.")
+    str,
+    typer.Option(
+        "--target-column", metavar="<NAME>", help="The target column (key) of TSV and JSON Lines files."
+    ),
 ]
 
 
