@@ -15,6 +15,7 @@ and the state folder is removed. The output is therefore the same whatever ran i
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -27,6 +28,7 @@ from cleaner import __version__
 from cleaner.corpus import Columns, Item, finding_schema, read_items, summary_schema, write_rows
 from cleaner.document import Document
 from cleaner.findings import Finding, Severity
+from cleaner.grammar.engine import BUDGET_ENV
 from cleaner.parallel import Done, WorkerSpec, run_local, run_ray, shared_languagetool
 from cleaner.repair.writer import write_new
 from cleaner.report.json_report import finding_to_json
@@ -206,6 +208,9 @@ def run_batch(
     """Check the corpus and write the findings and summary files; ``progress(documents, resumed)`` is
     told of each block done. Raises BatchError, CorpusError, ConfigError or RuleError before any
     output is written when the run cannot be done."""
+    # The run budget bounds how long one check waits for LanguageTool; a corpus run is meant to take
+    # hours, so it has none unless one is set. Set here, before any worker starts, so all inherit it.
+    os.environ.setdefault(BUDGET_ENV, "0")
     fingerprint = {
         "format": STATE_FORMAT,
         "cleaner": __version__,
@@ -215,8 +220,10 @@ def run_batch(
         "spec": {k: v for k, v in asdict(spec).items() if k != "use_cache"},
     }
     fingerprint = json.loads(json.dumps(fingerprint, default=str))
-    state = _State(options.output, fingerprint, options.restart)
     reader = spec.session()
+    for path in options.inputs:  # a bad rule folder or selector fails here, before anything is written
+        reader.checker(reader.settings(path))
+    state = _State(options.output, fingerprint, options.restart)
     result = BatchResult()
     total_blocks = 0
 

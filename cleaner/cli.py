@@ -251,7 +251,10 @@ def check(
                         overrides, not no_grammar, not no_cache, report_unused_suppressions
                     )
                     starting = _starting_status(errors)
-                    run = parallel.check_paths(session, spec, paths, jobs, watched, starting)
+                    try:
+                        run = parallel.check_paths(session, spec, paths, jobs, watched, starting)
+                    except parallel.WorkerDied as exc:
+                        _fail(str(exc))
                 else:
                     run = session.check_paths(paths, watched)
         except (RuleError, ConfigError, ModelUnavailable) as exc:
@@ -318,7 +321,7 @@ def batch(
     """
     from cleaner.batch import BLOCK_SIZE, BatchError, BatchOptions, run_batch, summary_path
     from cleaner.corpus import Columns, CorpusError, count_items
-    from cleaner.parallel import WorkerSpec
+    from cleaner.parallel import WorkerDied, WorkerSpec
 
     overrides = _overrides(
         select=select,
@@ -344,11 +347,15 @@ def batch(
     for path in (options.output, options.summary):
         if not path.name.lower().endswith((".jsonl", ".parquet")):
             _fail(f"{path}: an output must end in .jsonl or .parquet")
+        if not path.parent.is_dir():
+            _fail(f"{path}: no folder {path.parent} to write it in")
     try:
         with _batch_progress(errors, lambda: count_items(inputs, spec.session())) as progress:
             result = run_batch(options, spec, progress, _starting_status(errors))
     except (BatchError, CorpusError, RuleError, ConfigError, ModelUnavailable) as exc:
         _fail(str(exc))
+    except WorkerDied as exc:
+        _fail(f"{exc}; the blocks finished so far are kept: run the same command again to resume")
     for warning in result.warnings:
         errors.print(f"warning: {warning}", markup=False)
     for problem in result.unreadable:

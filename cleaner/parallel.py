@@ -14,11 +14,16 @@ connections); on Ray, scheduling, object transfer and retries of tasks whose wor
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
+import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
@@ -41,7 +46,13 @@ WINDOW_PER_WORKER = 4
 RAY_MAX_RETRIES = 3
 """Times Ray runs a task again when the worker running it dies (a killed process, a lost node)."""
 RAY_NAMESPACE = "cleaner"
+_PR_SET_PDEATHSIG = 1
 RAY_INSTALL = "pip install 'cleaner[corpus]'"
+
+
+class WorkerDied(Exception):
+    """A local worker process died (killed, out of memory): the run cannot finish, but what it wrote is
+    kept, and ``cleaner batch`` started again resumes from there."""
 
 
 @dataclass(frozen=True)
@@ -153,7 +164,12 @@ def run_local(
         for task in tasks:
             yield run_task(fn, spec, task)
         return
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
     pending: deque[Future[Done[R]]] = deque()
     try:
         for task in tasks:
@@ -161,8 +177,24 @@ def run_local(
             if len(pending) >= jobs * WINDOW_PER_WORKER:
                 yield from _finished(pending, ordered, until=jobs * WINDOW_PER_WORKER - 1)
         yield from _finished(pending, ordered, until=0)
+    except BrokenProcessPool as exc:
+        raise WorkerDied(f"a worker process died ({exc})") from exc
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: the kernel ends the worker when the run that spawned it dies (Linux's
+    PR_SET_PDEATHSIG), so a run killed with ``kill -9`` leaves no workers waiting for tasks forever."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return
+    prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+    if os.getppid() != parent:  # the run died before the signal was armed
+        os._exit(1)
 
 
 def _finished(pending: deque[Future[Done[R]]], ordered: bool, until: int) -> Iterator[Done[R]]:
@@ -239,9 +271,13 @@ def run_ray(
     ray = _ray()
     from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
+    from cleaner.grammar.engine import BUDGET_ENV, TIMEOUT_ENV
+
+    passed = {name: os.environ[name] for name in (BUDGET_ENV, TIMEOUT_ENV) if name in os.environ}
     ray.init(
         address=address,
         namespace=RAY_NAMESPACE,
+        runtime_env={"env_vars": passed} if passed else None,
         include_dashboard=False,
         logging_level=logging.WARNING,
         log_to_driver=False,

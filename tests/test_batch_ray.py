@@ -49,9 +49,9 @@ def _busy_worker(run: psutil.Process) -> psutil.Process | None:
 
 
 def test_a_killed_worker_has_its_block_retried_and_every_document_is_written_once(tmp_path: Path) -> None:
-    documents = texts(300, repeat=3)
+    documents = texts(500, repeat=4)  # 2,000 documents in 20 blocks: long enough to catch one
     corpus = write_jsonl(tmp_path / "corpus.jsonl", documents)
-    args = [str(corpus), *COLUMNS, "--no-grammar", "--block-size", "40"]
+    args = [str(corpus), *COLUMNS, "--no-grammar", "--block-size", "100"]
     batch(*args, "-o", str(tmp_path / "one.jsonl"))
 
     out = tmp_path / "ray.jsonl"
