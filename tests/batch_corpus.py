@@ -15,6 +15,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from cleaner.corpus import read_rows
 from tests.conftest import FIXTURES, SHARED_EVAL
 
@@ -75,11 +77,15 @@ def findings_by_id(path: Path) -> dict[str, list[dict[str, Any]]]:
 
 
 def kill_when(process: subprocess.Popen[str], ready: Callable[[], bool], timeout: float = 240) -> None:
-    """SIGKILL ``process`` as soon as ``ready()``; fail if it ends or times out first."""
+    """SIGKILL ``process`` as soon as ``ready()``; fail if it ends or times out first, or if its worker
+    processes outlive it."""
     deadline = time.monotonic() + timeout
     while not ready():
         assert process.poll() is None, f"the run ended before it could be killed: {process.communicate()}"
         assert time.monotonic() < deadline, "the run never reached the point to kill it at"
         time.sleep(0.05)
+    children = psutil.Process(process.pid).children(recursive=True)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=60)
+    _, alive = psutil.wait_procs(children, timeout=30)
+    assert not alive, f"processes of the killed run live on: {alive}"

@@ -188,3 +188,23 @@ def test_two_jobs_sharing_a_server_the_run_starts_give_checks_grammar_findings(t
     )
     assert result.returncode == 0, result.stderr
     assert findings_by_id(out) == expected
+
+
+def test_parquet_output_keeps_every_field_even_ones_the_json_report_gains_later(tmp_path: Path) -> None:
+    from cleaner.corpus import finding_schema, write_rows
+
+    first = {"id": "a", "rule": "r.one", "line": 1, "fixes": []}
+    later = {
+        "id": "b",
+        "rule": "r.two",
+        "unit": "seg-7",
+        "fixes": [{"start": 0, "end": 1, "replacement": "x", "applicability": "safe", "why": "new"}],
+    }
+    target = tmp_path / "out.parquet"
+    write_rows(target, lambda: iter([[first], [], [later]]), finding_schema)
+    rows = read_rows(target)
+    assert [(r["id"], r["rule"], r["line"], r["unit"]) for r in rows] == [
+        ("a", "r.one", 1, None),
+        ("b", "r.two", None, "seg-7"),
+    ]
+    assert rows[1]["fixes"][0]["why"] == "new" and rows[1]["fixes"][0]["replacement"] == "x"
