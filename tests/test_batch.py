@@ -208,3 +208,22 @@ def test_parquet_output_keeps_every_field_even_ones_the_json_report_gains_later(
         ("b", "r.two", None, "seg-7"),
     ]
     assert rows[1]["fixes"][0]["why"] == "new" and rows[1]["fixes"][0]["replacement"] == "x"
+
+
+def test_check_with_two_jobs_passes_on_a_user_rule_skipped_for_lack_of_time(tmp_path: Path) -> None:
+    from tests.test_hardening_engine import pattern_rule, rule_file
+
+    rules = tmp_path / "rules"
+    rule_file(rules, "slow", pattern_rule("house.slow", "(x+x+)+y", "xxy", "b"))
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("a", "b"):
+        (folder / f"{name}.txt").write_text("x" * 3000 + "\nIt was the end.\n", encoding="utf-8")
+    runs = [
+        run_cli("check", "--no-grammar", "--format", "json", "--rules", str(rules), *jobs, str(folder))
+        for jobs in ([], ["--jobs", "2"])
+    ]
+    assert runs[0].stdout == runs[1].stdout
+    assert json.loads(runs[1].stdout)["warnings"] == [
+        f"rule house.slow exceeded its time budget on {folder / name}.txt; skipped" for name in ("a", "b")
+    ]
