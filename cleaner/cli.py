@@ -99,6 +99,12 @@ LanguageToolUrlOpt = Annotated[
 NeuralOpt = Annotated[
     bool, typer.Option("--neural", help="Rank repairs with the local language model and guard their meaning.")
 ]
+JobsOpt = Annotated[
+    int,
+    typer.Option(
+        "--jobs", "-j", min=1, metavar="<N>", help="Check in this many worker processes (same output)."
+    ),
+]
 LanguageOpt = Annotated[
     str | None,
     typer.Option(
@@ -298,6 +304,7 @@ def check(
     source_column: SourceColumnOpt = "source",
     target_column: TargetColumnOpt = "target",
     dateline: DatelineOpt = None,
+    jobs: JobsOpt = 1,
 ) -> None:
     """Report machine-translation damage in articles.
 
@@ -336,7 +343,19 @@ def check(
         skipped: list[str] = []
         try:
             with _progress(errors) as progress, _time_budget_watch(skipped, progress) as watched:
-                run = session.check_paths(paths, watched)
+                if jobs > 1:
+                    from cleaner import parallel
+
+                    spec = parallel.WorkerSpec(
+                        overrides, not no_grammar, not no_cache, report_unused_suppressions
+                    )
+                    starting = _starting_status(errors)
+                    try:
+                        run = parallel.check_paths(session, spec, paths, jobs, watched, starting)
+                    except parallel.WorkerDied as exc:
+                        _fail(str(exc))
+                else:
+                    run = session.check_paths(paths, watched)
         except (RuleError, ConfigError, ModelUnavailable) as exc:
             _fail(str(exc))
     run.warnings.extend(skipped)
@@ -346,6 +365,161 @@ def check(
         raise typer.Exit(EXIT_ERROR)
     if run.failing() and not exit_zero:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command(cls=Command)
+def batch(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="INPUTS", help="JSONL or Parquet corpora (one document per row), files or folders."
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="<FILE>", help="Findings file, one row per finding: .jsonl or .parquet."
+        ),
+    ],
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary",
+            metavar="<FILE>",
+            help="Per-document summary file (default: OUTPUT's name + .summary).",
+        ),
+    ] = None,
+    id_column: Annotated[
+        str, typer.Option("--id-column", metavar="<NAME>", help="Column naming each document.")
+    ] = "id",
+    text_column: Annotated[
+        str, typer.Option("--text-column", metavar="<NAME>", help="Column holding the text.")
+    ] = "text",
+    source_column: Annotated[
+        str | None,
+        typer.Option("--source-column", metavar="<NAME>", help="Column holding the source text, if any."),
+    ] = None,
+    jobs: JobsOpt = 1,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            metavar="<ADDRESS>",
+            help="Run on a Ray cluster at this address ('auto', ray://…), or 'local'.",
+        ),
+    ] = None,
+    block_size: Annotated[
+        int | None,
+        typer.Option(
+            "--block-size",
+            min=1,
+            metavar="<N>",
+            help="Documents per block, the unit of work and of resuming [64].",
+        ),
+    ] = None,
+    restart: Annotated[
+        bool,
+        typer.Option("--restart", help="Discard an unfinished earlier run's work instead of resuming it."),
+    ] = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    rules: RulesOpt = None,
+    min_severity: MinSeverityOpt = None,
+    no_grammar: NoGrammarOpt = False,
+    require_grammar: Annotated[
+        bool, typer.Option("--require-grammar", help="Exit 2 when LanguageTool cannot be used.")
+    ] = False,
+    languagetool_url: LanguageToolUrlOpt = None,
+    language: LanguageOpt = None,
+    no_cache: NoCacheOpt = False,
+    neural: NeuralOpt = False,
+) -> None:
+    """Check a corpus: write one row per finding (document id and the JSON finding fields) and a
+    per-document summary. A killed run started again resumes where it stopped.
+
+    Exit codes: 0 done (findings are in the output); 2 a usage error, or rows or files that could not be
+    read (listed on stderr and in the summary; everything else is checked).
+    """
+    from cleaner.batch import BLOCK_SIZE, BatchError, BatchOptions, run_batch, summary_path
+    from cleaner.corpus import Columns, CorpusError, count_items
+    from cleaner.parallel import WorkerDied, WorkerSpec
+
+    overrides = _overrides(
+        select=select,
+        ignore=ignore,
+        rules=rules,
+        min_severity=min_severity,
+        languagetool_url=languagetool_url,
+        language=language,
+        neural=neural,
+    )
+    _, errors = _consoles()
+    options = BatchOptions(
+        inputs=inputs,
+        output=output,
+        summary=summary or summary_path(output),
+        columns=Columns(id_column, text_column, source_column),
+        block_size=block_size or BLOCK_SIZE,
+        jobs=jobs,
+        ray=ray,
+        restart=restart,
+    )
+    spec = WorkerSpec(overrides, grammar=not no_grammar, use_cache=not no_cache)
+    for path in (options.output, options.summary):
+        if not path.name.lower().endswith((".jsonl", ".parquet")):
+            _fail(f"{path}: an output must end in .jsonl or .parquet")
+        if not path.parent.is_dir():
+            _fail(f"{path}: no folder {path.parent} to write it in")
+    try:
+        with _batch_progress(errors, lambda: count_items(inputs, spec.session())) as progress:
+            result = run_batch(options, spec, progress, _starting_status(errors))
+    except (BatchError, CorpusError, RuleError, ConfigError, ModelUnavailable) as exc:
+        _fail(str(exc))
+    except WorkerDied as exc:
+        _fail(f"{exc}; the blocks finished so far are kept: run the same command again to resume")
+    for warning in result.warnings:
+        errors.print(f"warning: {warning}", markup=False)
+    for problem in result.unreadable:
+        errors.print(f"error: {problem}", markup=False)
+    resumed = f" ({result.resumed} done by an earlier run)" if result.resumed else ""
+    errors.print(
+        f"{result.documents} documents{resumed}, {result.findings} findings: {options.output}, "
+        f"{options.summary}",
+        markup=False,
+    )
+    grammar_skipped = any(w.startswith("grammar check skipped") for w in result.warnings)
+    if result.unreadable or (require_grammar and grammar_skipped and not no_grammar):
+        raise typer.Exit(EXIT_ERROR)
+
+
+@contextmanager
+def _batch_progress(
+    console: Console, total: Callable[[], int]
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar with documents per second on stderr, on a terminal only (never piped or in CI)."""
+    if not console.is_terminal or os.environ.get("CI"):
+        yield None
+        return
+    from rich.progress import Progress, TextColumn
+
+    with Progress(
+        *Progress.get_default_columns(),
+        TextColumn("{task.completed:,.0f} documents"),
+        TextColumn("{task.fields[rate]}"),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("checking", total=total(), rate="")
+        checked = 0
+
+        def advance(documents: int, resumed: int) -> None:
+            nonlocal checked
+            checked += documents - resumed
+            speed = bar.tasks[task].speed
+            rate = f"{speed:,.1f} documents/s" if speed and checked else ""
+            bar.update(task, advance=documents, rate=rate)
+
+        yield advance
 
 
 @app.command(cls=Command, epilog=REVIEW_KEYS)

@@ -56,6 +56,16 @@ def on_time_budget_exceeded(listener: Callable[[str], None]) -> Iterator[None]:
         _budget_listener.reset(token)
 
 
+def time_budget_exceeded(rule_id: str) -> None:
+    """Tell the listener (or warn) that ``rule_id`` was skipped on a text for lack of time; also how a
+    run that checked the text in another process passes the news on in its own."""
+    listener = _budget_listener.get()
+    if listener is None:
+        warnings.warn(f"rule {rule_id} exceeded its time budget; skipped", RuntimeWarning, 3)
+    else:
+        listener(rule_id)
+
+
 class BudgetedPattern:
     """A user rule's pattern (or anchor), compiled with the ``regex`` module (``re``'s syntax,
     lookbehind included) so that its scans of a text can be given a time budget, which ``re`` cannot do.
@@ -96,11 +106,7 @@ class BudgetedPattern:
             matches = list(self.compiled.finditer(text, pos, end, timeout=max(self._left, 0.001)))
         except TimeoutError:
             self._skipped = True
-            listener = _budget_listener.get()
-            if listener is None:
-                warnings.warn(f"rule {self.rule_id} exceeded its time budget; skipped", RuntimeWarning, 2)
-            else:
-                listener(self.rule_id)
+            time_budget_exceeded(self.rule_id)
             return iter(())
         self._left -= time.perf_counter() - started
         return iter(matches)

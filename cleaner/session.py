@@ -220,11 +220,19 @@ class Session:
                 continue
             settings = self.settings(item)
             result.files.append(FileResult(document, self.check_document(document, settings), settings))
-        for engine in self._engines.values():
-            result.languagetool = result.languagetool or engine.url
-            result.warnings.extend(engine.warnings)
-            result.grammar_skipped = result.grammar_skipped or bool(engine.problem)
+        result.languagetool, warnings, result.grammar_skipped = self.grammar_report()
+        result.warnings.extend(warnings)
         return result
+
+    def grammar_report(self) -> tuple[str | None, list[str], bool]:
+        """What the run says about LanguageTool so far: the server URL it used (if any), the engines'
+        warnings, and whether grammar was wanted but could not be (wholly) done."""
+        url, warnings, skipped = None, [], False
+        for engine in self._engines.values():
+            url = url or engine.url
+            warnings.extend(engine.warnings)
+            skipped = skipped or bool(engine.problem)
+        return url, warnings, skipped
 
     @property
     def started_server(self) -> bool:

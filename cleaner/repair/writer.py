@@ -17,7 +17,10 @@ import re
 import stat
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from cleaner.document import Document
 
@@ -67,6 +70,31 @@ def write_document(document: Document, text: str, backup: bool = False, force: b
         raise
     _fsync_directory(target.parent)
     return saved
+
+
+@contextmanager
+def write_new(target: Path) -> Iterator[BinaryIO]:
+    """Write an output file of cleaner's own (a corpus's findings, a part of them) through the yielded
+    handle: into a temporary file beside ``target``, fsynced and renamed over it when the block ends
+    without an error, so ``target`` is its old self or complete, never half-written. The file gets the
+    usual mode (0666 less the umask); an exception or a kill leaves only a temporary file, swept later.
+    """
+    target = Path(os.path.realpath(target))
+    _sweep_stale_temporaries(target)
+    temporary = _new_temporary(target, b"")
+    try:
+        with open(temporary, "r+b") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _fsync_directory(target.parent)
 
 
 def _read_current(target: Path, size: int) -> tuple[os.stat_result, bytes]:

@@ -1,0 +1,292 @@
+"""``cleaner batch``: a corpus checked through the one pipeline (``Session.check_text``), block by block,
+in worker processes or on a Ray cluster, resumably.
+
+The input is cut into blocks of ``block_size`` documents in input order, the same cut on every run.
+Each finished block is written whole to a part file in a state folder beside the output
+(``.FINDINGS.cleaner-batch/part-000042.jsonl``, atomically: temporary file, fsync, rename), one line
+per document: its summary row and its finding rows. A run started again skips every block whose part
+holds the same documents (id and content hash), so a run killed at any point loses at most the blocks
+being checked, and never writes a finding twice. Once every block is done the parts are merged, in
+input order, into the findings file and the summary file (each written atomically, JSONL or Parquet),
+and the state folder is removed. The output is therefore the same whatever ran it: ``--jobs 1``,
+``--jobs N`` or ``--ray``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from cleaner import __version__
+from cleaner.alignment import Alignment, Segment
+from cleaner.corpus import Columns, Item, finding_schema, read_items, summary_schema, write_rows
+from cleaner.document import Document
+from cleaner.findings import Finding, Severity
+from cleaner.grammar.engine import BUDGET_ENV
+from cleaner.parallel import Done, WorkerSpec, run_local, run_ray, shared_languagetool
+from cleaner.repair.writer import write_new
+from cleaner.report.json_report import finding_to_json
+from cleaner.session import Session
+
+BLOCK_SIZE = 64
+"""Documents per block: a killed run redoes at most this many per worker; Ray pays per task, so a
+cluster run of short segments wants more (``--block-size``)."""
+STATE_FORMAT = 1
+MANIFEST = "manifest.json"
+
+
+class BatchError(Exception):
+    """A batch that cannot start (its state belongs to another run); the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Block:
+    index: int
+    items: tuple[Item, ...]
+
+
+@dataclass
+class BlockResult:
+    index: int
+    lines: list[dict[str, Any]]
+    """Per document: ``{"summary": …, "findings": […]}``, the part file's lines."""
+    warnings: list[str]
+
+
+@dataclass
+class BatchOptions:
+    inputs: list[str]
+    output: Path
+    summary: Path
+    columns: Columns = field(default_factory=Columns)
+    block_size: int = BLOCK_SIZE
+    jobs: int = 1
+    ray: str | None = None
+    restart: bool = False
+
+
+@dataclass
+class BatchResult:
+    documents: int = 0
+    resumed: int = 0
+    """Documents whose block an earlier run had finished."""
+    findings: int = 0
+    unreadable: list[str] = field(default_factory=list)
+    """``INPUT[:ROW]: why`` for each row or file that could not be read (in the summary too)."""
+    warnings: list[str] = field(default_factory=list)
+
+
+def state_folder(output: Path) -> Path:
+    return output.parent / f".{output.name}.cleaner-batch"
+
+
+def summary_path(output: Path) -> Path:
+    """The default summary file beside the findings: ``out.jsonl`` → ``out.summary.jsonl``."""
+    return output.with_name(f"{output.stem}.summary{output.suffix}")
+
+
+def summary_row(item: Item, findings: Sequence[Finding]) -> dict[str, Any]:
+    counts = {str(s): sum(f.severity == s for f in findings) for s in Severity}
+    return {
+        "id": item.id,
+        "input": item.input,
+        "row": item.row,
+        "sha256": None if item.error else item.sha256,
+        "chars": len(item.text),
+        "findings": len(findings),
+        **{str(s): counts[str(s)] for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)},
+        "unreadable": item.error,
+    }
+
+
+def _key(summary: dict[str, Any]) -> str:
+    """``Item.key`` of the document a part line was written for."""
+    if summary["unreadable"] is not None:
+        return f"unreadable\x00{summary['input']}\x00{summary['row']}\x00{summary['unreadable']}"
+    return f"{summary['id']}\x00{summary['sha256']}"
+
+
+_settings: dict[tuple[int, str], Any] = {}
+
+
+def check_block(session: Session, block: Block) -> BlockResult:
+    """Check one block's documents (in a worker): the same findings, in the same JSON form, as
+    ``cleaner check --format json`` gives for the same text."""
+    from cleaner.ruleset import on_time_budget_exceeded
+
+    lines, warnings = [], []
+    for item in block.items:
+        findings: list[Finding] = []
+        if item.error is None:
+            settings = _settings.setdefault((id(session), item.path), session.settings(item.path))
+            skipped: list[str] = []
+            with on_time_budget_exceeded(skipped.append):
+                findings = session.check_text(item.text, item.path, settings, _alignment(item))
+            warnings.extend(f"rule {r} exceeded its time budget on {item.id}; skipped" for r in skipped)
+            document = Document(item.id or item.input, item.text)
+            rows = [{"id": item.id, **finding_to_json(document, f)} for f in findings]
+        else:
+            rows = []
+        lines.append({"summary": summary_row(item, findings), "findings": rows})
+    return BlockResult(block.index, lines, warnings)
+
+
+def _alignment(item: Item) -> Alignment | None:
+    """A row with a source column is one segment translating it: the source-aware checks run on it."""
+    if item.source is None or item.text is None:
+        return None
+    from cleaner.consistency.language import detect
+
+    return Alignment((Segment(0, len(item.text), item.source, item.id),), detect(item.source))
+
+
+def blocks(items: Iterable[Item], size: int) -> Iterator[Block]:
+    iterator = iter(items)
+    index = 0
+    while chunk := tuple(islice(iterator, size)):
+        yield Block(index, chunk)
+        index += 1
+
+
+class _State:
+    """The state folder of an unfinished run: its manifest and one part file per finished block."""
+
+    def __init__(self, output: Path, fingerprint: dict[str, Any], restart: bool) -> None:
+        self.folder = state_folder(output)
+        manifest = self.folder / MANIFEST
+        if restart and self.folder.exists():
+            shutil.rmtree(self.folder)
+        if manifest.exists():
+            try:
+                recorded = json.loads(manifest.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                recorded = None
+            if recorded != fingerprint:
+                raise BatchError(
+                    f"{self.folder} holds an unfinished run with other inputs or options; "
+                    "run it again with those, or pass --restart to start afresh"
+                )
+        else:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with write_new(manifest) as handle:
+                handle.write(json.dumps(fingerprint, indent=2).encode())
+
+    def part(self, index: int) -> Path:
+        return self.folder / f"part-{index:06d}.jsonl"
+
+    def finished(self, block: Block) -> bool:
+        """Whether an earlier run finished this block for the same documents."""
+        path = self.part(block.index)
+        if not path.exists():
+            return False
+        try:
+            keys = [_key(line["summary"]) for line in self.lines(block.index)]
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+        return keys == [item.key for item in block.items]
+
+    def lines(self, index: int) -> Iterator[dict[str, Any]]:
+        with open(self.part(index), encoding="utf-8") as handle:
+            for line in handle:
+                yield json.loads(line)
+
+    def write(self, result: BlockResult) -> None:
+        with write_new(self.part(result.index)) as handle:
+            for line in result.lines:
+                handle.write(json.dumps(line, ensure_ascii=False).encode("utf-8", errors="surrogatepass"))
+                handle.write(b"\n")
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def run_batch(
+    options: BatchOptions,
+    spec: WorkerSpec,
+    progress: Callable[[int, int], None] | None = None,
+    starting: Callable[[], AbstractContextManager[object]] | None = None,
+) -> BatchResult:
+    """Check the corpus and write the findings and summary files; ``progress(documents, resumed)`` is
+    told of each block done. Raises BatchError, CorpusError, ConfigError or RuleError before any
+    output is written when the run cannot be done."""
+    # The run budget bounds how long one check waits for LanguageTool; a corpus run is meant to take
+    # hours, so it has none unless one is set. Set here, before any worker starts, so all inherit it.
+    os.environ.setdefault(BUDGET_ENV, "0")
+    fingerprint = {
+        "format": STATE_FORMAT,
+        "cleaner": __version__,
+        "inputs": [str(Path(p).resolve()) for p in options.inputs],
+        "columns": asdict(options.columns),
+        "block_size": options.block_size,
+        "spec": {k: v for k, v in asdict(spec).items() if k != "use_cache"},
+    }
+    fingerprint = json.loads(json.dumps(fingerprint, default=str))
+    reader = spec.session()
+    for path in options.inputs:  # a bad rule folder or selector fails here, before anything is written
+        reader.checker(reader.settings(path))
+    state = _State(options.output, fingerprint, options.restart)
+    result = BatchResult()
+    total_blocks = 0
+
+    def pending() -> Iterator[Block]:
+        nonlocal total_blocks
+        for block in blocks(read_items(options.inputs, options.columns, reader), options.block_size):
+            total_blocks = block.index + 1
+            if state.finished(block):
+                result.resumed += len(block.items)
+                if progress is not None:
+                    progress(len(block.items), len(block.items))
+                continue
+            yield block
+
+    with shared_languagetool(spec, options.inputs, starting) as (ready, said):
+        _add(result.warnings, said)
+        if options.ray is not None:
+            done: Iterator[Done[BlockResult]] = run_ray(
+                check_block, pending(), ready, options.inputs, options.ray
+            )
+        else:
+            done = run_local(check_block, pending(), ready, options.jobs)
+        for outcome in done:
+            state.write(outcome.value)
+            _add(result.warnings, outcome.warnings)
+            _add(result.warnings, outcome.value.warnings)
+            if progress is not None:
+                progress(len(outcome.value.lines), 0)
+    _merge(state, total_blocks, options, result)
+    state.remove()
+    return result
+
+
+def _add(warnings: list[str], new: Iterable[str]) -> None:
+    warnings.extend(w for w in new if w not in warnings)
+
+
+def _merge(state: _State, count: int, options: BatchOptions, result: BatchResult) -> None:
+    """The parts, in block order, into the findings file and the summary file."""
+
+    def findings() -> Iterator[list[dict[str, Any]]]:
+        for index in range(count):
+            yield [row for line in state.lines(index) for row in line["findings"]]
+
+    def summaries() -> Iterator[list[dict[str, Any]]]:
+        for index in range(count):
+            yield [line["summary"] for line in state.lines(index)]
+
+    write_rows(options.output, findings, finding_schema)
+    write_rows(options.summary, summaries, summary_schema)
+    for batch in summaries():
+        for row in batch:
+            result.documents += 1
+            result.findings += row["findings"]
+            if row["unreadable"] is not None:
+                where = row["input"] if row["row"] is None else f"{row['input']}:{row['row']}"
+                message = row["unreadable"]
+                result.unreadable.append(f"{where}: {message}")

@@ -1,0 +1,275 @@
+"""Corpora as ``cleaner batch`` reads and writes them.
+
+Read: JSONL and Parquet files, one document (or segment) per row with an id, a text and optionally a
+source column; plain files and folders, read exactly as ``cleaner check`` reads them. A row or file
+that cannot be read becomes an ``Item`` with an ``error``, so it is reported in its place and nothing
+after it is lost. Write: rows of dicts as JSONL or Parquet (by the file's suffix), through the one
+write path (``repair.writer.write_new``), so an output file is complete or absent.
+
+pyarrow is imported only for Parquet: JSONL and folders need nothing beyond cleaner's own packages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cleaner.repair.writer import write_new
+from cleaner.sources import SourceError, UnreadableSource, read_document
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from cleaner.session import Session
+
+JSONL_SUFFIX, PARQUET_SUFFIX = ".jsonl", ".parquet"
+CORPUS_SUFFIXES = (JSONL_SUFFIX, PARQUET_SUFFIX)
+PARQUET_BATCH = 1024
+CORPUS_INSTALL = "pip install 'cleaner[corpus]'"
+
+
+class CorpusError(Exception):
+    """A corpus that cannot be used at all (a missing package, an output of an unknown kind)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Which columns of a JSONL or Parquet row hold what. A row without the id column is named by its
+    place, ``INPUT:ROW``; one without the text column is an error; the source column is optional."""
+
+    id: str = "id"
+    text: str = "text"
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One document of the input in input order, or a row or file that could not be read (``error``)."""
+
+    id: str | None
+    input: str
+    """The file the document came from (the corpus file, or the plain file itself)."""
+    row: int | None
+    """1-based row of a JSONL (its line) or Parquet input; None for a plain file."""
+    text: str = ""
+    source: str | None = None
+    """The source text the document translates (the source column), when given."""
+    path: str = ""
+    """What the document's settings go by (config files, per-file ignores, Markdown): its own path for
+    a plain file, the corpus file's for a row."""
+    error: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        """The content hash: text and source, so a changed translation or source is checked again."""
+        digest = hashlib.sha256(self.text.encode("utf-8", errors="surrogatepass"))
+        if self.source is not None:
+            digest.update(b"\x00" + self.source.encode("utf-8", errors="surrogatepass"))
+        return digest.hexdigest()
+
+    @property
+    def key(self) -> str:
+        """What a finished block records per document, to recognise it when a run is resumed."""
+        if self.error is not None:
+            return f"unreadable\x00{self.input}\x00{self.row}\x00{self.error}"
+        return f"{self.id}\x00{self.sha256}"
+
+
+def is_corpus(path: str) -> bool:
+    return path.lower().endswith(CORPUS_SUFFIXES)
+
+
+def read_items(paths: Iterable[str], columns: Columns, session: Session) -> Iterator[Item]:
+    """Every document of the inputs, in order: corpus rows, and plain files found as ``check`` finds
+    them (folders walked with their include globs, excluded files dropped)."""
+    for path in paths:
+        if is_corpus(path):
+            reader = _jsonl_rows if path.lower().endswith(JSONL_SUFFIX) else _parquet_rows
+            yield from reader(path, columns)
+            continue
+        for found in session.files([path]):
+            if isinstance(found, SourceError):
+                yield Item(None, found.path, None, error=found.message)
+                continue
+            try:
+                document = read_document(found)
+            except UnreadableSource as exc:
+                yield Item(None, found, None, error=exc.error.message)
+                continue
+            yield Item(found, found, None, document.text, path=found)
+
+
+def count_items(paths: Iterable[str], session: Session) -> int:
+    """How many items ``read_items`` will yield, cheaply (a progress bar's total): lines of a JSONL
+    file, Parquet's own row count, the files a folder holds. Unreadable inputs count as one."""
+    total = 0
+    for path in paths:
+        try:
+            if path.lower().endswith(JSONL_SUFFIX):
+                with open(path, "rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
+            elif path.lower().endswith(PARQUET_SUFFIX):
+                total += _parquet().ParquetFile(path).metadata.num_rows
+            else:
+                total += sum(1 for _ in session.files([path]))
+        except (OSError, ValueError):
+            total += 1
+    return total
+
+
+def _row_item(path: str, row: int, record: Any, columns: Columns) -> Item:
+    if not isinstance(record, dict):
+        return Item(None, path, row, error="not a JSON object")
+    text = record.get(columns.text)
+    if not isinstance(text, str):
+        what = "no" if text is None else "a non-text"
+        return Item(None, path, row, error=f"{what} {columns.text!r} column")
+    name = record.get(columns.id)
+    source = record.get(columns.source) if columns.source else None
+    if source is not None and not isinstance(source, str):
+        return Item(None, path, row, error=f"a non-text {columns.source!r} column")
+    return Item(f"{path}:{row}" if name is None else str(name), path, row, text, source, path)
+
+
+def _jsonl_rows(path: str, columns: Columns) -> Iterator[Item]:
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed below; an open error is an item, not a raise
+    except OSError as exc:
+        yield Item(None, path, None, error=exc.strerror or str(exc))
+        return
+    with handle:
+        for row, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                yield Item(None, path, row, error=f"not UTF-8 ({exc.reason} at byte {exc.start})")
+                continue
+            except json.JSONDecodeError as exc:
+                yield Item(None, path, row, error=f"not JSON ({exc.msg}, column {exc.colno})")
+                continue
+            yield _row_item(path, row, record, columns)
+
+
+def _parquet() -> Any:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise CorpusError(f"Parquet needs pyarrow: {CORPUS_INSTALL}") from exc
+    return pq
+
+
+def _parquet_rows(path: str, columns: Columns) -> Iterator[Item]:
+    pq = _parquet()
+    try:
+        table = pq.ParquetFile(path)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        yield Item(None, path, None, error=f"not a readable Parquet file ({exc})")
+        return
+    names = set(table.schema_arrow.names)
+    if columns.text not in names:
+        yield Item(
+            None, path, None, error=f"no {columns.text!r} column (columns: {', '.join(sorted(names))})"
+        )
+        return
+    wanted = [c for c in (columns.id, columns.text, columns.source) if c and c in names]
+    row = 0
+    for batch in table.iter_batches(batch_size=PARQUET_BATCH, columns=wanted):
+        for record in batch.to_pylist():
+            row += 1
+            yield _row_item(path, row, record, columns)
+
+
+# -- writing -----------------------------------------------------------------------------------------
+
+
+def write_rows(
+    target: Path, batches: Callable[[], Iterator[list[dict[str, Any]]]], schema: Callable[[], pa.Schema]
+) -> None:
+    """Write rows as JSONL or Parquet (by ``target``'s suffix), atomically.
+
+    ``batches`` is called once for JSONL and twice for Parquet: the first pass finds the columns,
+    starting from ``schema()`` and adding any field the rows have beyond it (the JSON report grows
+    without breaking), so a Parquet file's schema always holds every field and is known before it is
+    written in one streaming pass.
+    """
+    suffix = target.suffix.lower()
+    if suffix == JSONL_SUFFIX:
+        with write_new(target) as handle:
+            for batch in batches():
+                handle.write(b"".join(_json_line(row) for row in batch))
+        return
+    if suffix != PARQUET_SUFFIX:
+        raise CorpusError(f"{target}: an output must end in {JSONL_SUFFIX} or {PARQUET_SUFFIX}")
+    pq = _parquet()
+    import pyarrow as pa
+
+    found = [schema(), *(pa.Table.from_pylist(b).schema for b in batches() if b)]
+    unified = pa.unify_schemas(found, promote_options="permissive")
+    with write_new(target) as handle, pq.ParquetWriter(handle, unified) as writer:
+        for batch in batches():
+            if batch:
+                writer.write_table(pa.Table.from_pylist(batch, schema=unified))
+
+
+def _json_line(row: dict[str, Any]) -> bytes:
+    return json.dumps(row, ensure_ascii=False).encode("utf-8", errors="surrogatepass") + b"\n"
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    """All rows of a JSONL or Parquet file written by ``write_rows`` (for tests and small outputs)."""
+    if path.suffix.lower() == PARQUET_SUFFIX:
+        return _parquet().read_table(path).to_pylist()
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def finding_schema() -> pa.Schema:
+    """The columns of a findings file: the document id, then the JSON report's finding fields."""
+    import pyarrow as pa
+
+    fix = pa.struct(
+        [
+            ("start", pa.int64()),
+            ("end", pa.int64()),
+            ("replacement", pa.string()),
+            ("applicability", pa.string()),
+            ("score", pa.float64()),
+        ]
+    )
+    text = ("rule", "category", "severity", "message")
+    return pa.schema(
+        [
+            ("id", pa.string()),
+            *((name, pa.string()) for name in text),
+            *((name, pa.int64()) for name in ("start", "end", "line", "column")),
+            ("excerpt", pa.string()),
+            ("source", pa.string()),
+            ("fixes", pa.list_(fix)),
+        ]
+    )
+
+
+def summary_schema() -> pa.Schema:
+    """The columns of the per-document summary (see ``batch.summary_row``)."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("id", pa.string()),
+            ("input", pa.string()),
+            ("row", pa.int64()),
+            ("sha256", pa.string()),
+            ("chars", pa.int64()),
+            ("findings", pa.int64()),
+            ("error", pa.int64()),
+            ("warning", pa.int64()),
+            ("info", pa.int64()),
+            ("unreadable", pa.string()),
+        ]
+    )

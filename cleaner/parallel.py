@@ -1,0 +1,368 @@
+"""Checking in parallel: worker processes on this machine (``--jobs N``) or tasks on a Ray cluster
+(``--ray``). This module only distributes; what a task does is the caller's top-level function
+``fn(session, task)``, run in the worker with the worker's own ``Session`` (so its own LanguageTool
+connection and result cache handle), built once per process from a picklable ``WorkerSpec``.
+
+LanguageTool is the expensive part and a JVM per worker would not fit in memory, so workers share
+servers the run starts and stops: one for this machine (``shared_languagetool``), or one per Ray node,
+held by an actor on that node and started when a task on the node first asks for it. A configured
+server (``--languagetool-url``) or a long-lived one (``cleaner server start``) is used as it is.
+
+Local workers are spawned, not forked (a forked child would inherit the parent's threads and open
+connections); on Ray, scheduling, object transfer and retries of tasks whose worker died are Ray's own.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field, replace
+from typing import Any, Generic, TypeVar
+
+from cleaner.config import ConfigError, Settings, settings_for
+from cleaner.document import Document
+from cleaner.findings import Finding
+from cleaner.grammar.errors import EngineUnavailable
+from cleaner.ruleset import on_time_budget_exceeded, time_budget_exceeded
+from cleaner.session import FileResult, RunResult, Session
+from cleaner.sources import SourceError, UnreadableSource, read_document
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+SKIPPED = "grammar check skipped, rules only: "
+"""How a run's warnings start when LanguageTool could not be used (the engine's own wording)."""
+WINDOW_PER_WORKER = 4
+"""Tasks queued per worker: enough to keep every worker busy, few enough to bound memory."""
+RAY_MAX_RETRIES = 3
+"""Times Ray runs a task again when the worker running it dies (a killed process, a lost node)."""
+RAY_NAMESPACE = "cleaner"
+_PR_SET_PDEATHSIG = 1
+RAY_INSTALL = "pip install 'cleaner[corpus]'"
+
+
+class WorkerDied(Exception):
+    """A local worker process died (killed, out of memory): the run cannot finish, but what it wrote is
+    kept, and ``cleaner batch`` started again resumes from there."""
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What a worker needs to build the same Session as the command that started it."""
+
+    overrides: dict[str, Any] = field(default_factory=dict)
+    grammar: bool = True
+    use_cache: bool = True
+    report_unused: bool = False
+    node_server: bool = False
+    """On Ray: ask the node's server actor for LanguageTool's URL before the first task."""
+
+    def session(self) -> Session:
+        return Session(
+            dict(self.overrides),
+            grammar=self.grammar,
+            use_cache=self.use_cache,
+            report_unused_suppressions=self.report_unused,
+        )
+
+
+@dataclass
+class Done(Generic[R]):
+    """A task's result, with what the worker's session has to say about the run so far."""
+
+    value: R
+    warnings: list[str]
+    languagetool: str | None
+    grammar_skipped: bool
+    skipped_rules: list[str]
+    """User rules skipped for lack of time during the task (``ruleset.time_budget_exceeded``)."""
+
+
+_worker: tuple[WorkerSpec, Session, list[str]] | None = None
+"""This process's session, the spec it was built from, and warnings about how it was set up."""
+
+
+def _session(spec: WorkerSpec) -> tuple[Session, list[str]]:
+    global _worker
+    if _worker is None or _worker[0] != spec:
+        if _worker is not None:
+            _worker[1].close()
+        ready, said = _node_languagetool(spec) if spec.node_server else (spec, [])
+        _worker = (spec, ready.session(), said)
+    return _worker[1], _worker[2]
+
+
+def run_task(fn: Callable[[Session, T], R], spec: WorkerSpec, task: T) -> Done[R]:
+    """Run one task in this process with its session (top-level, so workers can unpickle it)."""
+    session, said = _session(spec)
+    skipped: list[str] = []
+    with on_time_budget_exceeded(skipped.append):
+        value = fn(session, task)
+    url, warnings, grammar_skipped = session.grammar_report()
+    return Done(value, [*said, *warnings], url, grammar_skipped or bool(said), skipped)
+
+
+# -- one machine ---------------------------------------------------------------------------------------
+
+
+@contextmanager
+def shared_languagetool(
+    spec: WorkerSpec,
+    paths: Sequence[str],
+    starting: Callable[[], AbstractContextManager[object]] | None = None,
+) -> Iterator[tuple[WorkerSpec, list[str]]]:
+    """The spec the run's workers use, and warnings: with the URL of a LanguageTool server started for
+    the run (and stopped after it) when grammar is wanted and neither a configured nor a long-lived
+    server is there. A server that will not start makes the run rules only, said once, rather than
+    letting each worker try its own."""
+    if not _needs_server(spec, paths):
+        yield spec, []
+        return
+    from cleaner.grammar.install import installation
+    from cleaner.grammar.server import running_server, start_server, stop_server
+
+    if running_server() is not None:  # each worker's engine finds it by itself
+        yield spec, []
+        return
+    try:
+        with starting() if starting is not None else nullcontext():
+            handle = start_server(installation())
+    except (EngineUnavailable, OSError) as exc:
+        yield replace(spec, grammar=False), [f"{SKIPPED}{exc}"]
+        return
+    try:
+        yield replace(spec, overrides={**spec.overrides, "languagetool.url": handle.url}), []
+    finally:
+        stop_server(handle)
+
+
+def _needs_server(spec: WorkerSpec, paths: Sequence[str]) -> bool:
+    if not spec.grammar:
+        return False
+    try:
+        configs = [settings_for(path, spec.overrides).languagetool for path in paths]
+    except ConfigError:
+        return False  # the workers' sessions report it
+    return any(config.enabled and not config.url for config in configs)
+
+
+def run_local(
+    fn: Callable[[Session, T], R], tasks: Iterable[T], spec: WorkerSpec, jobs: int, ordered: bool = False
+) -> Iterator[Done[R]]:
+    """``fn`` over ``tasks`` in ``jobs`` worker processes (in this one for 1); results as they finish,
+    or in task order with ``ordered``. At most ``WINDOW_PER_WORKER`` tasks per worker are queued."""
+    if jobs <= 1:
+        for task in tasks:
+            yield run_task(fn, spec, task)
+        return
+    pool = ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
+    pending: deque[Future[Done[R]]] = deque()
+    try:
+        for task in tasks:
+            pending.append(pool.submit(run_task, fn, spec, task))
+            if len(pending) >= jobs * WINDOW_PER_WORKER:
+                yield from _finished(pending, ordered, until=jobs * WINDOW_PER_WORKER - 1)
+        yield from _finished(pending, ordered, until=0)
+    except BrokenProcessPool as exc:
+        raise WorkerDied(f"a worker process died ({exc})") from exc
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: the kernel ends the worker when the run that spawned it dies (Linux's
+    PR_SET_PDEATHSIG), so a run killed with ``kill -9`` leaves no workers waiting for tasks forever."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return
+    prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+    if os.getppid() != parent:  # the run died before the signal was armed
+        os._exit(1)
+
+
+def _finished(pending: deque[Future[Done[R]]], ordered: bool, until: int) -> Iterator[Done[R]]:
+    """Results of finished tasks until at most ``until`` are pending."""
+    while len(pending) > until:
+        if ordered:
+            yield pending.popleft().result()
+            continue
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in [f for f in pending if f in done]:
+            pending.remove(future)
+            yield future.result()
+
+
+# -- a Ray cluster -------------------------------------------------------------------------------------
+
+
+def _ray() -> Any:
+    try:
+        import ray
+    except ImportError as exc:
+        raise RuntimeError(f"--ray needs Ray: {RAY_INSTALL}") from exc
+    return ray
+
+
+def server_actor_name(node_id: str) -> str:
+    return f"languagetool-{node_id}"
+
+
+class NodeServer:
+    """A Ray actor on one node: that node's LanguageTool server, started on the first request (a node
+    that gets no task starts none) and dying with the actor (the kernel's parent-death signal)."""
+
+    def __init__(self) -> None:
+        self._url: str | None = None
+        self._problem: str | None = None
+
+    def url(self) -> tuple[str | None, str | None]:
+        """The server's URL, or None and why it could not be started."""
+        if self._url is None and self._problem is None:
+            from cleaner.grammar.install import installation
+            from cleaner.grammar.server import running_server, start_server
+
+            try:
+                self._url = (running_server() or start_server(installation())).url
+            except (EngineUnavailable, OSError) as exc:
+                self._problem = str(exc)
+        return self._url, self._problem
+
+
+def _node_languagetool(spec: WorkerSpec) -> tuple[WorkerSpec, list[str]]:
+    """In a Ray worker: the spec with this node's server, or rules only and why."""
+    ray = _ray()
+    actor = ray.get_actor(server_actor_name(ray.get_runtime_context().get_node_id()), namespace=RAY_NAMESPACE)
+    url, problem = ray.get(actor.url.remote())
+    plain = replace(spec, node_server=False)
+    if url is None:
+        return replace(plain, grammar=False), [f"{SKIPPED}{problem}"]
+    return replace(plain, overrides={**spec.overrides, "languagetool.url": url}), []
+
+
+def cleaner_task(fn: Callable[[Session, T], R], spec: WorkerSpec, task: T) -> Done[R]:
+    """The Ray task (its worker's process title is ``ray::cleaner_task``)."""
+    return run_task(fn, spec, task)
+
+
+def run_ray(
+    fn: Callable[[Session, T], R], tasks: Iterable[T], spec: WorkerSpec, paths: Sequence[str], address: str
+) -> Iterator[Done[R]]:
+    """``fn`` over ``tasks`` as Ray tasks, results as they finish. ``address`` is a cluster's address
+    (``auto``, ``ray://host:10001``…) or ``local`` for a cluster of this machine, started and stopped
+    here. A task whose worker dies is run again by Ray (``RAY_MAX_RETRIES``); an error raised by ``fn``
+    is not retried and ends the run. cleaner must be installed on every node."""
+    ray = _ray()
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    from cleaner.grammar.engine import BUDGET_ENV, TIMEOUT_ENV
+
+    passed = {name: os.environ[name] for name in (BUDGET_ENV, TIMEOUT_ENV) if name in os.environ}
+    ray.init(
+        address=address,
+        namespace=RAY_NAMESPACE,
+        runtime_env={"env_vars": passed} if passed else None,
+        include_dashboard=False,
+        logging_level=logging.WARNING,
+        log_to_driver=False,
+    )
+    try:
+        servers = []
+        if _needs_server(spec, paths):
+            actor = ray.remote(num_cpus=0)(NodeServer)
+            for node in ray.nodes():
+                if node.get("Alive"):
+                    strategy = NodeAffinitySchedulingStrategy(node["NodeID"], soft=False)
+                    name = server_actor_name(node["NodeID"])
+                    servers.append(actor.options(name=name, scheduling_strategy=strategy).remote())
+            spec = replace(spec, node_server=True)
+        remote = ray.remote(max_retries=RAY_MAX_RETRIES, retry_exceptions=False)(cleaner_task)
+        window = max(1, int(ray.cluster_resources().get("CPU", 1))) * WINDOW_PER_WORKER
+        pending: list[Any] = []
+        for task in tasks:
+            pending.append(remote.remote(fn, spec, task))
+            while len(pending) >= window:
+                done, pending = ray.wait(pending, num_returns=1)
+                yield ray.get(done[0])
+        while pending:
+            done, pending = ray.wait(pending, num_returns=1)
+            yield ray.get(done[0])
+    finally:
+        ray.shutdown()
+
+
+# -- `cleaner check --jobs N` ----------------------------------------------------------------------------
+
+
+def _check_document(session: Session, task: tuple[Document, Settings]) -> list[Finding]:
+    document, settings = task
+    return session.check_text(document.text, document.path, settings)
+
+
+def check_paths(
+    session: Session,
+    spec: WorkerSpec,
+    paths: Sequence[str],
+    jobs: int,
+    progress: Callable[[int, str], None] | None = None,
+    starting: Callable[[], AbstractContextManager[object]] | None = None,
+) -> RunResult:
+    """``Session.check_paths`` with the checking done in ``jobs`` worker processes: the same result, in
+    the same order. Files are read here (standard input too), checked there; a user rule skipped for
+    lack of time is passed on here, after ``progress`` has been told the file, as a run of one does."""
+    result = RunResult()
+    items = list(session.files(paths))
+    if progress is not None:
+        progress(len(items), "")
+    read: deque[tuple[Document, Settings] | SourceError] = deque()
+    """What ``tasks`` has read, in order, and not yet reported: documents and unreadable files."""
+
+    def tasks() -> Iterator[tuple[Document, Settings]]:
+        for item in items:
+            try:
+                document = read_document(item) if isinstance(item, str) else None
+            except UnreadableSource as exc:
+                item = exc.error
+                document = None
+            read.append(item if document is None else (document, session.settings(document.path)))
+            if document is not None:
+                yield read[-1]
+
+    def report_unreadable() -> None:
+        while read and isinstance(read[0], SourceError):
+            error = read.popleft()
+            if progress is not None:
+                progress(len(items), error.path)
+            result.errors.append(error)
+
+    with shared_languagetool(spec, paths, starting) as (ready, said):
+        result.warnings.extend(said)
+        for outcome in run_local(_check_document, tasks(), ready, jobs, ordered=True):
+            report_unreadable()
+            document, settings = read.popleft()
+            if progress is not None:
+                progress(len(items), document.path)
+            for rule in outcome.skipped_rules:
+                time_budget_exceeded(rule)
+            result.files.append(FileResult(document, outcome.value, settings))
+            result.languagetool = result.languagetool or outcome.languagetool
+            result.grammar_skipped = result.grammar_skipped or outcome.grammar_skipped
+            result.warnings.extend(w for w in outcome.warnings if w not in result.warnings)
+        report_unreadable()
+    return result

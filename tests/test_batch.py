@@ -1,0 +1,254 @@
+"""``cleaner batch`` on one machine: the same findings as ``check`` on the same texts, from JSONL, Parquet
+and folders; ``--jobs 2`` the same as ``--jobs 1``; unreadable rows reported in place; a run killed with
+SIGKILL and started again finishes with every document exactly once; ``check --jobs 2`` unchanged."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cleaner.batch import state_folder
+from cleaner.corpus import read_rows
+from tests.batch_corpus import (
+    COLUMNS,
+    batch_command,
+    findings_by_id,
+    kill_when,
+    texts,
+    write_folder,
+    write_jsonl,
+    write_parquet,
+)
+from tests.conftest import REPO, URL_ENV, run_cli
+
+
+def check_findings(folder: Path, *options: str) -> dict[str, list[dict]]:
+    """``cleaner check --format json`` on the folder: findings per file stem (the corpus id)."""
+    result = run_cli("check", "--format", "json", "--exit-zero", *options, str(folder))
+    assert result.returncode == 0, result.stderr
+    return {Path(f["path"]).stem: f["findings"] for f in json.loads(result.stdout)["files"] if f["findings"]}
+
+
+def batch(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    result = run_cli("batch", *args, env=env)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], Path]:
+    """The fixtures and 40 dev documents, as a folder, and ``check``'s findings on it."""
+    documents = texts(40)
+    folder = write_folder(tmp_path_factory.mktemp("corpus") / "docs", documents)
+    return documents, folder
+
+
+def test_jsonl_parquet_and_folder_give_the_findings_check_gives(corpus, tmp_path: Path) -> None:
+    documents, folder = corpus
+    expected = check_findings(folder, "--no-grammar")
+    assert len(expected) >= 3, "the corpus must have findings to compare"
+    jsonl = write_jsonl(tmp_path / "corpus.jsonl", documents)
+    parquet = write_parquet(tmp_path / "corpus.parquet", documents)
+
+    batch(str(jsonl), *COLUMNS, "--no-grammar", "-o", str(tmp_path / "from-jsonl.jsonl"))
+    batch(str(parquet), *COLUMNS, "--no-grammar", "-o", str(tmp_path / "from-parquet.parquet"))
+    batch(str(folder), "--no-grammar", "-o", str(tmp_path / "from-folder.jsonl"))
+
+    assert findings_by_id(tmp_path / "from-jsonl.jsonl") == expected
+    assert findings_by_id(tmp_path / "from-parquet.parquet") == expected
+    by_path = findings_by_id(tmp_path / "from-folder.jsonl")
+    assert {Path(name).stem: rows for name, rows in by_path.items()} == expected
+
+    summary = read_rows(tmp_path / "from-parquet.summary.parquet")
+    assert [row["id"] for row in summary] == list(documents)
+    assert [row["row"] for row in summary] == list(range(1, len(documents) + 1))
+    assert {row["id"]: row["findings"] for row in summary if row["findings"]} == {
+        name: len(rows) for name, rows in expected.items()
+    }
+    assert all(row["chars"] == len(documents[row["id"]]) and row["unreadable"] is None for row in summary)
+
+
+def test_two_jobs_write_exactly_what_one_job_writes(corpus, tmp_path: Path) -> None:
+    documents, _ = corpus
+    jsonl = write_jsonl(tmp_path / "corpus.jsonl", documents)
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs{jobs}.jsonl"
+        batch(str(jsonl), *COLUMNS, "--no-grammar", "--jobs", jobs, "--block-size", "5", "-o", str(out))
+    assert (tmp_path / "jobs1.jsonl").read_bytes() == (tmp_path / "jobs2.jsonl").read_bytes()
+    assert (tmp_path / "jobs1.summary.jsonl").read_bytes() == (tmp_path / "jobs2.summary.jsonl").read_bytes()
+    assert not state_folder(tmp_path / "jobs2.jsonl").exists(), "a finished run leaves no state behind"
+
+
+def test_unreadable_rows_are_reported_in_place_and_the_rest_is_checked(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_bytes(
+        b'{"doc": "a", "body": "Officials said the government will. Not negotiate with the rebels.", '
+        b'"src": "Die Regierung verhandelt nicht mit den Rebellen."}\n'
+        b"{not json\n"
+        b'{"doc": "c"}\n'
+        b"\n"
+        b'{"doc": "d", "body": "It rained on Monday."}\n'
+    )
+    out = tmp_path / "out.jsonl"
+    result = run_cli("batch", str(corpus), *COLUMNS, "--source-column", "src", "--no-grammar", "-o", str(out))
+    assert result.returncode == 2, result.stderr
+    assert f"error: {corpus}:2: not JSON" in result.stderr
+    assert f"error: {corpus}:3: no 'body' column" in result.stderr
+    summary = read_rows(tmp_path / "out.summary.jsonl")
+    assert [(row["id"], row["row"], row["unreadable"] is None) for row in summary] == [
+        ("a", 1, True),
+        (None, 2, False),
+        (None, 3, False),
+        ("d", 5, True),
+    ]
+    assert {row["id"] for row in read_rows(out)} == {"a"}
+
+
+def test_a_state_folder_of_other_options_is_refused_until_restart(tmp_path: Path) -> None:
+    corpus = write_jsonl(tmp_path / "corpus.jsonl", texts(3))
+    out = tmp_path / "out.jsonl"
+    state = state_folder(out)
+    state.mkdir()
+    (state / "manifest.json").write_text('{"format": 1, "inputs": ["elsewhere"]}')
+    refused = run_cli("batch", str(corpus), *COLUMNS, "--no-grammar", "-o", str(out))
+    assert refused.returncode == 2 and "--restart" in refused.stderr
+    assert not out.exists()
+    batch(str(corpus), *COLUMNS, "--no-grammar", "--restart", "-o", str(out))
+    assert len(read_rows(tmp_path / "out.summary.jsonl")) == len(texts(3))
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_run_killed_mid_way_resumes_and_writes_every_document_once(tmp_path: Path, jobs: str) -> None:
+    documents = texts(100, repeat=3)
+    corpus = write_jsonl(tmp_path / "corpus.jsonl", documents)
+    args = [str(corpus), *COLUMNS, "--no-grammar", "--block-size", "4"]
+    batch(*args, "-o", str(tmp_path / "whole.jsonl"))
+
+    out = tmp_path / "out.jsonl"
+    state = state_folder(out)
+    env = {**os.environ, "NO_COLOR": "1"}
+    process = subprocess.Popen(
+        batch_command(*args, "--jobs", jobs, "-o", str(out)),
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    kill_when(process, lambda: len(list(state.glob("part-*.jsonl"))) >= 5)
+    parts = len(list(state.glob("part-*.jsonl")))
+    assert parts < len(documents) / 4, "killed before the end"
+    assert not out.exists() and not (tmp_path / "out.summary.jsonl").exists(), "no half-written output"
+
+    resumed = batch(*args, "--jobs", jobs, "-o", str(out))
+    assert "done by an earlier run" in resumed.stderr
+    assert out.read_bytes() == (tmp_path / "whole.jsonl").read_bytes()
+    summary = read_rows(tmp_path / "out.summary.jsonl")
+    assert [row["id"] for row in summary] == list(documents)
+    assert not state.exists()
+
+
+def test_check_with_two_jobs_prints_what_one_job_prints(corpus) -> None:
+    _, folder = corpus
+    for output_format in ("json", "text"):
+        one = run_cli("check", "--no-grammar", "--format", output_format, str(folder), "missing.txt")
+        two = run_cli(
+            "check", "--no-grammar", "--jobs", "2", "--format", output_format, str(folder), "missing.txt"
+        )
+        assert one.returncode == two.returncode == 2
+        assert one.stdout == two.stdout and one.stdout
+        assert one.stderr == two.stderr
+
+
+@pytest.mark.languagetool
+def test_two_jobs_sharing_a_server_the_run_starts_give_checks_grammar_findings(tmp_path: Path) -> None:
+    """With the real LanguageTool: ``check`` on the session's server, ``batch --jobs 2`` on a server of
+    its own (no URL given: it starts one and both workers use it); the same findings, grammar included."""
+    documents = texts(6)
+    folder = write_folder(tmp_path / "docs", documents)
+    expected = check_findings(folder)
+    assert any(f["source"] == "languagetool" for rows in expected.values() for f in rows)
+    corpus = write_jsonl(tmp_path / "corpus.jsonl", documents)
+    out = tmp_path / "out.jsonl"
+    env = {key: value for key, value in os.environ.items() if key != URL_ENV}
+    result = subprocess.run(
+        batch_command(
+            str(corpus), *COLUMNS, "--jobs", "2", "--block-size", "2", "--require-grammar", "-o", str(out)
+        ),
+        cwd=REPO,
+        env={**env, "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert findings_by_id(out) == expected
+
+
+def test_parquet_output_keeps_every_field_even_ones_the_json_report_gains_later(tmp_path: Path) -> None:
+    from cleaner.corpus import finding_schema, write_rows
+
+    first = {"id": "a", "rule": "r.one", "line": 1, "fixes": []}
+    later = {
+        "id": "b",
+        "rule": "r.two",
+        "unit": "seg-7",
+        "fixes": [{"start": 0, "end": 1, "replacement": "x", "applicability": "safe", "why": "new"}],
+    }
+    target = tmp_path / "out.parquet"
+    write_rows(target, lambda: iter([[first], [], [later]]), finding_schema)
+    rows = read_rows(target)
+    assert [(r["id"], r["rule"], r["line"], r["unit"]) for r in rows] == [
+        ("a", "r.one", 1, None),
+        ("b", "r.two", None, "seg-7"),
+    ]
+    assert rows[1]["fixes"][0]["why"] == "new" and rows[1]["fixes"][0]["replacement"] == "x"
+
+
+def test_check_with_two_jobs_passes_on_a_user_rule_skipped_for_lack_of_time(tmp_path: Path) -> None:
+    from tests.test_hardening_engine import pattern_rule, rule_file
+
+    rules = tmp_path / "rules"
+    rule_file(rules, "slow", pattern_rule("house.slow", "(x+x+)+y", "xxy", "b"))
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("a", "b"):
+        (folder / f"{name}.txt").write_text("x" * 3000 + "\nIt was the end.\n", encoding="utf-8")
+    runs = [
+        run_cli("check", "--no-grammar", "--format", "json", "--rules", str(rules), *jobs, str(folder))
+        for jobs in ([], ["--jobs", "2"])
+    ]
+    assert runs[0].stdout == runs[1].stdout
+    assert json.loads(runs[1].stdout)["warnings"] == [
+        f"rule house.slow exceeded its time budget on {folder / name}.txt; skipped" for name in ("a", "b")
+    ]
+
+
+def test_a_source_column_runs_the_source_aware_checks_as_check_does_on_the_same_rows(tmp_path: Path) -> None:
+    """The bilingual fixture read as a corpus: each row's target checked against its source column
+    gives the consistency findings ``check`` gives on the same file read as bilingual JSON Lines."""
+    fixture = REPO / "fixtures" / "bilingual" / "summit.zh-en.jsonl"
+    output = tmp_path / "findings.jsonl"
+    batch(
+        str(fixture),
+        "--text-column",
+        "target",
+        "--source-column",
+        "source",
+        "--no-grammar",
+        "-o",
+        str(output),
+    )
+    found = {(row["id"], row["rule"]) for row in read_rows(output) if row["rule"].startswith("consistency.")}
+    expected = run_cli("check", "--format", "json", "--exit-zero", "--no-grammar", str(fixture))
+    units = {
+        (f["unit"], f["rule"])
+        for f in json.loads(expected.stdout)["files"][0]["findings"]
+        if f["rule"].startswith("consistency.")
+    }
+    assert found and found == units
