@@ -113,6 +113,12 @@ LanguageOpt = Annotated[
         help="LanguageTool's language: en (default: any standard English spelling), en-US, en-GB, …",
     ),
 ]
+BackupOpt = Annotated[
+    bool, typer.Option("--backup", help="Keep each original as FILE.orig (or FILE.orig.1, … if taken).")
+]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Also rewrite read-only files (no write permission).")
+]
 SourceOpt = Annotated[
     str | None,
     typer.Option(
@@ -532,12 +538,8 @@ def fix(
     interactive: Annotated[
         bool, typer.Option("--interactive", "-i", help="Review each repair, hunk by hunk, like `git add -p`.")
     ] = False,
-    backup: Annotated[
-        bool, typer.Option("--backup", help="Keep each original as FILE.orig (or FILE.orig.1, … if taken).")
-    ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Also rewrite read-only files (no write permission).")
-    ] = False,
+    backup: BackupOpt = False,
+    force: ForceOpt = False,
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even when findings are left (errors still exit 2).")
     ] = False,
@@ -748,17 +750,13 @@ def _time_budget_watch(
 def review(
     paths: Annotated[
         list[str],
-        typer.Argument(metavar="PATHS...", help="Files or folders to review (folders recursively)."),
+        typer.Argument(metavar="PATHS", help="Files or folders to review (folders recursively)."),
     ],
     no_browser: Annotated[
         bool, typer.Option("--no-browser", help="Print the page's address; do not open a browser.")
     ] = False,
-    backup: Annotated[
-        bool, typer.Option("--backup", help="Keep each original as FILE.orig (or FILE.orig.1, … if taken).")
-    ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Also rewrite read-only files (no write permission).")
-    ] = False,
+    backup: BackupOpt = False,
+    force: ForceOpt = False,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
     rules: RulesOpt = None,

@@ -23,8 +23,10 @@ from tests.conftest import FIXTURES, SHARED_EVAL
 
 def texts(dev_documents: int, repeat: int = 1) -> dict[str, str]:
     """id -> text: every fixture article, then ``dev_documents`` Bio-MQM documents (``repeat`` times
-    over, under other ids, for corpora that must take a while)."""
-    found = {path.stem: path.read_text(encoding="utf-8") for path in sorted(FIXTURES.rglob("*.txt"))}
+    over, under other ids, for corpora that must take a while). Articles only: a folder holding a
+    translation beside its source (fixtures/bilingual/) is checked against it, a corpus row is not."""
+    articles = [*FIXTURES.glob("clean/*.txt"), *FIXTURES.glob("damaged/*.txt")]
+    found = {path.stem: path.read_text(encoding="utf-8") for path in sorted(articles)}
     with open(SHARED_EVAL / "biomqm_x2en_docs.jsonl", encoding="utf-8") as handle:
         dev = [json.loads(line) for line in islice(handle, dev_documents)]
     for copy in range(repeat):
