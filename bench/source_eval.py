@@ -48,7 +48,11 @@ def check(
     checker: Checker, text: str, source: str, language: str, dateline: datetime.date | None
 ) -> list[Finding]:
     analysis = TextAnalysis(text, Alignment((Segment(0, len(text), source),), language, dateline))
-    return [finding for detector in checker.detectors for finding in detector.find(analysis)]
+    return [
+        finding
+        for detector in checker.detectors_for(analysis.alignment)
+        for finding in detector.find(analysis)
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from cleaner.alignment import Alignment
 from cleaner.analysis import Span, TextAnalysis
-from cleaner.detectors import Detector, registry
+from cleaner.detectors import SOURCE_AWARE, Detector, factory, known_detectors
 from cleaner.findings import Finding, Severity
 from cleaner.grammar.mapping import RULE_PREFIX, default_treatments
 from cleaner.markdown import syntax_spans, touches
@@ -70,19 +70,31 @@ class Checker:
             )
         self.rules = [rule for rule in all_rules if self.selection.wants(rule.id, rule.category)]
         self._order = {rule.id: index for index, rule in enumerate(self.rules)}
-        self.detectors = self._build_detectors(self.rules)
+        by_detector = self._by_detector(self.rules)
+        self.detectors = [
+            factory(name)(group) for name, group in by_detector.items() if name not in SOURCE_AWARE
+        ]
+        self._source_rules = {name: group for name, group in by_detector.items() if name in SOURCE_AWARE}
+        self._source_detectors: list[Detector] | None = None
 
     @staticmethod
-    def _build_detectors(rules: Iterable[Rule]) -> list[Detector]:
-        factories = registry()
+    def _by_detector(rules: Iterable[Rule]) -> dict[str, list[Rule]]:
         by_detector: dict[str, list[Rule]] = defaultdict(list)
         for rule in rules:
-            if rule.detector not in factories:
+            if rule.detector not in known_detectors():
                 raise RuleError(
-                    f"{rule.origin}: unknown detector {rule.detector!r} (known: {sorted(factories)})"
+                    f"{rule.origin}: unknown detector {rule.detector!r} (known: {known_detectors()})"
                 )
             by_detector[rule.detector].append(rule)
-        return [factories[name](group) for name, group in by_detector.items()]
+        return by_detector
+
+    def detectors_for(self, alignment: Alignment | None) -> list[Detector]:
+        """Every detector for a text with a source; without one, those that need none."""
+        if alignment is None:
+            return self.detectors
+        if self._source_detectors is None:
+            self._source_detectors = [factory(name)(group) for name, group in self._source_rules.items()]
+        return [*self.detectors, *self._source_detectors]
 
     def check_text(
         self, text: str, markup: Sequence[Span] = (), alignment: Alignment | None = None
@@ -91,7 +103,7 @@ class Checker:
         engine receives as markup rather than prose. ``alignment`` gives source-aware detectors the
         source of each paragraph or unit."""
         analysis = TextAnalysis(text, alignment)
-        found = [finding for detector in self.detectors for finding in detector.find(analysis)]
+        found = [finding for detector in self.detectors_for(alignment) for finding in detector.find(analysis)]
         if self.grammar is not None:
             syntax = syntax_spans(text, list(markup)) if markup else []
             found.extend(without_overlaps(self.grammar.findings(text, syntax), found))

@@ -20,7 +20,11 @@ from cleaner.ruleset import load_rules
 def _consistency_findings(text: str, alignment: Alignment | None) -> list:
     checker = Checker(rules=[rule for rule in load_rules() if rule.category == "consistency"])
     analysis = TextAnalysis(text, alignment)
-    return [finding for detector in checker.detectors for finding in detector.find(analysis)]
+    return [
+        finding
+        for detector in checker.detectors_for(analysis.alignment)
+        for finding in detector.find(analysis)
+    ]
 
 
 def test_detect_names_the_language_and_declines_to_guess_from_too_little() -> None:

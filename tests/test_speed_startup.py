@@ -1,7 +1,9 @@
 """A rules-only run imports only what it uses (the speed issue: one article in a blink).
 
 ``cleaner check --no-grammar`` on an article must not load lemminflect (its answers are precomputed),
-NumPy, the neural stage, the grammar client's HTTP stack or rich's progress bar: each costs start-up
+NumPy, the neural stage, the grammar client's HTTP stack, rich's progress bar, nor what only a
+translation with its source needs (the source-aware detectors, Babel, the XML and PO readers), nor the
+review page's web stack or the corpus tools: each costs start-up
 that a pre-commit hook pays on every commit. The real command runs in a subprocess and reports the
 modules it loaded.
 """
@@ -41,6 +43,17 @@ NOT_FOR_RULES_ONLY = (
     "urllib3",
     "requests",
     "rich.progress",
+    "cleaner.consistency",
+    "cleaner.detectors.consistency_calendar",
+    "babel",
+    "polib",
+    "cleaner.bilingual.xml_units",
+    "cleaner.review",
+    "starlette",
+    "uvicorn",
+    "cleaner.batch",
+    "pyarrow",
+    "ray",
 )
 
 

@@ -14,9 +14,6 @@ from functools import partial
 from cleaner.alignment import Alignment
 from cleaner.bilingual.model import BilingualError, BilingualFile
 from cleaner.bilingual.pairs import PairError, align_pair, is_source_of_sibling, sibling_sources
-from cleaner.bilingual.po import read_po
-from cleaner.bilingual.table import read_jsonl, read_tsv
-from cleaner.bilingual.xml_units import read_xml
 from cleaner.document import Document
 from cleaner.sources import SourceError, UnreadableSource, read_document
 
@@ -36,14 +33,22 @@ class SourceOptions:
     """The day the article was written: completes a source's bare day ("10日") to a date."""
 
     def reader(self, path: str) -> Callable[[Document], BilingualFile] | None:
+        """The reader of a bilingual file, by its name; None for a plain article. Readers are imported
+        here, so a run on plain articles loads no XML or PO parser."""
         lower = path.lower()
         if lower.endswith((".xlf", ".xliff", ".tmx")):
+            from cleaner.bilingual.xml_units import read_xml
+
             return read_xml
         if lower.endswith(".po"):
+            from cleaner.bilingual.po import read_po
+
             return read_po
-        table = read_tsv if lower.endswith(".tsv") else read_jsonl if lower.endswith(".jsonl") else None
-        if table is None:
+        if not lower.endswith((".tsv", ".jsonl")):
             return None
+        from cleaner.bilingual.table import read_jsonl, read_tsv
+
+        table = read_tsv if lower.endswith(".tsv") else read_jsonl
         return partial(table, source_column=self.source_column, target_column=self.target_column)
 
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from babel import localedata
-
 from cleaner.alignment import Alignment, Segment
 
 _BLANK_LINE = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)")
@@ -84,7 +82,11 @@ def is_source_of_sibling(path: str) -> bool:
 
 def is_language_tag(text: str) -> bool:
     """A language CLDR knows (``de``, ``pt-BR``), so ``article.old.txt`` is not taken for a source."""
-    return bool(_LANGUAGE.fullmatch(text)) and localedata.exists(text.replace("-", "_"))
+    if not _LANGUAGE.fullmatch(text):
+        return False
+    from babel import localedata  # CLDR's list of locales, loaded once a name looks like one
+
+    return bool(localedata.exists(text.replace("-", "_")))
 
 
 def glob_escape(text: str) -> str:

@@ -7,6 +7,7 @@ rule's id, category, severity, message and examples always come from its file in
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from importlib import import_module
 from typing import Protocol
 
 from cleaner.analysis import TextAnalysis
@@ -21,41 +22,47 @@ class Detector(Protocol):
 DetectorFactory = Callable[[Sequence[Rule]], Detector]
 
 
-def registry() -> dict[str, DetectorFactory]:
-    """Detector name -> factory. Imported lazily so that loading rules does not load every detector."""
-    from cleaner.detectors.consistency_calendar import (
-        MonthMismatchDetector,
-        WeekdayMismatchDetector,
-        WeekdayUnsupportedDetector,
-    )
-    from cleaner.detectors.consistency_copied import CopiedSourceDetector
-    from cleaner.detectors.consistency_numbers import NumberMissingDetector
-    from cleaner.detectors.consistency_verbatim import VerbatimMissingDetector
-    from cleaner.detectors.foreign_script import ForeignScriptDetector
-    from cleaner.detectors.look_alike import LookAlikeDetector
-    from cleaner.detectors.patterns import PatternDetector
-    from cleaner.detectors.scheduled_event import ScheduledEventDetector
-    from cleaner.detectors.tense_day import TenseDayDetector
-    from cleaner.detectors.tense_time import TenseTimeDetector
-    from cleaner.detectors.unicode_damage import UnicodeDamageDetector
-    from cleaner.detectors.weekday_date import WeekdayDateDetector
+_DETECTORS: dict[str, str] = {
+    "pattern": "cleaner.detectors.patterns:PatternDetector",
+    "tense-day": "cleaner.detectors.tense_day:TenseDayDetector",
+    "tense-time": "cleaner.detectors.tense_time:TenseTimeDetector",
+    "scheduled-event": "cleaner.detectors.scheduled_event:ScheduledEventDetector",
+    "weekday-date": "cleaner.detectors.weekday_date:WeekdayDateDetector",
+    "unicode-damage": "cleaner.detectors.unicode_damage:UnicodeDamageDetector",
+    "foreign-script": "cleaner.detectors.foreign_script:ForeignScriptDetector",
+    "look-alike": "cleaner.detectors.look_alike:LookAlikeDetector",
+    "weekday-mismatch": "cleaner.detectors.consistency_calendar:WeekdayMismatchDetector",
+    "weekday-unsupported": "cleaner.detectors.consistency_calendar:WeekdayUnsupportedDetector",
+    "month-mismatch": "cleaner.detectors.consistency_calendar:MonthMismatchDetector",
+    "number-missing": "cleaner.detectors.consistency_numbers:NumberMissingDetector",
+    "verbatim-missing": "cleaner.detectors.consistency_verbatim:VerbatimMissingDetector",
+    "copied-source": "cleaner.detectors.consistency_copied:CopiedSourceDetector",
+}
+"""Detector name -> ``module:class``. A detector's module is imported only when a rule names it."""
 
-    return {
-        "pattern": PatternDetector,
-        "tense-day": TenseDayDetector,
-        "tense-time": TenseTimeDetector,
-        "scheduled-event": ScheduledEventDetector,
-        "weekday-date": WeekdayDateDetector,
-        "unicode-damage": UnicodeDamageDetector,
-        "foreign-script": ForeignScriptDetector,
-        "look-alike": LookAlikeDetector,
-        "weekday-mismatch": WeekdayMismatchDetector,
-        "weekday-unsupported": WeekdayUnsupportedDetector,
-        "month-mismatch": MonthMismatchDetector,
-        "number-missing": NumberMissingDetector,
-        "verbatim-missing": VerbatimMissingDetector,
-        "copied-source": CopiedSourceDetector,
-    }
+SOURCE_AWARE = frozenset(
+    [
+        "weekday-mismatch",
+        "weekday-unsupported",
+        "month-mismatch",
+        "number-missing",
+        "verbatim-missing",
+        "copied-source",
+    ]
+)
+"""Detectors that compare a translation with its source. The pipeline builds them on the first text
+that has a source, so a run on plain articles never loads them (nor Babel's CLDR tables)."""
+
+
+def known_detectors() -> list[str]:
+    return sorted(_DETECTORS)
+
+
+def factory(name: str) -> DetectorFactory:
+    """The factory of the detector ``name`` (a KeyError for an unknown one), its module imported now."""
+    module, _, attribute = _DETECTORS[name].partition(":")
+    factory: DetectorFactory = getattr(import_module(module), attribute)
+    return factory
 
 
 def single_rule(rules: Sequence[Rule], detector: str) -> Rule:
