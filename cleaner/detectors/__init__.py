@@ -30,6 +30,7 @@ def registry() -> dict[str, DetectorFactory]:
     )
     from cleaner.detectors.consistency_copied import CopiedSourceDetector
     from cleaner.detectors.consistency_numbers import NumberMissingDetector
+    from cleaner.detectors.consistency_structure import SentenceCountDetector, UnbalancedQuotesDetector
     from cleaner.detectors.consistency_verbatim import VerbatimMissingDetector
     from cleaner.detectors.foreign_script import ForeignScriptDetector
     from cleaner.detectors.look_alike import LookAlikeDetector
@@ -55,6 +56,8 @@ def registry() -> dict[str, DetectorFactory]:
         "number-missing": NumberMissingDetector,
         "verbatim-missing": VerbatimMissingDetector,
         "copied-source": CopiedSourceDetector,
+        "sentence-count": SentenceCountDetector,
+        "unbalanced-quotes": UnbalancedQuotesDetector,
     }
 
 
