@@ -115,6 +115,4 @@ def test_a_split_a_monolingual_rule_reports_is_reported_once() -> None:
     alone = Checker(rules=[rule for rule in load_rules() if rule.id == "consistency.sentence-count"])
     alignment = _one_segment(text, source, "ru")
     assert [f.rule for f in alone.check_text(text, alignment=alignment)] == ["consistency.sentence-count"]
-    assert [f.rule for f in both.check_text(text, alignment=alignment)] == [
-        "broken-sentence.orphan-fragment"
-    ]
+    assert [f.rule for f in both.check_text(text, alignment=alignment)] == ["broken-sentence.orphan-fragment"]
