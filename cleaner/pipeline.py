@@ -116,8 +116,21 @@ class Checker:
             if f.severity.rank >= self.selection.min_severity.rank
             and self.selection.wants(f.rule, f.category)
         ]
+        wanted = self._without_confirmations(wanted)
         last = len(self._order)
         return deduplicate(sorted(wanted, key=lambda f: (f.start, f.end, self._order.get(f.rule, last))))
+
+    def _without_confirmations(self, findings: list[Finding]) -> list[Finding]:
+        """Findings minus those of a rule that ``yields-to`` the category of another finding it overlaps."""
+        yields = {rule.id: rule.yields_to for rule in self.rules if rule.yields_to}
+        if not yields:
+            return findings
+        return [
+            f
+            for f in findings
+            if f.rule not in yields
+            or not any(g.category in yields[f.rule] and g.overlaps(f) for g in findings if g is not f)
+        ]
 
 
 def repair_kinds(rule: Rule) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ from cleaner.alignment import Alignment, Segment
 from cleaner.data import load_yaml
 from cleaner.findings import Applicability, Category, Severity
 from cleaner.lexicon import PREDICATES, lower_common
+from cleaner.selectors import CATEGORIES
 
 PATTERN_DETECTOR = "pattern"
 
@@ -169,6 +170,9 @@ class Rule:
     flag_examples: tuple[Example, ...] = ()
     pass_examples: tuple[Example, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)
+    yields_to: frozenset[str] = frozenset()
+    """Categories whose findings make this rule's redundant where they overlap: a source-aware rule that
+    confirms a monolingual one adds nothing to its report, so one artefact is reported once."""
 
 
 _KEYS = {
@@ -187,6 +191,7 @@ _KEYS = {
     "fixes",
     "examples",
     "options",
+    "yields-to",
 }
 _FIX_KEYS = {"replacement", "applicability", "span"}
 _RULE_ID = re.compile(r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$")
@@ -329,7 +334,14 @@ def _parse(path: Path, data: dict[str, Any], user: bool = False) -> Rule:
         flag_examples=flag_examples,
         pass_examples=pass_examples,
         options=data.get("options") or {},
+        yields_to=_yields_to(fail, data.get("yields-to") or []),
     )
+
+
+def _yields_to(fail: Any, value: Any) -> frozenset[str]:
+    if not isinstance(value, list) or not all(item in CATEGORIES for item in value):
+        raise fail(f"'yields-to' is a list of categories (known: {', '.join(sorted(CATEGORIES))}): {value!r}")
+    return frozenset(value)
 
 
 _EXAMPLE_KEYS = {"text", "fixed", "source", "source-language", "dateline"}

@@ -37,6 +37,8 @@ _DETECTORS: dict[str, str] = {
     "number-missing": "cleaner.detectors.consistency_numbers:NumberMissingDetector",
     "verbatim-missing": "cleaner.detectors.consistency_verbatim:VerbatimMissingDetector",
     "copied-source": "cleaner.detectors.consistency_copied:CopiedSourceDetector",
+    "sentence-count": "cleaner.detectors.consistency_structure:SentenceCountDetector",
+    "unbalanced-quotes": "cleaner.detectors.consistency_structure:UnbalancedQuotesDetector",
 }
 """Detector name -> ``module:class``. A detector's module is imported only when a rule names it."""
 
@@ -48,6 +50,8 @@ SOURCE_AWARE = frozenset(
         "number-missing",
         "verbatim-missing",
         "copied-source",
+        "sentence-count",
+        "unbalanced-quotes",
     ]
 )
 """Detectors that compare a translation with its source. The pipeline builds them on the first text
