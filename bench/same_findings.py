@@ -1,11 +1,11 @@
 """Whether two checkouts of cleaner report the same findings: a speed change must change no finding.
 
 Runs ``cleaner check --no-grammar --format json`` of this checkout and of ``--baseline`` (another
-checkout, e.g. ``git worktree add /tmp/speedbase <commit>``; run with this interpreter and
+checkout, e.g. ``git worktree add ../base <commit>``; run with this interpreter and
 ``PYTHONPATH``) on the same files and compares the JSON reports finding by finding.
 
-    python bench/same_findings.py --baseline /tmp/speedbase            # the bench corpus, 10x
-    python bench/same_findings.py --baseline /tmp/speedbase some/folder
+    python bench/same_findings.py --baseline ../base            # the bench corpus, 10x
+    python bench/same_findings.py --baseline ../base some/folder
 """
 
 from __future__ import annotations

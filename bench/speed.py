@@ -20,7 +20,7 @@ characters) and "corpus10x" (the same ten times, 3,800 files). "cold" runs have 
 "warm" runs have it.
 
     python bench/speed.py                                   # everything but the 50 MB file
-    python bench/speed.py --baseline /tmp/speedbase --big   # before/after, and a 50 MB file
+    python bench/speed.py --baseline ../base --big   # before/after, and a 50 MB file
     python bench/speed.py --quick                           # one article and an empty file only
 """
 
