@@ -26,7 +26,7 @@ import yaml
 
 from cleaner.alignment import Alignment, Segment
 from cleaner.data import load_yaml
-from cleaner.findings import Applicability, Category, Severity
+from cleaner.findings import Applicability, Category, Finding, Fix, Severity, Source
 from cleaner.lexicon import PREDICATES, lower_common
 from cleaner.selectors import CATEGORIES
 
@@ -173,6 +173,10 @@ class Rule:
     yields_to: frozenset[str] = frozenset()
     """Categories whose findings make this rule's redundant where they overlap: a source-aware rule that
     confirms a monolingual one adds nothing to its report, so one artefact is reported once."""
+
+    def finding(self, message: str, start: int, end: int, fixes: Iterable[Fix] = ()) -> Finding:
+        """A finding of this rule: its id, category and severity, with what a detector found where."""
+        return Finding(self.id, self.category, self.severity, message, start, end, Source.RULES, tuple(fixes))
 
 
 _KEYS = {

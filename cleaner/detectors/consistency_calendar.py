@@ -31,7 +31,7 @@ from cleaner.consistency.calendar import (
 )
 from cleaner.consistency.segments import AlignedSegment, aligned_segments
 from cleaner.detectors import single_rule
-from cleaner.findings import Applicability, Finding, Fix, Source
+from cleaner.findings import Applicability, Finding, Fix
 from cleaner.lexicon import word_class
 from cleaner.ruleset import Rule
 
@@ -164,15 +164,11 @@ class WeekdayMismatchDetector:
             if len(left_over) == 1:
                 right = _DAYS[left_over.pop()] + day.plural
                 fixes = (Fix(day.start, day.end + len(day.plural), right, Applicability.UNSAFE),)
-            yield Finding(
-                rule=self.rule.id,
-                category=self.rule.category,
-                severity=self.rule.severity,
-                message=self.rule.message.format(written=_DAYS[day.index], evidence=evidence),
-                start=day.start,
-                end=day.end + len(day.plural),
-                source=Source.RULES,
-                fixes=fixes,
+            yield self.rule.finding(
+                self.rule.message.format(written=_DAYS[day.index], evidence=evidence),
+                day.start,
+                day.end + len(day.plural),
+                fixes,
             )
 
 
@@ -192,14 +188,10 @@ class WeekdayUnsupportedDetector:
                 if source.unresolved
                 else "the source names no weekday and gives no date"
             )
-            yield Finding(
-                rule=self.rule.id,
-                category=self.rule.category,
-                severity=self.rule.severity,
-                message=self.rule.message.format(written=_DAYS[day.index], detail=detail),
-                start=day.start,
-                end=day.end + len(day.plural),
-                source=Source.RULES,
+            yield self.rule.finding(
+                self.rule.message.format(written=_DAYS[day.index], detail=detail),
+                day.start,
+                day.end + len(day.plural),
             )
 
 
@@ -237,13 +229,9 @@ class MonthMismatchDetector:
                         right = next(short for short, i in _SHORT_MONTHS.items() if i == index)
                     fixes = (Fix(month.start, month.end, right, Applicability.UNSAFE),)
                 evidence = ", ".join(f"{_MONTHS[index - 1]} ({word})" for index, word in months.items())
-                yield Finding(
-                    rule=self.rule.id,
-                    category=self.rule.category,
-                    severity=self.rule.severity,
-                    message=self.rule.message.format(written=_MONTHS[month.index - 1], evidence=evidence),
-                    start=month.start,
-                    end=month.end,
-                    source=Source.RULES,
-                    fixes=fixes,
+                yield self.rule.finding(
+                    self.rule.message.format(written=_MONTHS[month.index - 1], evidence=evidence),
+                    month.start,
+                    month.end,
+                    fixes,
                 )

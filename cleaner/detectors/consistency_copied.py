@@ -20,7 +20,7 @@ from cleaner.analysis import TextAnalysis
 from cleaner.consistency.calendar import is_unspaced
 from cleaner.consistency.segments import AlignedSegment, aligned_segments
 from cleaner.detectors import single_rule
-from cleaner.findings import Finding, Source
+from cleaner.findings import Finding
 from cleaner.lexicon import is_known_word
 from cleaner.ruleset import Rule
 
@@ -45,14 +45,8 @@ class CopiedSourceDetector:
                 *self._word_runs(aligned.source, aligned.target),
                 *self._unspaced_runs(aligned),
             ):
-                yield Finding(
-                    rule=self.rule.id,
-                    category=self.rule.category,
-                    severity=self.rule.severity,
-                    message=self.rule.message.format(copied=aligned.target[start:end]),
-                    start=offset + start,
-                    end=offset + end,
-                    source=Source.RULES,
+                yield self.rule.finding(
+                    self.rule.message.format(copied=aligned.target[start:end]), offset + start, offset + end
                 )
 
     def _word_runs(self, source: str, target: str) -> Iterator[tuple[int, int]]:

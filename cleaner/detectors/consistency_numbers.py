@@ -22,7 +22,7 @@ from cleaner.consistency.numbers import (
 )
 from cleaner.consistency.segments import aligned_segments
 from cleaner.detectors import single_rule
-from cleaner.findings import Finding, Source
+from cleaner.findings import Finding
 from cleaner.ruleset import Rule
 
 
@@ -55,15 +55,7 @@ class NumberMissingDetector:
 
     def _finding(self, quantities: list[Quantity], detail: str, start: int, end: int) -> Finding:
         numbers = ", ".join(f"“{quantity.written}”" for quantity in quantities)
-        return Finding(
-            rule=self.rule.id,
-            category=self.rule.category,
-            severity=self.rule.severity,
-            message=self.rule.message.format(numbers=numbers, detail=detail),
-            start=start,
-            end=end,
-            source=Source.RULES,
-        )
+        return self.rule.finding(self.rule.message.format(numbers=numbers, detail=detail), start, end)
 
 
 def _whole(target: str, offset: int) -> tuple[int, int]:

@@ -19,7 +19,7 @@ from cleaner.analysis import TextAnalysis
 from cleaner.consistency.segments import aligned_segments
 from cleaner.consistency.structure import PAIRS, is_balanced, sentence_count, unpaired
 from cleaner.detectors import single_rule
-from cleaner.findings import Applicability, Finding, Fix, Source
+from cleaner.findings import Applicability, Finding, Fix
 from cleaner.lexicon import is_abbreviated, is_credit, lower_common
 from cleaner.ruleset import Rule
 
@@ -56,15 +56,11 @@ class SentenceCountDetector:
                 before, after = match["before"], match["next"]
                 joined = after if after[0].islower() else lower_common(after)
                 start, end = offset + match.start(), offset + match.end()
-                yield Finding(
-                    rule=self.rule.id,
-                    category=self.rule.category,
-                    severity=self.rule.severity,
-                    message=self.rule.message.format(before=before, next=after),
-                    start=start,
-                    end=end,
-                    source=Source.RULES,
-                    fixes=(
+                yield self.rule.finding(
+                    self.rule.message.format(before=before, next=after),
+                    start,
+                    end,
+                    (
                         Fix(start, end, f"{before} {joined}", Applicability.UNSAFE),
                         Fix(start, end, f"{before}. {after[0].upper()}{after[1:]}", Applicability.UNSAFE),
                     ),
@@ -90,12 +86,6 @@ class UnbalancedQuotesDetector:
                 continue
             for position, char in lone:
                 start = aligned.segment.start + position
-                yield Finding(
-                    rule=self.rule.id,
-                    category=self.rule.category,
-                    severity=self.rule.severity,
-                    message=self.rule.message.format(char=char, what=_name(char)),
-                    start=start,
-                    end=start + 1,
-                    source=Source.RULES,
+                yield self.rule.finding(
+                    self.rule.message.format(char=char, what=_name(char)), start, start + 1
                 )

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from cleaner.analysis import TextAnalysis
 from cleaner.consistency.segments import aligned_segments
 from cleaner.detectors import single_rule
-from cleaner.findings import Applicability, Finding, Fix, Source
+from cleaner.findings import Applicability, Finding, Fix
 from cleaner.ruleset import Rule
 
 _TOKEN = re.compile(
@@ -59,13 +59,6 @@ class VerbatimMissingDetector:
                     stripped = aligned.target.strip()
                     start = offset + (aligned.target.find(stripped[:1]) if stripped else 0)
                     end, fixes, detail = start + len(stripped), (), "the translation does not have it"
-                yield Finding(
-                    rule=self.rule.id,
-                    category=self.rule.category,
-                    severity=self.rule.severity,
-                    message=self.rule.message.format(token=token, detail=detail),
-                    start=start,
-                    end=end,
-                    source=Source.RULES,
-                    fixes=fixes,
+                yield self.rule.finding(
+                    self.rule.message.format(token=token, detail=detail), start, end, fixes
                 )

@@ -38,7 +38,7 @@ import regex
 from cleaner.analysis import TextAnalysis
 from cleaner.detectors import single_rule
 from cleaner.detectors.look_alike import in_latin_token, latin_look_alike
-from cleaner.findings import Applicability, Finding, Fix, Source
+from cleaner.findings import Applicability, Finding, Fix
 from cleaner.ruleset import Rule
 
 _FOREIGN = r"[^\P{L}\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]"
@@ -159,16 +159,7 @@ class ForeignScriptDetector:
         return f"{script} {_UNTRANSLATED}"
 
     def _finding(self, what: str, found: str, start: int, end: int, fixes: tuple[Fix, ...] = ()) -> Finding:
-        return Finding(
-            rule=self.rule.id,
-            category=self.rule.category,
-            severity=self.rule.severity,
-            message=self.rule.message.format(what=what, found=found),
-            start=start,
-            end=end,
-            source=Source.RULES,
-            fixes=fixes,
-        )
+        return self.rule.finding(self.rule.message.format(what=what, found=found), start, end, fixes)
 
 
 def _with_punctuation(text: str, start: int, end: int) -> tuple[int, int]:

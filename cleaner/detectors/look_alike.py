@@ -20,7 +20,7 @@ import regex
 
 from cleaner.analysis import TextAnalysis
 from cleaner.detectors import single_rule
-from cleaner.findings import Applicability, Finding, Fix, Source
+from cleaner.findings import Applicability, Finding, Fix
 from cleaner.ruleset import Rule
 
 _LONE = regex.compile(
@@ -67,13 +67,9 @@ class LookAlikeDetector:
             latin = latin_look_alike(match.group())
             if latin is None:
                 continue
-            yield Finding(
-                rule=self.rule.id,
-                category=self.rule.category,
-                severity=self.rule.severity,
-                message=self.rule.message.format(found=match.group(), latin=latin),
-                start=start,
-                end=end,
-                source=Source.RULES,
-                fixes=(Fix(start, end, latin, Applicability.SAFE),),
+            yield self.rule.finding(
+                self.rule.message.format(found=match.group(), latin=latin),
+                start,
+                end,
+                (Fix(start, end, latin, Applicability.SAFE),),
             )

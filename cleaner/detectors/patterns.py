@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from cleaner.analysis import TextAnalysis
-from cleaner.findings import Finding, Fix, Source
+from cleaner.findings import Finding, Fix
 from cleaner.ruleset import Rule, render
 
 
@@ -49,16 +49,7 @@ class PatternDetector:
                 replacement = render(template.replacement, match)
                 if replacement != analysis.text[fix_start:fix_end]:
                     fixes.append(Fix(fix_start, fix_end, replacement, template.applicability))
-            yield Finding(
-                rule=rule.id,
-                category=rule.category,
-                severity=rule.severity,
-                message=render(rule.message, match),
-                start=start,
-                end=end,
-                source=Source.RULES,
-                fixes=tuple(fixes),
-            )
+            yield rule.finding(render(rule.message, match), start, end, fixes)
 
 
 def required_characters(pattern: re.Pattern[str]) -> frozenset[str] | None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from cleaner.analysis import TextAnalysis
 from cleaner.detectors import single_rule
 from cleaner.detectors.tense_words import find_times
-from cleaner.findings import Applicability, Finding, Fix, Source
+from cleaner.findings import Applicability, Finding, Fix
 from cleaner.ruleset import Rule, RuleError
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -125,15 +125,11 @@ class ScheduledEventDetector:
         verb = match.group()
         future = self.future_of[verb.lower()]
         message = self.rule.message.format(verb=verb, plan=plan.quote)
-        return Finding(
-            rule=self.rule.id,
-            category=self.rule.category,
-            severity=self.rule.severity,
-            message=message,
-            start=match.start(),
-            end=match.end(),
-            source=Source.RULES,
-            fixes=(Fix(match.start(), match.end(), future, Applicability.UNSAFE),),
+        return self.rule.finding(
+            message,
+            match.start(),
+            match.end(),
+            (Fix(match.start(), match.end(), future, Applicability.UNSAFE),),
         )
 
 

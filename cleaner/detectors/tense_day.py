@@ -48,7 +48,7 @@ from cleaner.detectors.tense_words import (
     verb_follows,
     verb_groups,
 )
-from cleaner.findings import Applicability, Finding, Fix, Source
+from cleaner.findings import Applicability, Finding, Fix
 from cleaner.lexicon import MONTHS, WEEKDAYS, inflection, past_tense_lemma
 from cleaner.ruleset import Rule
 
@@ -202,15 +202,11 @@ class TenseDayDetector:
         message = self.rule.message.format(
             verb=text[start:end], tense=tense, day=day.text, report=report_text, relation=relation
         )
-        return Finding(
-            rule=self.rule.id,
-            category=self.rule.category,
-            severity=self.rule.severity,
-            message=message,
-            start=start,
-            end=day.end,
-            source=Source.RULES,
-            fixes=tuple(Fix(start, end, repair, Applicability.UNSAFE) for repair in repairs),
+        return self.rule.finding(
+            message,
+            start,
+            day.end,
+            tuple(Fix(start, end, repair, Applicability.UNSAFE) for repair in repairs),
         )
 
 

@@ -39,7 +39,7 @@ from cleaner.detectors.tense_words import (
     verb_follows,
     verb_groups,
 )
-from cleaner.findings import Applicability, Finding, Fix, Source
+from cleaner.findings import Applicability, Finding, Fix
 from cleaner.ruleset import Rule, RuleError
 
 _OPENING = frozenset("\"“‘'([—–-")
@@ -146,16 +146,7 @@ class TenseTimeDetector:
             Fix(verb_start, verb_end, repair, Applicability.UNSAFE) for repair in past_repairs(tokens, group)
         )
         start, end = (time.start, verb_end) if fronted else (verb_start, time.end)
-        return Finding(
-            rule=rule.id,
-            category=rule.category,
-            severity=rule.severity,
-            message=rule.message.format(verb=verb, time=time.text),
-            start=start,
-            end=end,
-            source=Source.RULES,
-            fixes=fixes,
-        )
+        return rule.finding(rule.message.format(verb=verb, time=time.text), start, end, fixes)
 
 
 def _parenthetical(tokens: list[Token], index: int) -> bool:

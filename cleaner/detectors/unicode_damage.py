@@ -16,7 +16,7 @@ from typing import Any
 
 from cleaner.analysis import TextAnalysis
 from cleaner.detectors import single_rule
-from cleaner.findings import Applicability, Finding, Fix, Source
+from cleaner.findings import Applicability, Finding, Fix
 from cleaner.ruleset import Rule
 
 _MOJIBAKE = "mojibake (text decoded with the wrong encoding)"
@@ -71,21 +71,15 @@ class UnicodeDamageDetector:
         for tag, i1, i2, j1, j2 in _atomic(matcher.get_opcodes()):
             if tag == "equal":
                 continue
-            yield Finding(
-                rule=self.rule.id,
-                category=self.rule.category,
-                severity=self.rule.severity,
-                message=self.rule.message.format(
+            yield self.rule.finding(
+                self.rule.message.format(
                     kind=" / ".join(dict.fromkeys(kinds)),
                     found=visible(line[i1:i2]),
                     repaired=visible(fixed[j1:j2]) if j2 > j1 else "nothing",
                 ),
-                start=offset + i1,
-                end=offset + i2,
-                source=Source.RULES,
-                fixes=(
-                    Fix(offset + i1, offset + i2, _spaced(line, i1, i2, fixed[j1:j2]), Applicability.SAFE),
-                ),
+                offset + i1,
+                offset + i2,
+                (Fix(offset + i1, offset + i2, _spaced(line, i1, i2, fixed[j1:j2]), Applicability.SAFE),),
             )
 
 

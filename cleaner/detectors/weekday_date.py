@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 
 from cleaner.analysis import TextAnalysis
 from cleaner.detectors import single_rule
-from cleaner.findings import Applicability, Finding, Fix, Source
+from cleaner.findings import Applicability, Finding, Fix
 from cleaner.lexicon import MONTHS, WEEKDAYS
 from cleaner.ruleset import Rule
 
@@ -58,15 +58,11 @@ class WeekdayDateDetector:
             if actual == written:
                 continue
             start, end = match.span("weekday")
-            yield Finding(
-                rule=self.rule.id,
-                category=self.rule.category,
-                severity=self.rule.severity,
-                message=self.rule.message.format(
+            yield self.rule.finding(
+                self.rule.message.format(
                     written=written, actual=actual, date=match.group()[len(written) :].lstrip(", ")
                 ),
-                start=start,
-                end=end,
-                source=Source.RULES,
-                fixes=(Fix(start, end, actual, Applicability.UNSAFE),),
+                start,
+                end,
+                (Fix(start, end, actual, Applicability.UNSAFE),),
             )
