@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from cleaner.bilingual import SourceOptions, open_document
 from cleaner.bilingual.model import BilingualError, BilingualFile, Gap
+from cleaner.bilingual.pairs import sibling_sources
 from cleaner.bilingual.textdiff import map_offset, text_edits
 from cleaner.document import Document
 from cleaner.findings import Applicability, Category, Finding, Fix, Severity
@@ -358,3 +359,16 @@ def test_text_edits_rebuild_the_new_text(old: str, new: str) -> None:
 def test_source_is_refused_for_a_file_that_holds_its_sources() -> None:
     with pytest.raises(UnreadableSource, match="holds its own sources"):
         open_document(str(FILES["po"]), SourceOptions(source=str(FILES["tsv"])))
+
+
+def test_a_source_added_beside_an_article_is_seen_though_the_folder_was_listed_before(tmp_path: Path) -> None:
+    """The folder listing is kept between articles of one folder, and read again when the folder changes."""
+    (tmp_path / "article.txt").write_text("The talks resumed on Monday.\n", encoding="utf-8")
+    (tmp_path / "other.txt").write_text("Delegates met again.\n", encoding="utf-8")
+    assert sibling_sources(str(tmp_path / "article.txt")) == []
+    (tmp_path / "article.de.txt").write_text(
+        "Die Gespräche wurden am Montag fortgesetzt.\n", encoding="utf-8"
+    )
+    (tmp_path / "article.old.txt").write_text("An older draft.\n", encoding="utf-8")
+    assert sibling_sources(str(tmp_path / "article.txt")) == [(str(tmp_path / "article.de.txt"), "de")]
+    assert sibling_sources(str(tmp_path / "other.txt")) == []

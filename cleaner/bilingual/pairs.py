@@ -11,7 +11,9 @@ not itself checked when its folder is walked.
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from pathlib import Path
 
 from cleaner.alignment import Alignment, Segment
@@ -63,12 +65,37 @@ def sibling_sources(path: str) -> list[tuple[str, str]]:
     file = Path(path)
     if not file.suffix or not file.parent.is_dir():
         return []
+    prefix, suffix = f"{file.stem}.", file.suffix
     found = []
-    for candidate in sorted(file.parent.glob(f"{glob_escape(file.stem)}.*{glob_escape(file.suffix)}")):
-        middle = candidate.name[len(file.stem) + 1 : -len(file.suffix)]
+    for name in _names_in(file.parent):
+        if len(name) <= len(prefix) + len(suffix) or not (name.startswith(prefix) and name.endswith(suffix)):
+            continue
+        middle = name[len(prefix) : -len(suffix)]
+        candidate = file.parent / name
         if is_language_tag(middle) and candidate.is_file():
             found.append((str(candidate), middle.replace("_", "-")))
     return found
+
+
+_LISTING: dict[Path, tuple[int, int, tuple[str, ...]]] = {}
+_RACY_NS = 1_000_000_000
+"""File systems stamp changes with a coarse clock: a listing taken within this long of the folder's last
+change may have missed a file added in the same tick, so it is not reused (git's "racy" rule)."""
+
+
+def _names_in(folder: Path) -> tuple[str, ...]:
+    """The sorted names in ``folder``, listed again only when the folder changed. Every article of a
+    walked folder asks for its sources: listing the folder each time would cost n² for n articles.
+    Only the last folder is kept, as a walk reads a folder's files together."""
+    try:
+        changed = folder.stat().st_mtime_ns
+        cached = _LISTING.get(folder)
+        if cached is None or cached[0] != changed or cached[1] - changed < _RACY_NS:
+            _LISTING.clear()
+            cached = _LISTING[folder] = (changed, time.time_ns(), tuple(sorted(os.listdir(folder))))
+    except OSError:
+        return ()
+    return cached[2]
 
 
 def is_source_of_sibling(path: str) -> bool:
@@ -87,7 +114,3 @@ def is_language_tag(text: str) -> bool:
     from babel import localedata  # CLDR's list of locales, loaded once a name looks like one
 
     return bool(localedata.exists(text.replace("-", "_")))
-
-
-def glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
