@@ -70,6 +70,7 @@ class Checker:
             )
         self.rules = [rule for rule in all_rules if self.selection.wants(rule.id, rule.category)]
         self._order = {rule.id: index for index, rule in enumerate(self.rules)}
+        self._yields = {rule.id: rule.yields_to for rule in self.rules if rule.yields_to}
         by_detector = self._by_detector(self.rules)
         self.detectors = [
             factory(name)(group) for name, group in by_detector.items() if name not in SOURCE_AWARE
@@ -80,11 +81,10 @@ class Checker:
     @staticmethod
     def _by_detector(rules: Iterable[Rule]) -> dict[str, list[Rule]]:
         by_detector: dict[str, list[Rule]] = defaultdict(list)
+        known = known_detectors()
         for rule in rules:
-            if rule.detector not in known_detectors():
-                raise RuleError(
-                    f"{rule.origin}: unknown detector {rule.detector!r} (known: {known_detectors()})"
-                )
+            if rule.detector not in known:
+                raise RuleError(f"{rule.origin}: unknown detector {rule.detector!r} (known: {known})")
             by_detector[rule.detector].append(rule)
         return by_detector
 
@@ -122,7 +122,7 @@ class Checker:
 
     def _without_confirmations(self, findings: list[Finding]) -> list[Finding]:
         """Findings minus those of a rule that ``yields-to`` the category of another finding it overlaps."""
-        yields = {rule.id: rule.yields_to for rule in self.rules if rule.yields_to}
+        yields = self._yields
         if not yields:
             return findings
         return [
