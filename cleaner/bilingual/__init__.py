@@ -114,8 +114,6 @@ def _completed(alignment: Alignment, options: SourceOptions) -> Alignment:
 def _detect(text: str) -> str | None:
     if not text.strip():
         return None
-    try:
-        from cleaner.consistency.language import detect
-    except ImportError:
-        return None
+    from cleaner.consistency.language import detect  # the language model loads for sources only
+
     return detect(text)
