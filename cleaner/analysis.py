@@ -77,7 +77,8 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
 
 _WORD_BEFORE = re.compile(r"(?<![A-Za-z])[A-Za-z]+$")
 _NEXT_WORD = re.compile(r"[.!?][\"”’)\]]*[ \t]+[\"“‘(\[]?(?P<letter>[^\W\d_])")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n")
+SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n")
+"""Terminal punctuation before a capital or digit, or a line break: where a sentence may end."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +146,7 @@ class TextAnalysis:
         """
         spans: list[Span] = []
         start = 0
-        for match in _SENTENCE_END.finditer(self.text):
+        for match in SENTENCE_END.finditer(self.text):
             if match.group() != "\n" and self.is_protected(match.start(), match.start() + 1):
                 continue
             end = match.end()

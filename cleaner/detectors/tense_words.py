@@ -26,6 +26,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
+from cleaner.analysis import SENTENCE_END
 from cleaner.data import read_yaml
 from cleaner.lexicon import inflection, inflections, past_tense_lemma, word_lemmas
 
@@ -48,7 +49,6 @@ class Token:
 
 
 _TOKEN = re.compile(r"[^\W_]+(?:[’'.,-][^\W_]+)*%?|[^\w\s]")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
@@ -63,9 +63,9 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     line_end = text.find("\n", end)
     line_end = len(text) if line_end == -1 else line_end
     sentence_start = line_start
-    for match in _SENTENCE_END.finditer(text, line_start, start):
+    for match in SENTENCE_END.finditer(text, line_start, start):
         sentence_start = match.end()
-    following = _SENTENCE_END.search(text, end, line_end)
+    following = SENTENCE_END.search(text, end, line_end)
     return sentence_start, following.end() if following else line_end
 
 
