@@ -98,14 +98,25 @@ def run(command: Sequence[str], env: dict[str, str] | None = None, cwd: Path | N
     return Timing(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, {process.returncode})
 
 
-def median_of(runs: int, command: Callable[[], Timing]) -> Timing:
-    timings = [command() for _ in range(runs)]
-    return Timing(
-        statistics.median(t.seconds for t in timings),
-        statistics.median(t.cpu for t in timings),
-        max(t.peak_mib for t in timings),
-        set().union(*(t.exit_codes for t in timings)),
-    )
+def interleaved(runs: int, commands: Sequence[tuple[str, Callable[[], Timing]]]) -> list[tuple[str, Timing]]:
+    """Each command once per round, ``runs`` rounds, then each one's medians: on a shared machine the
+    load changes from minute to minute, and taking turns lays it on every tool alike."""
+    timings: dict[str, list[Timing]] = {name: [] for name, _ in commands}
+    for _ in range(runs):
+        for name, command in commands:
+            timings[name].append(command())
+    return [
+        (
+            name,
+            Timing(
+                statistics.median(t.seconds for t in found),
+                statistics.median(t.cpu for t in found),
+                max(t.peak_mib for t in found),
+                set().union(*(t.exit_codes for t in found)),
+            ),
+        )
+        for name, found in timings.items()
+    ]
 
 
 class Cleaner:
@@ -308,7 +319,8 @@ def main() -> int:
         ini = vale_config(root / "vale") if vale else None
 
         print(
-            f"\nwhole commands, median of {args.runs} runs (M chars/s from the wall clock; peak resident MiB)"
+            f"\nwhole commands, median of {args.runs} runs taken in turns (M chars/s from the wall clock; "
+            "peak resident MiB)"
         )
         print(
             f"{'work':<12} {'tool':<24} {'wall s':>7} {'CPU s':>6} {'M chars/s':>9} {'peak MiB':>8}"
@@ -316,28 +328,22 @@ def main() -> int:
         )
         for label, target, chars in work:
             runs = args.runs if chars < 5_000_000 else max(1, args.runs // 2)
-            rows: list[tuple[str, Timing]] = []
+            commands: list[tuple[str, Callable[[], Timing]]] = []
             for cleaner in cleaners:
                 if label in ("one article", "empty file"):
-                    rows.append(
-                        (
-                            f"{cleaner.name} (cold)",
-                            median_of(runs, lambda c=cleaner, t=target: c.check(t, True)),
-                        )
-                    )
-                rows.append(
-                    (f"{cleaner.name} (warm)", median_of(runs, lambda c=cleaner, t=target: c.check(t)))
-                )
+                    commands.append((f"{cleaner.name} (cold)", lambda c=cleaner, t=target: c.check(t, True)))
+                commands.append((f"{cleaner.name} (warm)", lambda c=cleaner, t=target: c.check(t)))
             if vale is not None and ini is not None:
                 command = [str(vale), "--config", str(ini), "--output", "JSON", str(target)]
-                rows.append(("vale", median_of(runs, lambda cmd=command: run(cmd))))
+                commands.append(("vale", lambda cmd=command: run(cmd)))
             if proselint is not None and label != "corpus10x":  # linear, and minutes on 10x: 1x says it
                 command = [str(proselint), "check", str(target)]
-                rows.append(("proselint", median_of(max(1, runs // 2), lambda cmd=command: run(cmd))))
+                commands.append(("proselint", lambda cmd=command: run(cmd)))
             floor = [sys.executable, "-c", FLOOR_CODE, FLOOR_PATTERN, str(target)]
-            rows.append(("floor: one Python regex", median_of(runs, lambda cmd=floor: run(cmd))))
+            commands.append(("floor: one Python regex", lambda cmd=floor: run(cmd)))
             grep = ["grep", "-r", "-c", "-E", FLOOR_PATTERN, str(target)]
-            rows.append(("floor: grep -E", median_of(runs, lambda cmd=grep: run(cmd))))
+            commands.append(("floor: grep -E", lambda cmd=grep: run(cmd)))
+            rows = interleaved(runs, commands)
             ours = next(t for name, t in rows if name == "cleaner (warm)")
             for name, timing in rows:
                 speed = f"{chars / timing.seconds / 1e6:9.2f}" if chars > 100_000 else f"{'-':>9}"
