@@ -98,14 +98,25 @@ def run(command: Sequence[str], env: dict[str, str] | None = None, cwd: Path | N
     return Timing(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, {process.returncode})
 
 
-def median_of(runs: int, command: Callable[[], Timing]) -> Timing:
-    timings = [command() for _ in range(runs)]
-    return Timing(
-        statistics.median(t.seconds for t in timings),
-        statistics.median(t.cpu for t in timings),
-        max(t.peak_mib for t in timings),
-        set().union(*(t.exit_codes for t in timings)),
-    )
+def interleaved(runs: int, commands: Sequence[tuple[str, Callable[[], Timing]]]) -> list[tuple[str, Timing]]:
+    """Each command once per round, ``runs`` rounds, then each one's medians: on a shared machine the
+    load changes from minute to minute, and taking turns lays it on every tool alike."""
+    timings: dict[str, list[Timing]] = {name: [] for name, _ in commands}
+    for _ in range(runs):
+        for name, command in commands:
+            timings[name].append(command())
+    return [
+        (
+            name,
+            Timing(
+                statistics.median(t.seconds for t in found),
+                statistics.median(t.cpu for t in found),
+                max(t.peak_mib for t in found),
+                set().union(*(t.exit_codes for t in found)),
+            ),
+        )
+        for name, found in timings.items()
+    ]
 
 
 class Cleaner:
@@ -114,6 +125,9 @@ class Cleaner:
     def __init__(self, name: str, checkout: Path | None) -> None:
         self.name = name
         self.env = {**os.environ, "NO_COLOR": "1"}
+        # "warm" means Python's bytecode cache is there, as after the first run of an install; with
+        # PYTHONDONTWRITEBYTECODE set (as some sandboxes do) every run would compile cleaner afresh.
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
         if checkout is not None:
             self.env["PYTHONPATH"] = str(checkout)
         self.cwd = Path(tempfile.gettempdir())  # not the checkout: -m would put it first on sys.path
@@ -250,18 +264,23 @@ def _timed(func: Callable[[], object]) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
-def big_file(cleaner: Cleaner, texts: list[str], folder: Path) -> None:
+def big_file(cleaners: Sequence[Cleaner], texts: list[str], folder: Path, vale: list[str] | None) -> None:
+    """One 50 MB file, once per tool: time, and the peak memory (the goal: well under a copy per
+    character; the text itself is 2 bytes a character in Python once it holds a curly quote)."""
     big = folder / "big.txt"
     blob = "\n".join(texts)
     with open(big, "w", encoding="utf-8") as handle:
         while handle.tell() < 50 * 1024 * 1024:
             handle.write(blob)
     size = big.stat().st_size
-    timing = cleaner.check(big)
-    print(
-        f"{cleaner.name}: a {size / 2**20:.0f} MiB file: {timing.seconds:.1f} s ({timing.cpu:.1f} s CPU), "
-        f"{size / timing.seconds / 1e6:.2f} M characters/s, peak {timing.peak_mib:.0f} MiB"
-    )
+    rows = [(cleaner.name, cleaner.check(big)) for cleaner in cleaners]
+    if vale is not None:
+        rows.append(("vale", run([*vale, str(big)])))
+    for name, timing in rows:
+        print(
+            f"{name}: a {size / 2**20:.0f} MiB file: {timing.seconds:.1f} s ({timing.cpu:.1f} s CPU), "
+            f"{size / timing.seconds / 1e6:.2f} M characters/s, peak {timing.peak_mib:.0f} MiB"
+        )
 
 
 def main() -> int:
@@ -300,7 +319,8 @@ def main() -> int:
         ini = vale_config(root / "vale") if vale else None
 
         print(
-            f"\nwhole commands, median of {args.runs} runs (M chars/s from the wall clock; peak resident MiB)"
+            f"\nwhole commands, median of {args.runs} runs taken in turns (M chars/s from the wall clock; "
+            "peak resident MiB)"
         )
         print(
             f"{'work':<12} {'tool':<24} {'wall s':>7} {'CPU s':>6} {'M chars/s':>9} {'peak MiB':>8}"
@@ -308,28 +328,22 @@ def main() -> int:
         )
         for label, target, chars in work:
             runs = args.runs if chars < 5_000_000 else max(1, args.runs // 2)
-            rows: list[tuple[str, Timing]] = []
+            commands: list[tuple[str, Callable[[], Timing]]] = []
             for cleaner in cleaners:
                 if label in ("one article", "empty file"):
-                    rows.append(
-                        (
-                            f"{cleaner.name} (cold)",
-                            median_of(runs, lambda c=cleaner, t=target: c.check(t, True)),
-                        )
-                    )
-                rows.append(
-                    (f"{cleaner.name} (warm)", median_of(runs, lambda c=cleaner, t=target: c.check(t)))
-                )
+                    commands.append((f"{cleaner.name} (cold)", lambda c=cleaner, t=target: c.check(t, True)))
+                commands.append((f"{cleaner.name} (warm)", lambda c=cleaner, t=target: c.check(t)))
             if vale is not None and ini is not None:
                 command = [str(vale), "--config", str(ini), "--output", "JSON", str(target)]
-                rows.append(("vale", median_of(runs, lambda cmd=command: run(cmd))))
+                commands.append(("vale", lambda cmd=command: run(cmd)))
             if proselint is not None and label != "corpus10x":  # linear, and minutes on 10x: 1x says it
                 command = [str(proselint), "check", str(target)]
-                rows.append(("proselint", median_of(max(1, runs // 2), lambda cmd=command: run(cmd))))
+                commands.append(("proselint", lambda cmd=command: run(cmd)))
             floor = [sys.executable, "-c", FLOOR_CODE, FLOOR_PATTERN, str(target)]
-            rows.append(("floor: one Python regex", median_of(runs, lambda cmd=floor: run(cmd))))
+            commands.append(("floor: one Python regex", lambda cmd=floor: run(cmd)))
             grep = ["grep", "-r", "-c", "-E", FLOOR_PATTERN, str(target)]
-            rows.append(("floor: grep -E", median_of(runs, lambda cmd=grep: run(cmd))))
+            commands.append(("floor: grep -E", lambda cmd=grep: run(cmd)))
+            rows = interleaved(runs, commands)
             ours = next(t for name, t in rows if name == "cleaner (warm)")
             for name, timing in rows:
                 speed = f"{chars / timing.seconds / 1e6:9.2f}" if chars > 100_000 else f"{'-':>9}"
@@ -340,8 +354,8 @@ def main() -> int:
                 )
             print()
         if args.big:
-            for cleaner in cleaners:
-                big_file(cleaner, texts, root)
+            vale_command = [str(vale), "--config", str(ini), "--output", "JSON"] if vale and ini else None
+            big_file(cleaners, texts, root, vale_command)
 
     in_process(texts, seed)
     return 0

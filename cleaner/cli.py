@@ -337,6 +337,7 @@ def check(
         neural=neural,
     )
     console, errors = _consoles()
+    report = formats.report(output_format, console, errors, statistics=statistics)
     sources = _source_options(paths, source, source_language, source_column, target_column, dateline)
     with Session(
         overrides,
@@ -357,15 +358,17 @@ def check(
                     )
                     starting = _starting_status(errors)
                     try:
-                        run = parallel.check_paths(session, spec, paths, jobs, watched, starting)
+                        run = parallel.check_paths(
+                            session, spec, paths, jobs, watched, starting, on_file=report.add
+                        )
                     except parallel.WorkerDied as exc:
                         _fail(str(exc))
                 else:
-                    run = session.check_paths(paths, watched)
+                    run = session.check_paths(paths, watched, on_file=report.add)
         except (RuleError, ConfigError, ModelUnavailable) as exc:
             _fail(str(exc))
     run.warnings.extend(skipped)
-    formats.render(output_format, run, console, errors, statistics=statistics)
+    report.finish(run)
     _server_hint(errors, session)
     if run.errors or (require_grammar and run.grammar_skipped):
         raise typer.Exit(EXIT_ERROR)

@@ -33,7 +33,7 @@ from cleaner.document import Document
 from cleaner.findings import Finding
 from cleaner.grammar.errors import EngineUnavailable
 from cleaner.ruleset import on_time_budget_exceeded, time_budget_exceeded
-from cleaner.session import FileResult, RunResult, Session
+from cleaner.session import FileListener, FileResult, RunResult, Session
 from cleaner.sources import SourceError, UnreadableSource, read_document
 
 T = TypeVar("T")
@@ -322,10 +322,12 @@ def check_paths(
     jobs: int,
     progress: Callable[[int, str], None] | None = None,
     starting: Callable[[], AbstractContextManager[object]] | None = None,
+    on_file: FileListener | None = None,
 ) -> RunResult:
     """``Session.check_paths`` with the checking done in ``jobs`` worker processes: the same result, in
     the same order. Files are read here (standard input too), checked there; a user rule skipped for
-    lack of time is passed on here, after ``progress`` has been told the file, as a run of one does."""
+    lack of time is passed on here, after ``progress`` has been told the file, as a run of one does;
+    ``on_file`` hears of each checked file in order, as there."""
     result = RunResult()
     items = list(session.files(paths))
     if progress is not None:
@@ -360,7 +362,10 @@ def check_paths(
                 progress(len(items), document.path)
             for rule in outcome.skipped_rules:
                 time_budget_exceeded(rule)
-            result.files.append(FileResult(document, outcome.value, settings))
+            file = FileResult(document.path, outcome.value, settings)
+            if on_file is not None:
+                on_file(document, file)
+            result.files.append(file)
             result.languagetool = result.languagetool or outcome.languagetool
             result.grammar_skipped = result.grammar_skipped or outcome.grammar_skipped
             result.warnings.extend(w for w in outcome.warnings if w not in result.warnings)

@@ -22,10 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
 from cleaner.alignment import Alignment, Segment
-from cleaner.data import load_yaml
+from cleaner.data import YamlError, load_yaml
 from cleaner.findings import Applicability, Category, Finding, Fix, Severity, Source
 from cleaner.lexicon import PREDICATES, lower_common
 from cleaner.selectors import CATEGORIES
@@ -235,7 +234,7 @@ def load_rule_file(path: Path, user: bool = False) -> Rule:
     """One rule file; ``user`` rules (not shipped with cleaner) get a time-bounded pattern engine."""
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, YamlError) as exc:
         raise RuleError(f"{path}: cannot be read as YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise RuleError(f"{path}: a rule file holds one mapping")

@@ -34,9 +34,17 @@ NEURAL_INSTALL = (
 
 @dataclass
 class FileResult:
-    document: Document
+    """What a run keeps of a checked file: its findings, not its text. Whatever a report needs of the
+    document it takes as the file is checked (``on_file``), so a run over any number of files holds one
+    document at a time."""
+
+    path: str
     findings: list[Finding]
     settings: Settings
+
+
+FileListener = Callable[[Document, FileResult], None]
+"""Told of each file as soon as it is checked, with its document (which is dropped afterwards)."""
 
 
 @dataclass
@@ -197,11 +205,15 @@ class Session:
                 yield item
 
     def check_paths(
-        self, paths: Sequence[str], progress: Callable[[int, str], None] | None = None
+        self,
+        paths: Sequence[str],
+        progress: Callable[[int, str], None] | None = None,
+        on_file: FileListener | None = None,
     ) -> RunResult:
         """Check every file the paths name; an unreadable one is recorded and the run goes on.
 
-        ``progress`` is told the number of files once (with an empty path), then each path in turn.
+        ``progress`` is told the number of files once (with an empty path), then each path in turn;
+        ``on_file`` is told each checked file with its document.
         """
         result = RunResult()
         items = list(self.files(paths))
@@ -219,7 +231,10 @@ class Session:
                 result.errors.append(exc.error)
                 continue
             settings = self.settings(item)
-            result.files.append(FileResult(document, self.check_document(document, settings), settings))
+            file = FileResult(document.path, self.check_document(document, settings), settings)
+            if on_file is not None:
+                on_file(document, file)
+            result.files.append(file)
         result.languagetool, warnings, result.grammar_skipped = self.grammar_report()
         result.warnings.extend(warnings)
         return result

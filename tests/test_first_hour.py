@@ -109,7 +109,6 @@ def test_piped_output_names_each_findings_severity_and_every_kind_of_repair() ->
 
 
 def test_the_summary_explains_display_only_suggestions() -> None:
-    from cleaner.document import Document
     from cleaner.findings import Applicability, Category, Finding, Fix, Severity
     from cleaner.report.text_report import summary
     from cleaner.session import FileResult, RunResult
@@ -119,7 +118,7 @@ def test_the_summary_explains_display_only_suggestions() -> None:
         return Finding("tense.x", Category.TENSE, Severity.WARNING, "m", 0, 1, fixes=(fix,))
 
     found = [finding(Applicability.SAFE), finding(Applicability.UNSAFE), finding(Applicability.DISPLAY)]
-    run = RunResult(files=[FileResult(Document("a.txt", "abc\n"), found, None)])  # type: ignore[arg-type]
+    run = RunResult(files=[FileResult("a.txt", found, None)])  # type: ignore[arg-type]
     text = summary(run)
     assert "1 fixable with `cleaner fix` (1 more with `cleaner fix --unsafe-fixes`" in text
     assert "1 suggestion (display) only shown, for you to judge and apply by hand" in text

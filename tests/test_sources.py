@@ -54,7 +54,7 @@ def test_unreadable_file_is_reported_and_the_others_still_checked(tmp_path: Path
     with Session(grammar=False) as session:
         run = session.check_paths([str(bad), str(good)])
     assert [e.path for e in run.errors] == [str(bad)]
-    assert [r.document.path for r in run.files] == [str(good)]
+    assert [r.path for r in run.files] == [str(good)]
     assert run.files[0].findings
 
 

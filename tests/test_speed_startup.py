@@ -10,10 +10,18 @@ modules it loaded.
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
 
+import ftfy
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cleaner.detectors.unicode_damage import TYPOGRAPHY
+from cleaner.pipeline import Checker, Selection
+from cleaner.repair.fixer import fix_text
 from tests.conftest import SEEDS
 
 _PROBE = """
@@ -28,6 +36,7 @@ print(json.dumps({"exit": code, "modules": sorted(sys.modules)}), file=sys.stder
 
 NOT_FOR_RULES_ONLY = (
     "lemminflect",
+    "ftfy",  # the seed's curly quotes and dashes are no Unicode damage: ftfy loads for suspect lines only
     "numpy",
     "ctranslate2",
     "tokenizers",
@@ -81,3 +90,35 @@ def test_json_output_of_a_rules_only_run_imports_none_of_them_either(tmp_path) -
     assert code == 1
     unwanted = [m for m in modules if any(m == n or m.startswith(n + ".") for n in NOT_FOR_RULES_ONLY)]
     assert unwanted == []
+
+
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    uncurl_quotes=False, fix_line_breaks=False, normalization=None, explain=True
+)
+_NEAR_TYPOGRAPHY = TYPOGRAPHY + " aA.'\"&;-"
+
+
+def test_ftfy_leaves_every_short_mix_of_typography_and_ascii_alone() -> None:
+    """Why the Unicode-damage detector may skip lines of ASCII, curly quotes and dashes without
+    loading ftfy: ftfy, configured as the detector configures it, changes none of them."""
+    changed = [
+        text
+        for length in range(1, 4)
+        for text in map("".join, itertools.product(_NEAR_TYPOGRAPHY, repeat=length))
+        if ftfy.fix_and_explain(text, config=_FTFY_CONFIG)[0] != text
+    ]
+    assert changed == []
+
+
+@given(st.text(alphabet=st.sampled_from(_NEAR_TYPOGRAPHY + "bcxyz,!?0123 "), max_size=60))
+def test_ftfy_leaves_longer_typographic_text_alone(text: str) -> None:
+    assert ftfy.fix_and_explain(text, config=_FTFY_CONFIG)[0] == text
+
+
+def test_mojibake_of_the_same_typography_is_still_found_and_repaired() -> None:
+    """The skip is for the clean characters only: their UTF-8 read as Windows-1252 is still damage."""
+    clean = "It\u2019s over \u2014 the minister\u2019s words."
+    damaged = clean.encode().decode("cp1252")
+    checker = Checker(Selection(select=("typography.unicode-damage",)))
+    assert [f.rule for f in checker.check_text(damaged)] != []
+    assert fix_text(damaged, checker.check_text).text == clean

@@ -31,13 +31,21 @@ _STEP_NAMES = {
     "unescape_html": "HTML entity",
     "fix_surrogates": "broken surrogate pair",
 }
-_MAYBE_DAMAGED = re.compile(r"[^\t\n\r\x20-\x7e]|&[#\w]+;")
+TYPOGRAPHY = "\u2018\u2019\u201c\u201d\u2013\u2014\u2026"
+"""Curly quotes, en and em dashes, the ellipsis: what a clean English article holds beyond ASCII. ftfy
+(configured as below) leaves them alone: mixed only with ASCII they spell no UTF-8 sequence in any
+encoding it re-decodes, so they cannot be mojibake (tests/test_speed_startup.py checks every short mix)."""
+_MAYBE_DAMAGED = re.compile(rf"[^\t\n\r\x20-\x7e{TYPOGRAPHY}]|&[#\w]+;")
+_LINE = re.compile(
+    r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]*(?:[\v\f\x1c-\x1e\x85\u2028\u2029]|(?P<eol>\r\n|\n|\r))?"
+)
+"""A line as ``str.splitlines`` cuts them; its text is the line without a closing CR, LF or CRLF."""
 
 
 @cache
 def _ftfy() -> tuple[Any, Any]:
     """ftfy and cleaner's configuration of it, loaded for the first line that may be damaged: a run
-    over plain ASCII text (or an empty file) never pays for ftfy's import."""
+    over plain ASCII text with curly quotes and dashes (or an empty file) never pays for its import."""
     import ftfy
 
     return ftfy, ftfy.TextFixerConfig(
@@ -51,12 +59,10 @@ class UnicodeDamageDetector:
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         text = analysis.text
-        offset = 0
-        for line in text.splitlines(keepends=True):
-            body = line.rstrip("\r\n")
-            if _MAYBE_DAMAGED.search(body):
-                yield from self._check_line(offset, body)
-            offset += len(line)
+        for line in _LINE.finditer(text):  # one line at a time: a 50 MB file is not copied into lines
+            start, end = line.start(), line.start("eol") if line["eol"] else line.end()
+            if _MAYBE_DAMAGED.search(text, start, end):
+                yield from self._check_line(start, text[start:end])
 
     def _check_line(self, offset: int, line: str) -> Iterator[Finding]:
         ftfy, config = _ftfy()

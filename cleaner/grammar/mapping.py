@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from cleaner.data import read_yaml
 from cleaner.findings import Applicability, Category, Finding, Fix, Severity, Source
 
 RULE_PREFIX = "languagetool."
@@ -33,7 +31,7 @@ class Defaults:
 
 @cache
 def defaults() -> Defaults:
-    data = yaml.safe_load(resources.files("cleaner.data").joinpath("languagetool.yaml").read_text("utf-8"))
+    data = read_yaml("languagetool.yaml")
     return Defaults(
         dict(data["disabled"]),
         frozenset(data["disabled_categories"]),

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import sys
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterator
 from enum import StrEnum
+from typing import Protocol
 
 from rich.console import Console
 
 from cleaner.config import Settings
-from cleaner.session import RunResult
+from cleaner.document import Document
+from cleaner.session import FileResult, RunResult
 
 
 class OutputFormat(StrEnum):
@@ -21,24 +24,46 @@ class OutputFormat(StrEnum):
     JUNIT = "junit"
 
 
-def render(
-    fmt: OutputFormat, run: RunResult, console: Console, errors: Console, statistics: bool = False
-) -> None:
-    if fmt is OutputFormat.TEXT:
-        from cleaner.report.text_report import print_run, print_statistics
+class Report(Protocol):
+    """One output format, fed as the run goes: ``add`` takes what the output needs of each file's
+    document as soon as the file is checked (so the run never holds more than one document), and
+    ``finish`` writes the output once the run is over."""
 
-        print_statistics(console, run) if statistics else print_run(console, run, errors)
-        return
+    def add(self, document: Document, result: FileResult) -> None: ...
+
+    def finish(self, run: RunResult) -> None: ...
+
+
+class WholeReport(ABC):
+    """A format written as one document at the end (JSON, SARIF …): ``add`` keeps each file's part,
+    ``render`` puts the parts together."""
+
+    @abstractmethod
+    def add(self, document: Document, result: FileResult) -> None: ...
+
+    @abstractmethod
+    def render(self, run: RunResult) -> str: ...
+
+    def finish(self, run: RunResult) -> None:
+        text = self.render(run)
+        sys.stdout.write(text + ("\n" if text else ""))
+
+
+def report(fmt: OutputFormat, console: Console, errors: Console, statistics: bool = False) -> Report:
+    """The report of a run in format ``fmt`` (each format's module loads for its own format only)."""
+    if fmt is OutputFormat.TEXT:
+        from cleaner.report.text_report import TextReport
+
+        return TextReport(console, errors, statistics)
     if fmt is OutputFormat.JSON:
-        from cleaner.report.json_report import render_json as renderer
+        from cleaner.report.json_report import JsonReport as Whole
     elif fmt is OutputFormat.SARIF:
-        from cleaner.report.sarif import render_sarif as renderer
+        from cleaner.report.sarif import SarifReport as Whole
     elif fmt is OutputFormat.GITHUB:
-        from cleaner.report.github import render_github as renderer
+        from cleaner.report.github import GithubReport as Whole
     else:
-        from cleaner.report.junit import render_junit as renderer
-    text = renderer(run)
-    sys.stdout.write(text + ("\n" if text else ""))
+        from cleaner.report.junit import JunitReport as Whole
+    return Whole()
 
 
 def statistics(run: RunResult) -> list[tuple[str, int]]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from cleaner.document import Document
 from cleaner.findings import Severity
+from cleaner.report.formats import WholeReport
 from cleaner.report.visible import display_path, escaped
-from cleaner.session import RunResult
+from cleaner.session import FileResult, RunResult
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -19,15 +21,17 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(run: RunResult) -> str:
-    lines = []
-    for file in run.files:
-        for finding in file.findings:
-            line, column = file.document.position(finding.start)
-            end_line, end_column = file.document.position(finding.end)
+class GithubReport(WholeReport):
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, document: Document, result: FileResult) -> None:
+        for finding in result.findings:
+            line, column = document.position(finding.start)
+            end_line, end_column = document.position(finding.end)
             properties = ",".join(
                 [
-                    f"file={_escape_property(display_path(file.document.path))}",
+                    f"file={_escape_property(display_path(result.path))}",
                     f"line={line}",
                     f"col={column}",
                     f"endLine={end_line}",
@@ -35,9 +39,12 @@ def render_github(run: RunResult) -> str:
                     f"title={_escape_property(finding.rule)}",
                 ]
             )
-            lines.append(f"::{_COMMAND[finding.severity]} {properties}::{_escape_data(finding.message)}")
-    for error in run.errors:
-        name = _escape_property(display_path(error.path))
-        lines.append(f"::error file={name}::{_escape_data(error.message)}")
-    lines += [f"::warning::{_escape_data(w)}" for w in run.warnings]
-    return "\n".join(lines)
+            self.lines.append(f"::{_COMMAND[finding.severity]} {properties}::{_escape_data(finding.message)}")
+
+    def render(self, run: RunResult) -> str:
+        lines = list(self.lines)
+        for error in run.errors:
+            name = _escape_property(display_path(error.path))
+            lines.append(f"::error file={name}::{_escape_data(error.message)}")
+        lines += [f"::warning::{_escape_data(w)}" for w in run.warnings]
+        return "\n".join(lines)

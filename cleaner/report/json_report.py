@@ -7,8 +7,8 @@ from typing import Any
 
 from cleaner.document import Document
 from cleaner.findings import Finding
-from cleaner.report.formats import statistics
-from cleaner.session import RunResult
+from cleaner.report.formats import WholeReport, statistics
+from cleaner.session import FileResult, RunResult
 
 JSON_VERSION = 1
 
@@ -38,24 +38,24 @@ def finding_to_json(document: Document, finding: Finding) -> dict[str, Any]:
     return data
 
 
-def run_to_json(run: RunResult) -> dict[str, Any]:
-    """The report; ``statistics`` (findings per rule, most first, as ``--statistics`` prints them) is
-    always there, so ``--statistics --format json`` loses nothing and scripts need no second run."""
-    return {
-        "version": JSON_VERSION,
-        "files": [
-            {
-                "path": result.document.path,
-                "findings": [finding_to_json(result.document, f) for f in result.findings],
-            }
-            for result in run.files
-        ],
-        "errors": [error.to_json() for error in run.errors],
-        "warnings": run.warnings,
-        "languagetool": run.languagetool,
-        "statistics": [{"rule": rule, "count": count} for rule, count in statistics(run)],
-    }
+class JsonReport(WholeReport):
+    def __init__(self) -> None:
+        self.files: list[dict[str, Any]] = []
 
+    def add(self, document: Document, result: FileResult) -> None:
+        self.files.append(
+            {"path": result.path, "findings": [finding_to_json(document, f) for f in result.findings]}
+        )
 
-def render_json(run: RunResult) -> str:
-    return json.dumps(run_to_json(run), ensure_ascii=False, indent=2)
+    def render(self, run: RunResult) -> str:
+        """The report; ``statistics`` (findings per rule, most first, as ``--statistics`` prints them) is
+        always there, so ``--statistics --format json`` loses nothing and scripts need no second run."""
+        report = {
+            "version": JSON_VERSION,
+            "files": self.files,
+            "errors": [error.to_json() for error in run.errors],
+            "warnings": run.warnings,
+            "languagetool": run.languagetool,
+            "statistics": [{"rule": rule, "count": count} for rule, count in statistics(run)],
+        }
+        return json.dumps(report, ensure_ascii=False, indent=2)

@@ -13,8 +13,9 @@ from cleaner.bilingual import BilingualError
 from cleaner.document import Document
 from cleaner.findings import Finding, Severity, Source
 from cleaner.grammar.mapping import RULE_PREFIX
+from cleaner.report.formats import WholeReport
 from cleaner.ruleset import Rule, RuleError, load_rules
-from cleaner.session import RunResult
+from cleaner.session import FileResult, RunResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -82,18 +83,13 @@ def _rules_by_id(run: RunResult) -> dict[str, Rule]:
     return rules
 
 
-def render_sarif(run: RunResult) -> str:
-    rules: dict[str, Finding] = {}
-    for file in run.files:
-        for finding in file.findings:
-            rules.setdefault(finding.rule, finding)
-    sorted_ids = sorted(rules)
-    known = _rules_by_id(run) if rules else {}
-    results: list[dict[str, Any]] = []
-    for file in run.files:
-        uri = Path(file.document.path).as_posix()
-        for finding in file.findings:
-            document = file.document
+class SarifReport(WholeReport):
+    def __init__(self) -> None:
+        self.results: list[dict[str, Any]] = []
+
+    def add(self, document: Document, result: FileResult) -> None:
+        uri = Path(result.path).as_posix()
+        for finding in result.findings:
             start_line, start_column = document.position(finding.start)
             end_line, end_column = document.position(finding.end)
             offset, end_offset = _file_offset(document, finding.start), _file_offset(document, finding.end)
@@ -113,9 +109,9 @@ def render_sarif(run: RunResult) -> str:
             unit = document.unit_at(finding.start)
             if unit is not None:  # the translation unit (XLIFF id, PO entry line, paragraph) it is in
                 location["logicalLocations"] = [{"name": unit[0], "kind": "element"}]
-            result: dict[str, Any] = {
+            found: dict[str, Any] = {
                 "ruleId": finding.rule,
-                "ruleIndex": sorted_ids.index(finding.rule),
+                "ruleIndex": -1,  # known once the run is over: see render
                 "level": _LEVEL[finding.severity],
                 "message": {"text": finding.message},
                 "locations": [location],
@@ -124,7 +120,7 @@ def render_sarif(run: RunResult) -> str:
             if finding.fixes:
                 fix = finding.fixes[0]
                 fix_start, fix_end, inserted = _file_edit(document, fix.start, fix.end, fix.replacement)
-                result["fixes"] = [
+                found["fixes"] = [
                     {
                         "description": {"text": f"{fix.applicability} repair"},
                         "artifactChanges": [
@@ -145,35 +141,46 @@ def render_sarif(run: RunResult) -> str:
                         ],
                     }
                 ]
-            results.append(result)
-    log = {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "cleaner",
-                        "version": __version__,
-                        **({"informationUri": url} if (url := project_url()) else {}),
-                        "rules": [rule_descriptor(i, rules[i], known.get(i)) for i in sorted_ids],
-                    }
-                },
-                "results": results,
-                "invocations": [
-                    {
-                        "executionSuccessful": not run.errors,
-                        "toolExecutionNotifications": [
-                            {"level": "error", "message": {"text": f"{e.path}: {e.message}"}}
-                            for e in run.errors
-                        ]
-                        + [{"level": "warning", "message": {"text": w}} for w in run.warnings],
-                    }
-                ],
-            }
-        ],
-    }
-    return json.dumps(log, ensure_ascii=False, indent=2)
+            self.results.append(found)
+
+    def render(self, run: RunResult) -> str:
+        rules: dict[str, Finding] = {}
+        for file in run.files:
+            for finding in file.findings:
+                rules.setdefault(finding.rule, finding)
+        sorted_ids = sorted(rules)
+        known = _rules_by_id(run) if rules else {}
+        index = {rule_id: position for position, rule_id in enumerate(sorted_ids)}
+        for found in self.results:
+            found["ruleIndex"] = index[found["ruleId"]]
+        log = {
+            "$schema": SCHEMA,
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "cleaner",
+                            "version": __version__,
+                            **({"informationUri": url} if (url := project_url()) else {}),
+                            "rules": [rule_descriptor(i, rules[i], known.get(i)) for i in sorted_ids],
+                        }
+                    },
+                    "results": self.results,
+                    "invocations": [
+                        {
+                            "executionSuccessful": not run.errors,
+                            "toolExecutionNotifications": [
+                                {"level": "error", "message": {"text": f"{e.path}: {e.message}"}}
+                                for e in run.errors
+                            ]
+                            + [{"level": "warning", "message": {"text": w}} for w in run.warnings],
+                        }
+                    ],
+                }
+            ],
+        }
+        return json.dumps(log, ensure_ascii=False, indent=2)
 
 
 def _file_offset(document: Document, offset: int) -> int:

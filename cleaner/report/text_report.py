@@ -17,7 +17,7 @@ from rich.text import Text
 from cleaner.document import Document
 from cleaner.findings import Applicability, Finding, Severity
 from cleaner.report.visible import display_path, escaped
-from cleaner.session import RunResult
+from cleaner.session import FileResult, RunResult
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _INDENT = "    "
@@ -119,18 +119,37 @@ def _printable(text: str) -> str:
     return "".join(char if char.isprintable() else "·" for char in text)
 
 
-def print_run(console: Console, run: RunResult, err_console: Console) -> None:
-    for result in run.files:
-        for finding in result.findings:
-            print_finding(console, result.document, finding)
-    for error in run.errors:
-        err_console.print(
-            f"[bold red]error:[/] {escape(display_path(error.path))}: {escape(escaped(error.message))}",
-            highlight=False,
-        )
-    for warning in run.warnings:
-        err_console.print(f"[yellow]warning:[/] {escape(escaped(warning))}", highlight=False)
-    console.print(summary(run), highlight=False)
+class TextReport:
+    """Findings as they are rendered on ``console`` (colour, excerpt width), captured per file as it is
+    checked and written once the run is over: the run keeps text rather than documents, and nothing
+    reaches the output while a progress bar is drawn. ``statistics`` prints counts instead."""
+
+    def __init__(self, console: Console, errors: Console, statistics: bool = False) -> None:
+        self.console, self.errors, self.statistics = console, errors, statistics
+        self.rendered: list[str] = []
+
+    def add(self, document: Document, result: FileResult) -> None:
+        if self.statistics or not result.findings:
+            return
+        with self.console.capture() as captured:
+            for finding in result.findings:
+                print_finding(self.console, document, finding)
+        self.rendered.append(captured.get())
+
+    def finish(self, run: RunResult) -> None:
+        if self.statistics:
+            print_statistics(self.console, run)
+            return
+        for text in self.rendered:
+            self.console.file.write(text)
+        for error in run.errors:
+            self.errors.print(
+                f"[bold red]error:[/] {escape(display_path(error.path))}: {escape(escaped(error.message))}",
+                highlight=False,
+            )
+        for warning in run.warnings:
+            self.errors.print(f"[yellow]warning:[/] {escape(escaped(warning))}", highlight=False)
+        self.console.print(summary(run), highlight=False)
 
 
 def summary(run: RunResult) -> str:
