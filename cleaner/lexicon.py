@@ -289,6 +289,18 @@ def opens_verb_phrase(phrase: str) -> bool:
     return is_present_verb(first)
 
 
+def splits_adjective_from_noun(phrase: str) -> bool:
+    """Whether two words across a stop are an adjective and the lone noun it qualifies ("plastic. case",
+    "wooden. stand"): the adjective (never a verb form, so not "hospitalized. patients") wants a head
+    noun, and the noun after the stop is one. MT leaves such a stop where the source abbreviated the
+    adjective ("пластик. корпус"); the stray stop goes, not the noun."""
+    words = re.findall(r"[A-Za-z][a-z-]*", phrase)
+    if len(words) != 2:
+        return False
+    before, after = word_lemmas(words[0].lower()), word_lemmas(words[1].lower())
+    return "ADJ" in before and "VERB" not in before and "NOUN" in after
+
+
 def is_subject_word(word: str) -> bool:
     """A word that can be the subject of the verb after it: a subject pronoun or a noun."""
     lower = word.lower()
@@ -377,6 +389,7 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "present-verb": is_present_verb,
     "opens-verb-phrase": opens_verb_phrase,
     "subject-word": is_subject_word,
+    "adjective-noun": splits_adjective_from_noun,
     "article": lambda word: word.lower() in word_class("articles"),
     "determiner": lambda word: word.lower() in word_class("determiners") | word_class("articles"),
 }
