@@ -246,6 +246,26 @@ def opens_sentence(phrase: str) -> bool:
     return has_finite_verb(" ".join(words[:cut])) or opens_with_formula(phrase)
 
 
+def is_fragment(phrase: str) -> bool:
+    """Words after a full stop that neither continue the sentence before with a conjunction or
+    preposition nor read as a sentence with a finite verb of their own."""
+    return not continues_clause(phrase) and not opens_sentence(phrase)
+
+
+def is_comparative_fragment(phrase: str) -> bool:
+    """A verbless fragment built on a comparison ("more than 20 years", "longer than both sides had
+    planned"): a comparative needs the clause it compares, so it is the rest of the sentence before."""
+    words = re.findall(r"[a-z’'-]+", phrase.lower())
+    return "than" in words[:4] and is_fragment(phrase)
+
+
+def is_verbless_sentence(phrase: str) -> bool:
+    """A verbless fragment that compares nothing ("great value for families", "acute appendicitis in a
+    young adult"): a heading, tagline or elliptical sentence of its own far more often than the rest of
+    the sentence before."""
+    return is_fragment(phrase) and not is_comparative_fragment(phrase)
+
+
 def is_gerund_only(word: str) -> bool:
     """A verb's "-ing" form that is nothing else ("adding", not "building" or "morning")."""
     lemmas = word_lemmas(word)
@@ -380,7 +400,9 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "opens-subclause": opens_subclause,
     "opens-with-preposition": opens_with_preposition,
     "opens-sentence": opens_sentence,
-    "fragment": lambda phrase: not continues_clause(phrase) and not opens_sentence(phrase),
+    "fragment": is_fragment,
+    "comparative-fragment": is_comparative_fragment,
+    "verbless-sentence": is_verbless_sentence,
     "formula": opens_with_formula,
     "abbreviated": is_abbreviated,
     "credit": is_credit,

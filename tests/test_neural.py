@@ -188,11 +188,21 @@ def test_a_capital_restored_at_a_real_sentence_end_stays_safe_and_first(ranker: 
 
 
 def test_the_model_keeps_a_verbless_sentence_of_its_own_from_being_joined(ranker: Ranker) -> None:
-    """A tagline after a real sentence end lost only its capital: the rule can only see that it has no
-    verb and offers the join first; the model, clearly more confident per token, capitalises instead."""
+    """A tagline after a real sentence end lost only its capital: where a rule offers the join first,
+    the model, clearly more confident per token on the same sentence, puts the capital first."""
     text = "The hotel is close to the beach. great value for families.\n"
-    (finding,) = ranker.rank(text, Checker().check_text(text))
-    assert finding.rule == "broken-sentence.fragment"
-    assert [fix.replacement for fix in finding.fixes] == ["beach. Great", "beach great"]
-    assert finding.fixes[0].score is not None and finding.fixes[1].score is not None
-    assert finding.fixes[0].score > finding.fixes[1].score
+    start = text.index("beach.")
+    end = start + len("beach. great")
+    finding = Finding(
+        "x.y",
+        Category.BROKEN_SENTENCE,
+        Severity.WARNING,
+        "m",
+        start,
+        end,
+        fixes=(Fix(start, end, "beach great"), Fix(start, end, "beach. Great")),
+    )
+    (ranked,) = ranker.rank(text, [finding])
+    assert [fix.replacement for fix in ranked.fixes] == ["beach. Great", "beach great"]
+    assert ranked.fixes[0].score is not None and ranked.fixes[1].score is not None
+    assert ranked.fixes[0].score > ranked.fixes[1].score
