@@ -15,7 +15,8 @@ as a look-alike that is fine (``not_an_artefact``). Per label this counts:
 - look-alikes flagged: ``not_an_artefact`` records with a finding on the span, leaving out
   ``source_mirrored*`` (the punctuation is in the source too; flagging it is fine) and ``casing_only``
   (a real sentence end that lost its capital: a casing finding is right there, a join is not, which
-  is counted separately as ``casing joins``).
+  is counted separately as ``casing joins``; ``casing capitalised`` counts those whose first candidate
+  only changes the case of letters, the capitalising repair they want).
 
 Weekday records need the source text, so only the monolingual labels are scored here.
 """
@@ -57,6 +58,7 @@ class LabelledResults:
     lookalikes_flagged: int = 0
     casing_records: int = 0
     casing_joins: int = 0
+    casing_capitalised: int = 0
     misses: list[str] = field(default_factory=list)
     wrong_repairs: list[str] = field(default_factory=list)
     false_alarms: list[str] = field(default_factory=list)
@@ -82,6 +84,7 @@ class LabelledResults:
             "lookalikes_flagged": self.lookalikes_flagged,
             "casing_only": self.casing_records,
             "casing_only_offered_a_join": self.casing_joins,
+            "casing_only_capitalised_first": self.casing_capitalised,
         }
 
 
@@ -137,6 +140,12 @@ def evaluate_labelled(
                     if "." in record["text"][fix.start : fix.end] and "." not in fix.replacement
                 ]
                 results.casing_joins += bool(joins)
+                results.casing_capitalised += any(
+                    fix.replacement != record["text"][fix.start : fix.end]
+                    and fix.replacement.lower() == record["text"][fix.start : fix.end].lower()
+                    for f in on_span
+                    for fix in f.fixes[:1]
+                )
             if note.startswith(SKIPPED_FINE_NOTES):
                 continue
             results.lookalikes += 1
@@ -188,7 +197,10 @@ def print_labelled(results: LabelledResults, show: int) -> None:
             f"{row['stop_edit_first']:>6}"
         )
     print(f"look-alikes flagged: {results.lookalikes_flagged}/{results.lookalikes}")
-    print(f"casing-only boundaries offered a join first: {results.casing_joins}/{results.casing_records}")
+    print(
+        f"casing-only boundaries offered a join first: {results.casing_joins}/{results.casing_records}; "
+        f"capitalised first: {results.casing_capitalised}/{results.casing_records}"
+    )
     for title, rows in (
         ("missed", results.misses),
         ("labelled repair not offered", results.wrong_repairs),

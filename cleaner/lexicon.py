@@ -256,6 +256,26 @@ def opens_sentence(phrase: str) -> bool:
     return has_finite_verb(" ".join(words[:cut])) or opens_with_formula(phrase)
 
 
+def is_fragment(phrase: str) -> bool:
+    """Words after a full stop that neither continue the sentence before with a conjunction or
+    preposition nor read as a sentence with a finite verb of their own."""
+    return not continues_clause(phrase) and not opens_sentence(phrase)
+
+
+def is_comparative_fragment(phrase: str) -> bool:
+    """A verbless fragment built on a comparison ("more than 20 years", "longer than both sides had
+    planned"): a comparative needs the clause it compares, so it is the rest of the sentence before."""
+    words = re.findall(r"[a-z’'-]+", phrase.lower())
+    return "than" in words[:4] and is_fragment(phrase)
+
+
+def is_verbless_sentence(phrase: str) -> bool:
+    """A verbless fragment that compares nothing ("great value for families", "acute appendicitis in a
+    young adult"): a heading, tagline or elliptical sentence of its own far more often than the rest of
+    the sentence before."""
+    return is_fragment(phrase) and not is_comparative_fragment(phrase)
+
+
 def is_gerund_only(word: str) -> bool:
     """A verb's "-ing" form that is nothing else ("adding", not "building" or "morning")."""
     lemmas = word_lemmas(word)
@@ -297,6 +317,18 @@ def opens_verb_phrase(phrase: str) -> bool:
     if first in (word_class("be-forms") | word_class("have-forms")) - {"be", "been", "being"}:
         return len(words) > 1 and is_participle(words[1])
     return is_present_verb(first)
+
+
+def splits_adjective_from_noun(phrase: str) -> bool:
+    """Whether two words across a stop are an adjective and the lone noun it qualifies ("plastic. case",
+    "wooden. stand"): the adjective (never a verb form, so not "hospitalized. patients") wants a head
+    noun, and the noun after the stop is one. MT leaves such a stop where the source abbreviated the
+    adjective ("пластик. корпус"); the stray stop goes, not the noun."""
+    words = re.findall(r"[A-Za-z][a-z-]*", phrase)
+    if len(words) != 2:
+        return False
+    before, after = word_lemmas(words[0].lower()), word_lemmas(words[1].lower())
+    return "ADJ" in before and "VERB" not in before and "NOUN" in after
 
 
 def is_subject_word(word: str) -> bool:
@@ -378,7 +410,9 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "opens-subclause": opens_subclause,
     "opens-with-preposition": opens_with_preposition,
     "opens-sentence": opens_sentence,
-    "fragment": lambda phrase: not continues_clause(phrase) and not opens_sentence(phrase),
+    "fragment": is_fragment,
+    "comparative-fragment": is_comparative_fragment,
+    "verbless-sentence": is_verbless_sentence,
     "formula": opens_with_formula,
     "abbreviated": is_abbreviated,
     "credit": is_credit,
@@ -387,6 +421,7 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "present-verb": is_present_verb,
     "opens-verb-phrase": opens_verb_phrase,
     "subject-word": is_subject_word,
+    "adjective-noun": splits_adjective_from_noun,
     "article": lambda word: word.lower() in word_class("articles"),
     "determiner": lambda word: word.lower() in word_class("determiners") | word_class("articles"),
 }

@@ -114,9 +114,11 @@ def test_a_lone_quote_the_source_shares_is_left_alone() -> None:
 def test_a_split_a_monolingual_rule_reports_is_reported_once() -> None:
     text = "Wax crayons, 12 colours, twistable, in a plastic. case."
     source = "Восковые мелки, 12 цв., выкручивающиеся, в пластик. корпусе."
-    wanted = {"consistency.sentence-count", "broken-sentence.orphan-fragment"}
+    wanted = {"consistency.sentence-count", "broken-sentence.adjective-noun-split"}
     both = Checker(rules=[rule for rule in load_rules() if rule.id in wanted])
     alone = Checker(rules=[rule for rule in load_rules() if rule.id == "consistency.sentence-count"])
     alignment = _one_segment(text, source, "ru")
     assert [f.rule for f in alone.check_text(text, alignment=alignment)] == ["consistency.sentence-count"]
-    assert [f.rule for f in both.check_text(text, alignment=alignment)] == ["broken-sentence.orphan-fragment"]
+    assert [f.rule for f in both.check_text(text, alignment=alignment)] == [
+        "broken-sentence.adjective-noun-split"
+    ]

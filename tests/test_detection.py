@@ -119,6 +119,22 @@ def test_a_lost_capital_is_reported_as_casing_never_as_a_join() -> None:
     assert not any("week can" in result or "week, can" in result for result in results)
 
 
+def test_a_verbless_sentence_that_lost_its_capital_is_casing_and_a_comparison_is_a_split() -> None:
+    """No verb after the stop: a heading or tagline gets its capital back first (safe); a comparison
+    ("longer than …") is the rest of the sentence before, joined first."""
+    tagline = "Our shop sells shoes for every season. high quality leather boots for all."
+    (finding,) = CHECKER.check_text(tagline)
+    assert finding.rule == "casing.verbless-sentence-start"
+    assert apply_fixes(tagline, finding.fixes[:1]).endswith("season. High quality leather boots for all.")
+    assert finding.fixes[0].applicability is Applicability.SAFE
+    comparison = "The strike at the port lasted three weeks. longer than the union had planned."
+    (finding,) = CHECKER.check_text(comparison)
+    assert finding.rule == "broken-sentence.fragment"
+    assert apply_fixes(comparison, finding.fixes[:1]).endswith(
+        "three weeks longer than the union had planned."
+    )
+
+
 def test_lower_case_text_is_not_flagged_for_its_case() -> None:
     text = "the council met today. officials said the budget passed. residents complained about it."
     assert CHECKER.check_text(text) == []

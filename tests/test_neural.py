@@ -11,7 +11,7 @@ from cleaner.findings import Applicability, Category, Finding, Fix, Severity
 from cleaner.neural.errors import ModelUnavailable
 from cleaner.neural.meaning import keeps_content, meaning_change
 from cleaner.neural.models import LanguageModel, SentenceEncoder, load_tokenizer
-from cleaner.neural.ranker import Ranker
+from cleaner.neural.ranker import Ranker, sentence_window
 from cleaner.pipeline import Checker
 from tests.conftest import SEEDS, run_cli
 
@@ -86,6 +86,7 @@ def test_meaning_rules() -> None:
     assert meaning_change("told Putin on Thursday", "told Putin on Friday") == "changes a date"
     assert meaning_change("told Putin", "told Biden") == "changes a name"
     assert meaning_change("not. Accept anything", "not accept anything") is None
+    assert meaning_change("I didn't know. it's true", "I didn't know. It's true") is None
     assert keeps_content("gas. pipeline", "gas pipeline") and not keeps_content("gas. pipeline", "gas")
 
 
@@ -125,9 +126,9 @@ def test_the_rule_order_stands_unless_the_model_is_clearly_more_confident(ranker
     text = "Nobody knows where the talks will go. They will simply stay where they are. wait.\n"
     (orphan,) = ranker.rank(text, Checker().check_text(text))
     assert orphan.rule == "broken-sentence.orphan-fragment" and orphan.fixes[0].replacement == ""
-    text = "The houses were destroyed. by the troops who left in March.\n"
-    start = text.index("destroyed.")
-    end = start + len("destroyed. by")
+    text = "The minister said he would not. Accept the offer from the rebels.\n"
+    start = text.index("not.")
+    end = start + len("not. Accept")
     finding = Finding(
         "x.y",
         Category.BROKEN_SENTENCE,
@@ -135,10 +136,10 @@ def test_the_rule_order_stands_unless_the_model_is_clearly_more_confident(ranker
         "m",
         start,
         end,
-        fixes=(Fix(start, end, "destroyed. By"), Fix(start, end, "destroyed by")),
+        fixes=(Fix(start, end, "not. Accept"), Fix(start, end, "not accept")),
     )
     (ranked,) = ranker.rank(text, [finding])
-    assert ranked.fixes[0].replacement == "destroyed by"
+    assert ranked.fixes[0].replacement == "not accept"
 
 
 def test_cli_neural_ranks_in_json_and_fix_takes_the_best(tmp_path: Path) -> None:
@@ -161,3 +162,47 @@ def test_boundary_detector_finds_the_split_clause_of_the_seed(ranker: Ranker) ->
     assert [(f.rule, text[f.start : f.end]) for f in found] == [(RULE, ". Accept")]
     assert found[0].fixes[0].applicability is Applicability.UNSAFE
     assert BoundaryDetector(ranker.model).find("The talks ended. The ministers left.") == []
+
+
+def test_all_candidates_of_a_finding_are_scored_on_its_whole_sentence() -> None:
+    """One stretch of text for every candidate, so their scores compare: the finding's sentence from
+    its start to its end, the stop the repair may remove included, and nothing of the sentences around."""
+    text = "The talks ended. Sales reached 3.5 million euros. in the first quarter, it said. Nobody came.\n"
+    start = text.index("euros.")
+    fixes = [
+        Fix(start, start + 9, "euros in"),
+        Fix(start, start + 9, "euros. In"),
+        Fix(start + 5, start + 6, ""),
+    ]
+    low, high = sentence_window(text, fixes)
+    assert text[low:high] == "Sales reached 3.5 million euros. in the first quarter, it said."
+
+
+def test_a_capital_restored_at_a_real_sentence_end_stays_safe_and_first(ranker: Ranker) -> None:
+    """Capitalising "it's" adds no name (the meaning guard once demoted it to display)."""
+    text = "I didn't know. it's the best part of the whole story.\n"
+    (finding,) = ranker.rank(text, Checker().check_text(text))
+    assert finding.rule == "casing.sentence-start"
+    assert finding.fixes[0].replacement == "know. It"
+    assert finding.fixes[0].applicability is Applicability.SAFE
+
+
+def test_the_model_keeps_a_verbless_sentence_of_its_own_from_being_joined(ranker: Ranker) -> None:
+    """A tagline after a real sentence end lost only its capital: where a rule offers the join first,
+    the model, clearly more confident per token on the same sentence, puts the capital first."""
+    text = "The hotel is close to the beach. great value for families.\n"
+    start = text.index("beach.")
+    end = start + len("beach. great")
+    finding = Finding(
+        "x.y",
+        Category.BROKEN_SENTENCE,
+        Severity.WARNING,
+        "m",
+        start,
+        end,
+        fixes=(Fix(start, end, "beach great"), Fix(start, end, "beach. Great")),
+    )
+    (ranked,) = ranker.rank(text, [finding])
+    assert [fix.replacement for fix in ranked.fixes] == ["beach. Great", "beach great"]
+    assert ranked.fixes[0].score is not None and ranked.fixes[1].score is not None
+    assert ranked.fixes[0].score > ranked.fixes[1].score

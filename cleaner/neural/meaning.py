@@ -29,8 +29,8 @@ def meaning_change(before: str, after: str) -> str | None:
         return "changes a number"
     if Counter(_DATE_WORD.findall(before)) != Counter(_DATE_WORD.findall(after)):
         return "changes a date"
-    if _names(before) != _names(after):
-        return "changes a name"
+    if _names(before) != _names(after) and content_words(before) != content_words(after):
+        return "changes a name"  # a capital alone ("know. It's") makes no name: the words are the same
     return None
 
 
