@@ -170,6 +170,27 @@ def test_a_stalled_server_costs_one_deadline_then_rules_only(behaviour: Behaviou
         assert not grammar.available
 
 
+def test_a_british_spelling_is_not_reported_when_the_british_speller_cannot_be_asked() -> None:
+    """Under load the second speller's request can run out of time: the US speller's match on "colour"
+    is then withheld and the run says why, never reported as a misspelling because the machine was busy."""
+
+    def us_speller_only(handler: BaseHTTPRequestHandler, text: str, stop: threading.Event) -> None:
+        if text == "colour":  # the request to the British speller, with the word alone
+            stop.wait(WAIT)
+            return
+        start = text.find("colour")
+        reply(handler, 200, {"matches": [a_match(utf16(text[:start]), 6, "MORFOLOGIK_RULE_EN_US")]})
+
+    with (
+        fake_languagetool(us_speller_only) as (url, received),
+        engine_for(url, request_timeout=1.5) as grammar,
+    ):
+        assert grammar.findings("The colour of the sky.\n") == []
+        assert received == ["The colour of the sky.", "colour"]
+        assert grammar.problem is not None
+        assert "could not be asked about a word" in grammar.problem and "“colour”" in grammar.problem
+
+
 def test_the_run_budget_ends_grammar_for_a_server_that_answers_just_in_time() -> None:
     def slow(handler: BaseHTTPRequestHandler, text: str, stop: threading.Event) -> None:
         stop.wait(0.4)

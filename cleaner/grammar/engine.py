@@ -196,7 +196,9 @@ class GrammarEngine:
         """Seconds this run has spent waiting for LanguageTool, against ``settings.run_budget``."""
         self._skipped: dict[str, list] = {}
         """Pieces that went without grammar, by kind: [count, first reason, first piece]; each kind is
-        said once, however many paragraphs it hit."""
+        said once, however many paragraphs it hit. Kind ``variant`` counts words the British speller
+        could not be asked about (the first word in place of a piece): the US speller's matches on them
+        are withheld, as a British spelling reported as a misspelling is a false alarm."""
         self._cache = (
             ResultCache(cache_dir() / "languagetool-cache.sqlite3") if self.settings.use_cache else None
         )
@@ -212,6 +214,13 @@ class GrammarEngine:
         available, and which paragraphs went without it; None while everything was checked."""
         parts = [self._unavailable] if self._unavailable else []
         for kind, (count, reason, paragraph) in self._skipped.items():
+            if kind == "variant":
+                many = f"{count} words" if count > 1 else "a word"
+                parts.append(
+                    f"LanguageTool's {ALSO_ACCEPTED} speller could not be asked about {many} ({reason}; "
+                    f"the first is “{paragraph}”), so their spelling matches are left out"
+                )
+                continue
             many = f"{count} paragraphs" if count > 1 else "a paragraph"
             which = "the first starts" if count > 1 else "it starts"
             said = "refused" if kind == "refused" else "gave an unusable answer for"
@@ -521,8 +530,10 @@ class GrammarEngine:
         One small request for all such words of a batch not yet asked about this run (measured on 543
         Bio-MQM paragraphs, warm server, no cache: 3.3 s against 2.2-2.7 s for en-US alone, with one
         request a paragraph; the result cache makes a re-check free). Capitalised words are not asked
-        about: they are names, which the report drops anyway (``is_name_spelling``). A server that
-        does not offer the variant leaves the matches as they are.
+        about: they are names, which the report drops anyway (``is_name_spelling``). When the British
+        speller cannot be asked (a server without it, a request out of time under load), the US speller's
+        matches on those words are withheld rather than reported, not cached, and ``problem`` says so:
+        the same text must not gain a spelling finding because the machine was busy.
         """
         speller = _SPELLERS[CHECKED_AS]
         plain = {key: matches for key, (_, matches) in fresh.items()}
@@ -533,18 +544,20 @@ class GrammarEngine:
             for key, (piece, matches) in fresh.items()
         }
         unknown = sorted({w for found in words.values() for w in found} - self._variant_spelling.keys())
-        if unknown and not self._ask_variant(unknown):
-            return plain, {key for key, found in words.items() if not found}
+        failure = self._ask_variant(unknown) if unknown else None
+        undecided = set(unknown) if failure else set()
+        if failure:
+            self._skipped.setdefault("variant", [0, failure, unknown[0]])[0] += len(unknown)
         filtered = {}
         for key, (piece, matches) in fresh.items():
-            accepted = {w for w in words[key] if self._variant_spelling.get(w)}
+            withheld = {w for w in words[key] if w in undecided or self._variant_spelling.get(w)}
             filtered[key] = [
-                m for m in matches if not (m.rule_id == speller and piece[m.start : m.end] in accepted)
+                m for m in matches if not (m.rule_id == speller and piece[m.start : m.end] in withheld)
             ]
-        return filtered, set(filtered)
+        return filtered, {key for key in filtered if not words[key] & undecided}
 
-    def _ask_variant(self, words: list[str]) -> bool:
-        """Ask the ``ALSO_ACCEPTED`` speller about ``words``; False when it could not be asked."""
+    def _ask_variant(self, words: list[str]) -> str | None:
+        """Ask the ``ALSO_ACCEPTED`` speller about ``words``; why it could not be asked, or None."""
         began = time.monotonic()
         try:
             if self._variant_client is None:
@@ -563,12 +576,12 @@ class GrammarEngine:
                 for m in self._variant_client.check(text, [], deadline)
                 if m.rule_id == _SPELLERS[ALSO_ACCEPTED]
             }
-        except (ClientError, ParagraphError):
-            return False
+        except (ClientError, ParagraphError) as exc:
+            return str(exc)
         finally:
             self._waited += time.monotonic() - began
         self._variant_spelling.update((w, w not in rejected) for w in words)
-        return True
+        return None
 
     def _skip(self, exc: ParagraphError, piece: str) -> None:
         kind = "refused" if isinstance(exc, Refused) else "unusable"
