@@ -14,6 +14,7 @@ from functools import partial
 from cleaner.alignment import Alignment
 from cleaner.bilingual.model import BilingualError, BilingualFile
 from cleaner.bilingual.pairs import PairError, align_pair, is_source_of_sibling, sibling_sources
+from cleaner.config import SourceConfig
 from cleaner.document import Document
 from cleaner.sources import SourceError, UnreadableSource, read_document
 
@@ -22,7 +23,8 @@ __all__ = ["BilingualError", "SourceOptions", "is_source_of_sibling", "open_docu
 
 @dataclass(frozen=True)
 class SourceOptions:
-    """What the command line says about sources (``--source``, ``--source-language``, columns)."""
+    """How one file meets its sources: ``--source``, and the ``[source]`` settings that apply to it
+    (``cleaner.config.SourceConfig``, command-line options over configured ones)."""
 
     source: str | None = None
     """The original of the one translation being checked (``check --source ORIGINAL TRANSLATION``)."""
@@ -31,6 +33,19 @@ class SourceOptions:
     target_column: str = "target"
     dateline: date | None = None
     """The day the article was written: completes a source's bare day ("10日") to a date."""
+    siblings: bool = True
+    """The folder convention: a plain article is paired with ``article.LANG.txt`` beside it."""
+
+    @classmethod
+    def configured(cls, config: SourceConfig, source: str | None = None) -> SourceOptions:
+        return cls(
+            source,
+            config.language,
+            config.source_column,
+            config.target_column,
+            config.dateline,
+            config.siblings,
+        )
 
     def reader(self, path: str) -> Callable[[Document], BilingualFile] | None:
         """The reader of a bilingual file, by its name; None for a plain article. Readers are imported
@@ -81,7 +96,7 @@ def open_document(path: str, options: SourceOptions | None = None) -> Document:
             container=container,
         )
     source_path, language = options.source, None
-    if source_path is None:
+    if source_path is None and options.siblings:
         found = sibling_sources(path) if path != "-" else []
         if len(found) > 1:
             names = ", ".join(name for name, _ in found)

@@ -238,7 +238,46 @@ def source_quantities(text: str, language: str | None) -> list[Quantity]:
             factor, end = _scale_after(masked, match.end(), language)
             readings = frozenset({value, _key(value * factor)})
             found.append(Quantity(readings, masked[match.start() : end], match.start(), end))
+    scaled = _scaled_digits(language) if language else None
+    if scaled:
+        pattern, values = scaled
+        for match in pattern.finditer(masked):
+            factor, end = _scale_after(masked, match.end(1), language)
+            readings = frozenset({_key(values[match.group(1)] * factor)})
+            found.append(Quantity(readings, masked[match.start() : end], match.start(), end))
     return found
+
+
+@cache
+def _scaled_digits(language: str) -> tuple[re.Pattern[str], dict[str, int]] | None:
+    """One-character numerals of an unspaced language right before one of its scale words (十亿, 两万,
+    一万, 三億): alone they are parts of words (三角, 两性, 四面体) and left out, but before a scale they
+    can only be a number. Read from CLDR's spell-out rules (1-10) and compact formats (万, 亿)."""
+    from unicode_rbnf import FormatPurpose, RbnfEngine
+    from unicode_rbnf.engine import RbnfError
+
+    scales = [word for word, _ in _scales(language) if is_unspaced(word)]
+    try:
+        engine = RbnfEngine.for_language(language)
+    except ValueError:
+        return None
+    if not scales:
+        return None
+    values: dict[str, int] = {}
+    for number in range(1, 11):
+        try:
+            result = engine.format_number(number, FormatPurpose.CARDINAL)
+        except (RbnfError, ValueError):
+            return None
+        for ruleset, word in result.text_by_ruleset.items():
+            if "financial" not in ruleset and len(word) == 1 and is_unspaced(word):
+                values.setdefault(word, number)
+    if not values:
+        return None
+    digits = re.escape("".join(sorted(values)))
+    before = re.escape("".join(sorted({c for word in scales for c in word} | set(values))))
+    alternatives = "|".join(re.escape(word) for word in sorted(scales, key=len, reverse=True))
+    return re.compile(rf"(?<![{before}])([{digits}])(?={alternatives})"), values
 
 
 @cache
@@ -275,7 +314,16 @@ def target_quantities(text: str) -> list[Quantity]:
 
 
 _TIME_12H = re.compile(r"\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)", re.IGNORECASE)
-_ENGLISH_EXTRAS = {"twice": 2, "both": 2, "pair": 2, "couple": 2, "double": 2, "thrice": 3, "dozen": 12}
+_ENGLISH_EXTRAS = {
+    "twice": 2,
+    "both": 2,
+    "pair": 2,
+    "couple": 2,
+    "double": 2,
+    "thrice": 3,
+    "dozen": 12,
+    "hundred": 100,
+}
 """English words that stand for a number without spelling it out."""
 
 
@@ -302,6 +350,9 @@ def target_values(text: str) -> set[float]:
                 number = float(words[part])
                 values.add(number)
                 end = match.end()
+                if part != "hundred" and lower.startswith(" hundred", end):  # "three hundred million"
+                    number, end = number * 100, end + len(" hundred")
+                    values.add(number)
                 if lower.startswith(" and a half", end):  # "two and a half million"
                     number, end = number + 0.5, end + len(" and a half")
                     values.add(number)
@@ -319,9 +370,37 @@ def _time_after(text: str, end: int) -> bool:
     return _TIME_12H.match(text, end) is not None or text[end : end + 7].lower().startswith(" o'clock")
 
 
-def missing(quantities: Iterable[Quantity], values: set[float]) -> list[Quantity]:
-    """The quantities none of whose values the target gives."""
-    return [q for q in quantities if not q.values & values and not any(_close(v, values) for v in q.values)]
+_VAGUE = re.compile(
+    r"\b(?:(tens|hundreds) of\s+)?(hundreds|thousands|millions|billions|trillions)\b"
+    r"|\b(?:several|a few|few|some|many|multiple)\s+(hundred|thousand|million|billion|trillion)\b"
+)
+_MAGNITUDES = {"ten": 10, "hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+
+
+def vague_magnitudes(text: str) -> set[tuple[int, int]]:
+    """The ranges an English text gives without a number, as (lowest, above the highest): "billions of
+    years" (10**9 to 10**12), "several billion" (10**9 to 10**10), "tens of thousands" (10**4 to 10**5).
+    A source's "数十亿年" or "mehrere Milliarden" is rendered so faithfully."""
+    found = set()
+    for match in _VAGUE.finditer(text.lower()):
+        words = [word.removesuffix("s") for word in match.groups() if word]
+        low = math.prod(_MAGNITUDES.get(word, 10**12) for word in words)
+        found.add((low, low * (1000 if match.group(2) and not match.group(1) and low >= 1000 else 10)))
+    return found
+
+
+def missing(
+    quantities: Iterable[Quantity], values: set[float], ranges: Iterable[tuple[int, int]] = ()
+) -> list[Quantity]:
+    """The quantities none of whose values the target gives, exactly, rounded, or within one of its
+    vague ranges (``vague_magnitudes``: "billions" for any value from a billion to a trillion)."""
+    return [
+        q
+        for q in quantities
+        if not q.values & values
+        and not any(_close(v, values) for v in q.values)
+        and not any(low <= v < high for v in q.values for low, high in ranges)
+    ]
 
 
 def _close(value: float, values: set[float]) -> bool:
