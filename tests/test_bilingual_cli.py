@@ -310,3 +310,5 @@ def test_a_folder_walk_checks_the_bilingual_files_include_names(tmp_path: Path) 
     ]
     units = {f.get("unit") for f in files["memory.ru-en.tmx"] if f["rule"] == "consistency.weekday-mismatch"}
     assert units == {"talks-1"}  # read as TMX, unit by unit, exactly as when named
+    in_workers = run_cli("check", "--no-grammar", "--format", "json", "--jobs", "2", str(folder))
+    assert json.loads(in_workers.stdout) == report  # worker processes read each file as a run of one does

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -100,7 +101,8 @@ def _scales(language: str | None) -> tuple[tuple[str, int], ...]:
 
 
 def _scale_after(text: str, end: int, language: str | None) -> tuple[int, int]:
-    """The scale word right after a number (``end``), as (factor, end of the word); (1, end) if none."""
+    """The scale word right after a number (``end``), as (factor, end of the word); (1, end) if none. In
+    an unspaced language one word may stand between them: "七十多亿" (seventy-odd hundred million)."""
     rest = text[end : end + 20].lower()
     gap = len(rest) - len(rest.lstrip(" \u00a0"))
     word = rest[gap:]
@@ -109,6 +111,9 @@ def _scale_after(text: str, end: int, language: str | None) -> tuple[int, int]:
             if scale.isascii() and word[len(scale) : len(scale) + 1].isalpha() and len(scale) < 6:
                 continue  # "m" of "metres", "k" of "km"
             return factor, end + gap + len(scale)
+        approximation = word[:1] and is_unspaced(word[:1]) and not _numeral_at(word, 0)
+        if approximation and is_unspaced(scale) and word.startswith(scale, 1):  # "七十多亿", "30余万"
+            return factor, end + 1 + len(scale)
     return 1, end
 
 
@@ -236,6 +241,8 @@ def source_quantities(text: str, language: str | None) -> list[Quantity]:
         for match in pattern.finditer(masked):
             value = float(values[match.group()])
             factor, end = _scale_after(masked, match.end(), language)
+            if factor > 1 and _numeral_at(masked, end):
+                continue  # "二十万五千": the number goes on past its scale word, and is not read whole
             readings = frozenset({value, _key(value * factor)})
             found.append(Quantity(readings, masked[match.start() : end], match.start(), end))
     scaled = _scaled_digits(language) if language else None
@@ -243,9 +250,19 @@ def source_quantities(text: str, language: str | None) -> list[Quantity]:
         pattern, values = scaled
         for match in pattern.finditer(masked):
             factor, end = _scale_after(masked, match.end(1), language)
+            if _numeral_at(masked, end):
+                continue  # "两万五千", 25,000
             readings = frozenset({_key(values[match.group(1)] * factor)})
             found.append(Quantity(readings, masked[match.start() : end], match.start(), end))
     return found
+
+
+def _numeral_at(text: str, index: int) -> bool:
+    """A numeral written as a word character (五, 零) at ``index``: the number written before goes on.
+    Digits begin a number of their own there ("每一百万15起": per million, 15)."""
+    return (
+        index < len(text) and not text[index].isascii() and unicodedata.numeric(text[index], None) is not None
+    )
 
 
 @cache
@@ -320,11 +337,18 @@ _ENGLISH_EXTRAS = {
     "pair": 2,
     "couple": 2,
     "double": 2,
+    "doubled": 2,
     "thrice": 3,
+    "triple": 3,
+    "tripled": 3,
+    "quadrupled": 4,
+    "decade": 10,
     "dozen": 12,
+    "fortnight": 14,
     "hundred": 100,
+    "century": 100,
 }
-"""English words that stand for a number without spelling it out."""
+"""English words that stand for a number without spelling it out ("2倍" doubled, "10年" a decade)."""
 
 
 def target_values(text: str) -> set[float]:
@@ -336,9 +360,10 @@ def target_values(text: str) -> set[float]:
         for value in quantity.values:
             if value.is_integer() and 0 < value <= 24 and _time_after(text, quantity.end):
                 values |= {_key((value + 12) % 24), _key(value - 12 if value > 12 else value)}
-    for match in re.finditer(r"(?<!\d)(\d{1,2}):(\d{2})(?!\d)", text):
-        hour = int(match.group(1))
+    for match in re.finditer(r"(?<![\d.])(\d{1,2})(?::|\.(?=\d{2}\s*[ap]\.?m\b))(\d{2})(?!\d)", text):
+        hour = int(match.group(1))  # 15:30, 3:30 pm, 3.30 p.m.: the hour both ways, and the minutes
         values |= {float(hour), float((hour + 12) % 24), float(hour - 12 if hour > 12 else hour)}
+        values.add(float(match.group(2)))
     for match in re.finditer(r"(?<!\d)(\d{2,4})['’]?s\b", text):
         values |= {float(match.group(1)), float(int(match.group(1)) % 100)}
     words = {**_number_words("en", range(101)), **_ENGLISH_EXTRAS}
