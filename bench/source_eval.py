@@ -243,8 +243,10 @@ def evaluate(folder: Path, dateline: datetime.date | None, show: int) -> list[di
     if bio:
         rated.append(rate(checker, "bio (Bio-MQM, MT)", bio, show))
         rows.append(rated[-1].to_json())
-    count = sum(sum(r.per_rule.values()) for r in rated)
-    on_span = sum(sum(r.on_span.values()) for r in rated)
-    share = f"{on_span / count:.3f}" if count else "n/a"
-    print(f"\nMQM sets with sources: {count} number and date findings, {on_span} on a rater span ({share})")
+    for label, counted in (("MT", rated), ("MT and human translations", [*rated, human])):
+        count = sum(sum(r.per_rule.values()) for r in counted)
+        on_span = sum(sum(r.on_span.values()) for r in counted)
+        share = f"{on_span / count:.3f}" if count else "n/a"
+        print(f"MQM sets with sources, {label}: {count} number and date findings, ", end="")
+        print(f"{on_span} on a rater span ({share})")
     return rows

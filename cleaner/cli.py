@@ -193,12 +193,18 @@ _NESTED_OPTIONS = {
 }
 
 
-def _checked_source(paths: list[str], source: str | None) -> str | None:
-    """``--source`` pairs with exactly one translation file."""
+def _checked_source(paths: list[str], source: str | None, language: str | None) -> str | None:
+    """``--source`` pairs with exactly one translation file; ``--source-language`` is one CLDR knows
+    (as ``language`` in ``[tool.cleaner.source]`` must be)."""
     if source is not None and (len(paths) != 1 or paths[0] == STDIN_PATH or Path(paths[0]).is_dir()):
         _fail(
             "--source ORIGINAL pairs with exactly one translation file: cleaner check --source ORIGINAL FILE"
         )
+    if language is not None:
+        from cleaner.bilingual.pairs import is_language_tag
+
+        if not is_language_tag(language):
+            _fail(f"--source-language {language!r} is not a language CLDR knows (for example de, ja, pt-BR)")
     return source
 
 
@@ -341,7 +347,7 @@ def check(
         dateline=dateline.date() if dateline else None,
     )
     console, errors = _consoles()
-    source = _checked_source(paths, source)
+    source = _checked_source(paths, source, source_language)
     with Session(
         overrides,
         grammar=not no_grammar,
@@ -595,7 +601,7 @@ def fix(
         dateline=dateline.date() if dateline else None,
     )
     failed = pending = interrupted = stopped = False
-    source = _checked_source(paths, source)
+    source = _checked_source(paths, source, source_language)
     with Session(
         overrides,
         grammar=not no_grammar,

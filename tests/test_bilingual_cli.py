@@ -312,3 +312,10 @@ def test_a_folder_walk_checks_the_bilingual_files_include_names(tmp_path: Path) 
     assert units == {"talks-1"}  # read as TMX, unit by unit, exactly as when named
     in_workers = run_cli("check", "--no-grammar", "--format", "json", "--jobs", "2", str(folder))
     assert json.loads(in_workers.stdout) == report  # worker processes read each file as a run of one does
+
+
+def test_an_unknown_source_language_on_the_command_line_is_a_usage_error() -> None:
+    result = run_cli(
+        "check", "--no-grammar", "--source-language", "xx", str(BILINGUAL / "summit.zh-en.jsonl")
+    )
+    assert result.returncode == 2 and "--source-language 'xx' is not a language CLDR knows" in result.stderr
