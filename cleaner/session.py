@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from cleaner.alignment import Alignment
 from cleaner.analysis import Span
-from cleaner.bilingual import SourceOptions, is_source_of_sibling, open_document
+from cleaner.bilingual import is_source_of_sibling, open_document
 from cleaner.config import LanguageToolConfig, NeuralConfig, Settings, SettingsLookup
 from cleaner.document import Document
 from cleaner.findings import Finding
@@ -128,7 +128,7 @@ class Session:
 
     def read(self, path: str) -> Document:
         """One file as it is checked: with its source's alignment when it has one (UnreadableSource)."""
-        return open_document(path, SourceOptions.configured(self.settings(path).source, self.source))
+        return open_document(path, self.settings(path).source, self.source)
 
     def check_document(
         self, document: Document, settings: Settings, text: str | None = None
