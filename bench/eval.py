@@ -13,6 +13,8 @@ faulted. Per error family it prints recall: the share of rater spans that some f
     python bench/eval.py --languagetool       # also cleaner with LanguageTool, and LanguageTool alone
     python bench/eval.py --dataset artefacts  # the hand-labelled artefacts (found, repairs, look-alikes)
     python bench/eval.py --dataset artefacts --neural   # and with the neural stage, as `--neural` runs it
+    python bench/eval.py --source             # source-aware checks: weekdays, numbers, dates against sources
+    python bench/eval.py --source --show 50   # and the number and date findings to judge, unmarked first
 
 With --languagetool three systems are scored on the same documents: cleaner's own rules; cleaner as
 users run it (own rules plus LanguageTool, filtered and de-duplicated); and LanguageTool alone, its raw
@@ -38,6 +40,7 @@ from cleaner.pipeline import Checker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from labelled import LabelledResults, evaluate_labelled, print_labelled
+from source_eval import DATELINE
 
 Check = Callable[[str], list[Finding]]
 
@@ -236,10 +239,30 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("CLEANER_LANGUAGETOOL_URL"),
         help="a running LanguageTool server (default: found as `cleaner check` finds one)",
     )
+    parser.add_argument(
+        "--source",
+        action="store_true",
+        help="instead: the source-aware checks on the data with sources (bench/source_eval.py)",
+    )
+    parser.add_argument(
+        "--dateline",
+        default=DATELINE.isoformat(),
+        help="with --source: the WMT22 articles' date, or 'none' (bare days like '10日' then go unchecked)",
+    )
     args = parser.parse_args(argv)
     if not EVAL_DIR.is_dir():
         print(f"no evaluation data at {EVAL_DIR}", file=sys.stderr)
         return 2
+    if args.source:
+        import datetime
+
+        from source_eval import evaluate as evaluate_sources
+
+        dateline = None if args.dateline == "none" else datetime.date.fromisoformat(args.dateline)
+        rows = evaluate_sources(EVAL_DIR, dateline, args.show)
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=2) + "\n")
+        return 0
     systems: dict[str, Check] = {"own rules": Checker().check_text}
     engines = []
     if args.languagetool:

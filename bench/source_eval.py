@@ -1,34 +1,28 @@
-"""Source-aware checks on real MT output with its sources: the hand-labelled WMT22 artefacts.
+"""Source-aware checks on real MT output with its sources (run as ``python bench/eval.py --source``).
 
-Every record of ../shared/eval/artefacts_dev_wmt22.jsonl (see its README) has its source segment. Each
-distinct (source, translation) pair is checked as one aligned segment with the `consistency` rules, the
-source language taken from the record's language pair. Prints:
+Two measures, each over the `consistency` rules alone, every segment checked as one aligned unit:
 
-- weekdays: how many `weekday_wrong_vs_source` records a weekday finding covers (found/28), how many of
-  those get the labelled day as repair, and false alarms: weekday findings on the other pairs (N of
-  them; the 36 `source_has_both_days` records among them counted apart);
-- every consistency rule: findings per rule over all pairs (read them with --show: no labels exist for
-  numbers, URLs or copied source text, so each must be judged by eye).
-
-    python bench/source_eval.py                     # dateline 2021-12-13, when WMT22's news was gathered
-    python bench/source_eval.py --dateline none     # without one: bare days ("12日") cannot be checked
-    python bench/source_eval.py --show 20           # and up to 20 findings per rule, with their segments
-    python bench/source_eval.py --mqm               # also TED zh-en (MQM): precision against rater spans
-
-With --mqm every MT segment of ../shared/eval/mqm_ted_zhen.jsonl (it has sources) is checked too, and per
-rule the share of findings that overlap a span raters marked (any category, and Accuracy/* alone) is
-printed: a lower bound on precision, since raters mark at most five errors a segment and miss some. The
-file's human translations are checked as well, with the source language left to detection: findings
-there are mostly false alarms.
+- the hand-labelled WMT22 artefacts (../shared/eval/artefacts_dev_wmt22.jsonl, see its README): how many
+  `weekday_wrong_vs_source` records a weekday finding covers (found/28), how many of those get the
+  labelled day as repair, and false alarms: weekday findings on the other pairs (the 36
+  `source_has_both_days` records counted apart); the source language is the record's language pair, the
+  dateline 2021-12-13 (when WMT22's news was gathered; ``--dateline none`` leaves bare days unchecked);
+- the MQM sets with sources (TED zh→en MT segments; Bio-MQM documents where their segments carry a
+  source): the number and date findings (numbers, weekdays, months) and the share that lands on a span
+  raters marked (any category, and Accuracy/* alone). That share is a lower bound on precision: raters
+  mark at most five errors a segment and miss some, so ``--show`` prints every unmarked finding to be
+  judged by eye. TED's human translations are checked too (source language detected): their findings
+  are mostly false alarms.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cleaner.alignment import Alignment, Segment
@@ -37,16 +31,23 @@ from cleaner.findings import Finding
 from cleaner.pipeline import Checker
 from cleaner.ruleset import load_rules
 
-EVAL_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
-EVAL_FILE = EVAL_DIR / "artefacts_dev_wmt22.jsonl"
-MQM_FILE = EVAL_DIR / "mqm_ted_zhen.jsonl"
+ARTEFACTS = "artefacts_dev_wmt22.jsonl"
+TED = "mqm_ted_zhen.jsonl"
+BIO = "biomqm_x2en_docs.jsonl"
+DATELINE = datetime.date(2021, 12, 13)
 WEEKDAY = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?\b")
 WEEKDAY_RULES = {"consistency.weekday-mismatch", "consistency.weekday-unsupported"}
+NUMBER_DATE_RULES = {"consistency.number-missing", "consistency.month-mismatch", *WEEKDAY_RULES}
+
+
+def consistency_checker() -> Checker:
+    return Checker(rules=[rule for rule in load_rules() if rule.id.startswith("consistency.")])
 
 
 def check(
-    checker: Checker, text: str, source: str, language: str, dateline: datetime.date | None
+    checker: Checker, text: str, source: str, language: str | None, dateline: datetime.date | None
 ) -> list[Finding]:
+    """The consistency findings on one translated segment against its source."""
     analysis = TextAnalysis(text, Alignment((Segment(0, len(text), source),), language, dateline))
     return [
         finding
@@ -55,29 +56,19 @@ def check(
     ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--file", type=Path, default=EVAL_FILE)
-    parser.add_argument("--dateline", default="2021-12-13", help="the articles' date, or 'none'")
-    parser.add_argument("--show", type=int, default=0, help="findings to print per rule")
-    parser.add_argument("--mqm", action="store_true", help="also score TED zh-en against rater spans")
-    args = parser.parse_args(argv)
-    dateline = None if args.dateline == "none" else datetime.date.fromisoformat(args.dateline)
+def _records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
-    records = [
-        json.loads(line) for line in args.file.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
-    records = [r for r in records if r.get("source")]
-    checker = Checker(rules=[rule for rule in load_rules() if rule.id.startswith("consistency.")])
+
+def artefacts(checker: Checker, folder: Path, dateline: datetime.date | None, show: int) -> dict:
+    """Weekdays against the source on the labelled WMT22 records; prints the misses and false alarms."""
+    records = [r for r in _records(folder / ARTEFACTS) if r.get("source")]
     findings: dict[tuple[str, str], list[Finding]] = {}
     for record in records:
         key = (record["source"], record["text"])
         if key not in findings:
             language = record["lang_pair"].split("-")[0]
             findings[key] = check(checker, record["text"], record["source"], language, dateline)
-
     wrong = [r for r in records if r["label"] == "weekday_wrong_vs_source"]
     found = repaired = with_repair = 0
     missed = []
@@ -100,73 +91,162 @@ def main(argv: list[str] | None = None) -> int:
     others = [key for key in findings if key not in wrong_pairs]
     alarms = [key for key in others if any(f.rule in WEEKDAY_RULES for f in findings[key])]
     at_stake = sum(1 for _, text in others if WEEKDAY.search(text))
+    print(f"\n== artefacts (WMT22, with sources): {len(records)} records, {len(findings)} distinct pairs")
+    print(f"dateline: {dateline or 'none'}")
+    print(f"weekday_wrong_vs_source found: {found}/{len(wrong)}; ", end="")
+    print(f"labelled day as repair: {repaired}/{with_repair}")
+    flagged_both = sum(key in both_days for key in alarms)
     print(
-        f"dateline: {dateline or 'none'}; {len(records)} records with sources, {len(findings)} distinct pairs"
+        f"weekday false alarms: {len(alarms)}/{len(others)} other pairs ({flagged_both}/{len(both_days)} "
+        f"source_has_both_days pairs; {at_stake} of the other pairs name an English weekday)"
     )
-    print(
-        f"weekday_wrong_vs_source found: {found}/{len(wrong)}; "
-        f"labelled day as repair: {repaired}/{with_repair}"
-    )
-    print(f"weekday false alarms: {len(alarms)}/{len(others)} other pairs", end="")
-    print(f" ({sum(key in both_days for key in alarms)}/{len(both_days)} source_has_both_days pairs;", end="")
-    print(f" {at_stake} of the other pairs name an English weekday)")
     for record in missed:
         print(f"  missed [{record['lang_pair']}] {record['text'][:100]!r}")
     for source, text in alarms:
         print(f"  false alarm: {text[:100]!r}\n      source: {source[:100]!r}")
-
     per_rule: dict[str, list[tuple[Finding, tuple[str, str]]]] = defaultdict(list)
     for key, found_here in findings.items():
         for finding in found_here:
             per_rule[finding.rule].append((finding, key))
-    counts = Counter({rule: len(items) for rule, items in per_rule.items()})
-    flagged_pairs = Counter({rule: len({key for _, key in items}) for rule, items in per_rule.items()})
-    print("\nfindings per rule (findings, pairs flagged):")
+    print("findings per rule (findings, pairs flagged):")
     for rule in sorted({r.id for r in checker.rules}):
-        print(f"  {rule:40} {counts[rule]:4} {flagged_pairs[rule]:4}")
-        for finding, (source, text) in per_rule[rule][: args.show]:
+        items = per_rule[rule]
+        print(f"  {rule:40} {len(items):4} {len({key for _, key in items}):4}")
+        for finding, (source, text) in items[:show]:
             print(f"      {text[finding.start : finding.end]!r}: {finding.message}")
             print(f"        target: {text[:160]!r}\n        source: {source[:160]!r}")
-    if args.mqm:
-        score_mqm(checker, dateline=None, show=args.show)
-    return 0
+    return {
+        "dataset": "artefacts-sources",
+        "dateline": dateline.isoformat() if dateline else None,
+        "weekday_wrong_vs_source": {"records": len(wrong), "found": found},
+        "labelled_day_as_repair": {"records": with_repair, "repaired": repaired},
+        "weekday_false_alarms": {"pairs": len(others), "flagged": len(alarms)},
+        "source_has_both_days": {"pairs": len(both_days), "flagged": flagged_both},
+        "findings_per_rule": {rule: len(items) for rule, items in sorted(per_rule.items())},
+    }
 
 
-def score_mqm(checker: Checker, dateline: datetime.date | None, show: int) -> None:
-    """Findings on TED zh-en MT segments, and how many land on a rater's span. TED talks have no
-    dateline."""
-    everything = [
-        json.loads(line) for line in MQM_FILE.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
-    records = [r for r in everything if not r.get("human_reference") and r.get("source")]
-    human = [r for r in everything if r.get("human_reference") and r.get("source")]
-    on_human = Counter(
-        finding.rule
-        for record in human
-        for finding in check(checker, record["text"], record["source"], None, dateline)
+@dataclass(frozen=True)
+class RatedSegment:
+    """One MT segment with its source and the raters' spans (offsets into ``text``)."""
+
+    text: str
+    source: str
+    language: str | None
+    errors: list[dict]
+
+
+def ted_segments(folder: Path, human: bool) -> Iterator[RatedSegment]:
+    """TED zh→en segments with their sources: the MT systems', or the human translations'."""
+    for record in _records(folder / TED):
+        if record.get("source") and bool(record.get("human_reference")) == human:
+            yield RatedSegment(record["text"], record["source"], None if human else "zh", record["errors"])
+
+
+def bio_segments(folder: Path) -> tuple[list[RatedSegment], int]:
+    """Bio-MQM segments that carry a source (``segments[].source``), and how many documents have none."""
+    found, without = [], 0
+    for record in _records(folder / BIO):
+        if record.get("human_reference"):
+            continue
+        sourced = [s for s in record["segments"] if s.get("source")]
+        if not sourced:
+            without += 1
+        for segment in sourced:
+            start, end = segment["start"], segment["end"]
+            errors = [
+                {**e, "start": e["start"] - start, "end": e["end"] - start}
+                for e in record["errors"]
+                if start <= e["start"] and e["end"] <= end
+            ]
+            language = record["lang_pair"].split("-")[0]
+            found.append(RatedSegment(record["text"][start:end], segment["source"], language, errors))
+    return found, without
+
+
+@dataclass
+class Rated:
+    """Findings of the number and date rules on rated segments, and how many land on a rater's span."""
+
+    name: str
+    segments: int = 0
+    per_rule: Counter = field(default_factory=Counter)
+    on_span: Counter = field(default_factory=Counter)
+    on_accuracy: Counter = field(default_factory=Counter)
+
+    def to_json(self) -> dict:
+        count, on_span = sum(self.per_rule.values()), sum(self.on_span.values())
+        return {
+            "dataset": self.name,
+            "segments": self.segments,
+            "number_date_findings": count,
+            "on_rater_span": on_span,
+            "on_accuracy_span": sum(self.on_accuracy.values()),
+            "precision": round(on_span / count, 3) if count else None,
+            "rules": {
+                rule: {"findings": n, "on_span": self.on_span[rule], "on_accuracy": self.on_accuracy[rule]}
+                for rule, n in sorted(self.per_rule.items())
+            },
+        }
+
+
+def rate(
+    checker: Checker, name: str, segments: Iterator[RatedSegment] | list[RatedSegment], show: int
+) -> Rated:
+    """Every number and date finding on the segments, matched with the raters' spans; with ``show``,
+    the findings printed (unmarked ones first: those to judge by eye)."""
+    rated = Rated(name)
+    lines: list[tuple[bool, str]] = []
+    for segment in segments:
+        rated.segments += 1
+        for finding in check(checker, segment.text, segment.source, segment.language, None):
+            if finding.rule not in NUMBER_DATE_RULES:
+                continue
+            spans = [e for e in segment.errors if e["start"] < finding.end and finding.start < e["end"]]
+            rated.per_rule[finding.rule] += 1
+            rated.on_span[finding.rule] += bool(spans)
+            rated.on_accuracy[finding.rule] += any(e["category"].startswith("Accuracy") for e in spans)
+            marks = ", ".join(sorted({e["category"] for e in spans})) or "unmarked"
+            lines.append(
+                (
+                    bool(spans),
+                    f"  [{marks}] {finding.message}\n      target: {segment.text[:200]!r}\n"
+                    f"      source: {segment.source[:200]!r}",
+                )
+            )
+    data = rated.to_json()
+    print(f"\n== {name}: {rated.segments} segments with sources")
+    print(f"{'rule':40} {'findings':>8} {'on span':>8} {'Accuracy':>8}")
+    for rule, row in data["rules"].items():
+        print(f"{rule:40} {row['findings']:>8} {row['on_span']:>8} {row['on_accuracy']:>8}")
+    print(
+        f"number and date findings: {data['number_date_findings']}, on a rater span: {data['on_rater_span']}"
+        f" (precision against raters {data['precision']})"
     )
-    print(f"\nTED zh-en human translations ({len(human)} segments, source language detected): findings")
-    for rule, count in sorted(on_human.items()):
-        print(f"  {rule:40} {count:5}")
-    tallies: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    shown: Counter[str] = Counter()
-    for record in records:
-        for finding in check(checker, record["text"], record["source"], "zh", dateline):
-            spans = [e for e in record["errors"] if e["start"] < finding.end and finding.start < e["end"]]
-            tally = tallies[finding.rule]
-            tally[0] += 1
-            tally[1] += bool(spans)
-            tally[2] += any(e["category"].startswith("Accuracy") for e in spans)
-            if shown[finding.rule] < show:
-                shown[finding.rule] += 1
-                mark = "on a rater span" if spans else "unmarked"
-                print(f"      [{mark}] {finding.message}\n        target: {record['text'][:160]!r}")
-                print(f"        source: {record['source'][:160]!r}")
-    print(f"\nTED zh-en, {len(records)} MT segments: findings, on a rater span, on an Accuracy span")
-    for rule, (count, on_span, on_accuracy) in sorted(tallies.items()):
-        shares = f"{on_span:5} ({on_span / count:.0%}) {on_accuracy:5} ({on_accuracy / count:.0%})"
-        print(f"  {rule:40} {count:5} {shares}")
+    for _, line in sorted(lines, key=lambda item: item[0])[: show if show else 0]:
+        print(line)
+    return rated
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+def evaluate(folder: Path, dateline: datetime.date | None, show: int) -> list[dict]:
+    """Every source-aware measure, printed; the results as JSON-ready rows."""
+    checker = consistency_checker()
+    rows = [artefacts(checker, folder, dateline, show)]
+    ted = rate(checker, "ted zh-en (MQM, MT)", ted_segments(folder, human=False), show)
+    rows.append(ted.to_json())
+    human = rate(checker, "ted zh-en human translations (false alarms)", ted_segments(folder, human=True), 0)
+    rows.append(human.to_json())
+    bio, without = bio_segments(folder)
+    if without:
+        print(f"\n== bio (Bio-MQM): {without} documents carry no source text in {BIO}: not measured")
+    rated = [ted]
+    if bio:
+        rated.append(rate(checker, "bio (Bio-MQM, MT)", bio, show))
+        rows.append(rated[-1].to_json())
+    for label, counted in (("MT", rated), ("MT and human translations", [*rated, human])):
+        count = sum(sum(r.per_rule.values()) for r in counted)
+        on_span = sum(sum(r.on_span.values()) for r in counted)
+        share = f"{on_span / count:.3f}" if count else "n/a"
+        print(f"MQM sets with sources, {label}: {count} number and date findings, ", end="")
+        print(f"{on_span} on a rater span ({share})")
+    return rows

@@ -18,7 +18,7 @@ from rich.errors import LiveError
 from rich.markup import escape
 
 from cleaner import __version__
-from cleaner.bilingual import BilingualError, SourceOptions
+from cleaner.bilingual import BilingualError
 from cleaner.cli_help import Command
 from cleaner.config import ConfigError, Settings
 from cleaner.document import Document
@@ -132,13 +132,15 @@ SourceLanguageOpt = Annotated[
     typer.Option(
         "--source-language",
         metavar="<LANG>",
-        help="The sources' language (de, ja, pt-BR); else from the file or detected.",
+        help="The sources' language (de, ja, pt-BR); else configured, from the file, or detected.",
     ),
 ]
 SourceColumnOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
-        "--source-column", metavar="<NAME>", help="The source column (key) of TSV and JSON Lines files."
+        "--source-column",
+        metavar="<NAME>",
+        help="The source column (key) of TSV and JSON Lines files (default: source).",
     ),
 ]
 DatelineOpt = Annotated[
@@ -151,9 +153,11 @@ DatelineOpt = Annotated[
     ),
 ]
 TargetColumnOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
-        "--target-column", metavar="<NAME>", help="The target column (key) of TSV and JSON Lines files."
+        "--target-column",
+        metavar="<NAME>",
+        help="The target column (key) of TSV and JSON Lines files (default: target).",
     ),
 ]
 
@@ -182,24 +186,26 @@ _NESTED_OPTIONS = {
     "languagetool_url": "languagetool.url",
     "language": "languagetool.language",
     "neural": "neural.enabled",
+    "source_language": "source.language",
+    "source_column": "source.source_column",
+    "target_column": "source.target_column",
+    "dateline": "source.dateline",
 }
 
 
-def _source_options(
-    paths: list[str],
-    source: str | None,
-    language: str | None,
-    source_column: str,
-    target_column: str,
-    dateline: datetime | None,
-) -> SourceOptions:
-    """How translations meet their sources; ``--source`` pairs with exactly one translation file."""
+def _checked_source(paths: list[str], source: str | None, language: str | None) -> str | None:
+    """``--source`` pairs with exactly one translation file; ``--source-language`` is one CLDR knows
+    (as ``language`` in ``[tool.cleaner.source]`` must be)."""
     if source is not None and (len(paths) != 1 or paths[0] == STDIN_PATH or Path(paths[0]).is_dir()):
         _fail(
             "--source ORIGINAL pairs with exactly one translation file: cleaner check --source ORIGINAL FILE"
         )
-    day = dateline.date() if dateline else None
-    return SourceOptions(source, language, source_column, target_column, day)
+    if language is not None:
+        from cleaner.bilingual.pairs import is_language_tag
+
+        if not is_language_tag(language):
+            _fail(f"--source-language {language!r} is not a language CLDR knows (for example de, ja, pt-BR)")
+    return source
 
 
 def _overrides(**options: Any) -> dict[str, Any]:
@@ -307,8 +313,8 @@ def check(
     neural: NeuralOpt = False,
     source: SourceOpt = None,
     source_language: SourceLanguageOpt = None,
-    source_column: SourceColumnOpt = "source",
-    target_column: TargetColumnOpt = "target",
+    source_column: SourceColumnOpt = None,
+    target_column: TargetColumnOpt = None,
     dateline: DatelineOpt = None,
     jobs: JobsOpt = 1,
 ) -> None:
@@ -335,17 +341,21 @@ def check(
         languagetool_url=languagetool_url,
         language=language,
         neural=neural,
+        source_language=source_language,
+        source_column=source_column,
+        target_column=target_column,
+        dateline=dateline.date() if dateline else None,
     )
     console, errors = _consoles()
     report = formats.report(output_format, console, errors, statistics=statistics)
-    sources = _source_options(paths, source, source_language, source_column, target_column, dateline)
+    source = _checked_source(paths, source, source_language)
     with Session(
         overrides,
         grammar=not no_grammar,
         use_cache=not no_cache,
         report_unused_suppressions=report_unused_suppressions,
         starting_server=_starting_status(errors),
-        sources=sources,
+        source=source,
     ) as session:
         skipped: list[str] = []
         try:
@@ -557,8 +567,8 @@ def fix(
     neural: NeuralOpt = False,
     source: SourceOpt = None,
     source_language: SourceLanguageOpt = None,
-    source_column: SourceColumnOpt = "source",
-    target_column: TargetColumnOpt = "target",
+    source_column: SourceColumnOpt = None,
+    target_column: TargetColumnOpt = None,
     dateline: DatelineOpt = None,
 ) -> None:
     """Repair the damage: in place, as a diff, or one by one.
@@ -588,15 +598,19 @@ def fix(
         languagetool_url=languagetool_url,
         language=language,
         neural=neural,
+        source_language=source_language,
+        source_column=source_column,
+        target_column=target_column,
+        dateline=dateline.date() if dateline else None,
     )
     failed = pending = interrupted = stopped = False
-    sources = _source_options(paths, source, source_language, source_column, target_column, dateline)
+    source = _checked_source(paths, source, source_language)
     with Session(
         overrides,
         grammar=not no_grammar,
         use_cache=not no_cache,
         starting_server=_starting_status(errors),
-        sources=sources,
+        source=source,
     ) as session:
         for item in session.files(paths):
             if stopped and isinstance(item, str):  # the review was quit: later files are left as they are

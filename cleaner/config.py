@@ -11,6 +11,7 @@ import fnmatch
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,23 @@ class NeuralConfig:
 
 
 @dataclass(frozen=True)
+class SourceConfig:
+    """How translations meet their sources (``[tool.cleaner.source]``; the ``--source-language``,
+    ``--dateline``, ``--source-column`` and ``--target-column`` options override it)."""
+
+    language: str | None = None
+    """The sources' language (a CLDR tag: de, ja, pt-BR); None: the file's, its name's, or detected."""
+    dateline: date | None = None
+    """The day the articles were written: completes a source's bare day ("10日") to a date."""
+    source_column: str = "source"
+    target_column: str = "target"
+    """The columns (JSON keys) of aligned TSV and JSON Lines files."""
+    siblings: bool = True
+    """The folder convention: ``article.txt`` is checked against ``article.LANG.txt`` beside it, which is
+    then no article of its own; False: the two are checked as separate articles."""
+
+
+@dataclass(frozen=True)
 class Settings:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -63,6 +81,7 @@ class Settings:
     unsafe_fixes: bool = False
     languagetool: LanguageToolConfig = field(default_factory=LanguageToolConfig)
     neural: NeuralConfig = field(default_factory=NeuralConfig)
+    source: SourceConfig = field(default_factory=SourceConfig)
     root: Path | None = None
     """The folder of the configuration file; globs are relative to it."""
     origins: tuple[tuple[str, str], ...] = ()
@@ -119,8 +138,16 @@ _TOP_KEYS = {
     "unsafe-fixes": "unsafe_fixes",
     "languagetool": "languagetool",
     "neural": "neural",
+    "source": "source",
 }
 _NEURAL_KEYS = {"enabled", "model", "tokenizer", "boundaries"}
+_SOURCE_KEYS = {
+    "language": "language",
+    "dateline": "dateline",
+    "source-column": "source_column",
+    "target-column": "target_column",
+    "siblings": "siblings",
+}
 _LT_KEYS = {
     "enabled": "enabled",
     "language": "language",
@@ -228,6 +255,8 @@ def _parse(table: dict[str, Any], root: Path, where: str) -> Settings:
             values[name] = _bool(fail, key, value)
         elif name == "neural":
             values[name] = _parse_neural(fail, value, root, origins, where)
+        elif name == "source":
+            values[name] = _parse_source(fail, value, origins, where)
         else:
             values[name] = _parse_languagetool(fail, value, origins, where)
     return Settings(**values, origins=tuple(origins))
@@ -272,6 +301,48 @@ def _parse_neural(
         else:
             values[key] = root / value
     return NeuralConfig(**values)
+
+
+def _parse_source(fail: Any, table: Any, origins: list[tuple[str, str]], where: str) -> SourceConfig:
+    if not isinstance(table, dict):
+        raise fail("source is a table")
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in _SOURCE_KEYS:
+            raise fail(f"unknown key 'source.{key}' (known: {', '.join(sorted(_SOURCE_KEYS))})")
+        name = _SOURCE_KEYS[key]
+        origins.append((f"source.{key}", where))
+        if name == "siblings":
+            values[name] = _bool(fail, f"source.{key}", value)
+        elif name == "dateline":
+            values[name] = _date(fail, f"source.{key}", value)
+        elif not isinstance(value, str) or not value:
+            raise fail(f"source.{key} is text")
+        elif name == "language":
+            values[name] = _language(fail, f"source.{key}", value)
+        else:
+            values[name] = value
+    return SourceConfig(**values)
+
+
+def _date(fail: Any, key: str, value: Any) -> date:
+    """A TOML date (``dateline = 2021-12-13``) or the same in quotes."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise fail(f"{key}: {value!r} is not a date (write it as 2021-12-13)")
+
+
+def _language(fail: Any, key: str, value: str) -> str:
+    from cleaner.bilingual.pairs import is_language_tag  # Babel's locale list, loaded only when asked
+
+    if not is_language_tag(value):
+        raise fail(f"{key}: {value!r} is not a language CLDR knows (for example de, ja, pt-BR, zh-Hans)")
+    return value
 
 
 def _strings(fail: Any, key: str, value: Any) -> tuple[str, ...]:
@@ -345,13 +416,14 @@ class SettingsLookup:
 
 
 def apply_overrides(settings: Settings, overrides: dict[str, Any]) -> Settings:
-    """Command-line values over configured ones; keys of nested tables are "languagetool.x", "neural.x"."""
+    """Command-line values over configured ones; keys of nested tables are "languagetool.x", "neural.x",
+    "source.x"."""
     names = {f.name for f in fields(Settings)}
     top = {k: v for k, v in overrides.items() if k in names and v is not None}
     for key in ("select", "ignore"):  # ruff's comma form, "--select punctuation,tense", as well
         if key in top:
             top[key] = split_selectors(top[key])
-    nested: dict[str, dict[str, Any]] = {"languagetool": {}, "neural": {}}
+    nested: dict[str, dict[str, Any]] = {"languagetool": {}, "neural": {}, "source": {}}
     for key, value in overrides.items():
         table, _, name = key.partition(".")
         if table in nested and name and value is not None:
@@ -367,5 +439,6 @@ def apply_overrides(settings: Settings, overrides: dict[str, Any]) -> Settings:
         **top,
         languagetool=replace(settings.languagetool, **nested["languagetool"]),
         neural=replace(settings.neural, **nested["neural"]),
+        source=replace(settings.source, **nested["source"]),
         origins=tuple(origins.items()),
     )

@@ -28,13 +28,14 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
+from cleaner.alignment import Alignment
 from cleaner.config import ConfigError, Settings, settings_for
 from cleaner.document import Document
 from cleaner.findings import Finding
 from cleaner.grammar.errors import EngineUnavailable
 from cleaner.ruleset import on_time_budget_exceeded, time_budget_exceeded
 from cleaner.session import FileListener, FileResult, RunResult, Session
-from cleaner.sources import SourceError, UnreadableSource, read_document
+from cleaner.sources import SourceError, UnreadableSource
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -310,9 +311,19 @@ def run_ray(
 # -- `cleaner check --jobs N` ----------------------------------------------------------------------------
 
 
-def _check_document(session: Session, task: tuple[Document, Settings]) -> list[Finding]:
-    document, settings = task
-    return session.check_text(document.text, document.path, settings)
+@dataclass(frozen=True)
+class _Task:
+    """What a worker checks: a document's text with its path, settings and alignment (a bilingual
+    file's container stays here: it is not needed to check, only to confine and report)."""
+
+    text: str
+    path: str
+    settings: Settings
+    alignment: Alignment | None
+
+
+def _check_document(session: Session, task: _Task) -> list[Finding]:
+    return session.check_text(task.text, task.path, task.settings, task.alignment)
 
 
 def check_paths(
@@ -335,16 +346,19 @@ def check_paths(
     read: deque[tuple[Document, Settings] | SourceError] = deque()
     """What ``tasks`` has read, in order, and not yet reported: documents and unreadable files."""
 
-    def tasks() -> Iterator[tuple[Document, Settings]]:
+    def tasks() -> Iterator[_Task]:
         for item in items:
             try:
-                document = read_document(item) if isinstance(item, str) else None
+                document = session.read(item) if isinstance(item, str) else None
             except UnreadableSource as exc:
                 item = exc.error
                 document = None
-            read.append(item if document is None else (document, session.settings(document.path)))
-            if document is not None:
-                yield read[-1]
+            if document is None:
+                read.append(item)
+                continue
+            settings = session.settings(document.path)
+            read.append((document, settings))
+            yield _Task(document.text, document.path, settings, document.alignment)
 
     def report_unreadable() -> None:
         while read and isinstance(read[0], SourceError):
@@ -362,7 +376,10 @@ def check_paths(
                 progress(len(items), document.path)
             for rule in outcome.skipped_rules:
                 time_budget_exceeded(rule)
-            file = FileResult(document.path, outcome.value, settings)
+            found = outcome.value
+            if document.container is not None:  # as Session.check_document confines a bilingual file's
+                found = document.container.confine(found, document.text)
+            file = FileResult(document.path, found, settings)
             if on_file is not None:
                 on_file(document, file)
             result.files.append(file)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from cleaner.alignment import Alignment
 from cleaner.analysis import Span
-from cleaner.bilingual import SourceOptions, is_source_of_sibling, open_document
+from cleaner.bilingual import is_source_of_sibling, open_document
 from cleaner.config import LanguageToolConfig, NeuralConfig, Settings, SettingsLookup
 from cleaner.document import Document
 from cleaner.findings import Finding
@@ -72,12 +72,13 @@ class Session:
         use_cache: bool = True,
         report_unused_suppressions: bool = False,
         starting_server: Callable[[], AbstractContextManager[object]] | None = None,
-        sources: SourceOptions | None = None,
+        source: str | None = None,
     ) -> None:
         """``starting_server`` is entered around every start of a LanguageTool server for the run;
-        ``sources`` says how translations are paired with their sources."""
+        ``source`` is the original of the one translation checked (``--source``); every other way a
+        translation meets its source is in each file's settings (``[source]``, ``Settings.source``)."""
         self.overrides = overrides or {}
-        self.sources = sources or SourceOptions()
+        self.source = source
         self.starting_server = starting_server
         self.grammar = grammar
         self.use_cache = use_cache
@@ -135,7 +136,7 @@ class Session:
 
     def read(self, path: str) -> Document:
         """One file as it is checked: with its source's alignment when it has one (UnreadableSource)."""
-        return open_document(path, self.sources)
+        return open_document(path, self.settings(path).source, self.source)
 
     def check_document(
         self, document: Document, settings: Settings, text: str | None = None
@@ -200,9 +201,12 @@ class Session:
             for item in discover([path], accept=settings.included):
                 if isinstance(item, str) and item != "-" and self.settings(item).excluded(item):
                     continue
-                if isinstance(item, str) and item != path and is_source_of_sibling(item):
+                if isinstance(item, str) and item != path and self._is_sibling_source(item):
                     continue  # article.de.txt: the source of article.txt beside it, not an article
                 yield item
+
+    def _is_sibling_source(self, path: str) -> bool:
+        return self.settings(path).source.siblings and is_source_of_sibling(path)
 
     def check_paths(
         self,

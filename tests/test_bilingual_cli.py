@@ -216,3 +216,106 @@ def test_interactive_review_writes_the_accepted_repairs_into_the_targets(tmp_pat
     text = path.read_text(encoding="utf-8")
     assert "warned on Thursday of" in text and "until Friday .</seg>" in text and "tomorrow.</seg>" in text
     assert outside_targets(path) == outside_targets(BILINGUAL / "memory.ru-en.tmx")
+
+
+# --- [tool.cleaner.source]: the source options in the configuration ------------------------------------
+
+
+def _summit(folder: Path, config: str) -> Path:
+    """A JSON Lines file with its own column names, and a configuration beside it."""
+    folder.mkdir()
+    (folder / "cleaner.toml").write_text(config, encoding="utf-8")
+    row = {
+        "zh": "毛里求斯10日首次报告两例奥密克戎病例。",
+        "en": "Mauritius reported two omicron cases on Monday.",
+    }
+    path = folder / "summit.jsonl"
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def _weekday_repairs(*args: str) -> list[str]:
+    result = run_cli("check", "--no-grammar", "--format", "json", *args)
+    assert result.returncode == 1, result.stderr
+    return [
+        finding["fixes"][0]["replacement"]
+        for file in json.loads(result.stdout)["files"]
+        for finding in file["findings"]
+        if finding["rule"] == "consistency.weekday-mismatch"
+    ]
+
+
+def test_source_settings_come_from_the_configuration_and_command_line_options_override_them(
+    tmp_path: Path,
+) -> None:
+    config = (
+        'include = ["*.jsonl"]\n\n[source]\nlanguage = "zh"\ndateline = 2021-12-13\n'
+        'source-column = "zh"\ntarget-column = "en"\n'
+    )
+    path = _summit(tmp_path / "desk", config)
+    assert _weekday_repairs(str(path.parent)) == ["Friday"]  # walked by include; 10日 of Dec 2021: a Friday
+    assert _weekday_repairs("--dateline", "2021-11-13", str(path)) == ["Wednesday"]  # 10 Nov 2021
+    shown = run_cli("config", str(path)).stdout
+    where = str((path.parent / "cleaner.toml").resolve())
+    assert f"source.dateline = 2021-12-13    # {where}" in shown
+    assert f"source.source-column = zh    # {where}" in shown
+    assert "source.siblings = true    # default" in shown
+    # without the configured columns the same file cannot be read, and the error says why
+    unread = run_cli("check", "--no-grammar", "--source-column", "source", str(path))
+    assert unread.returncode == 2 and "source" in unread.stderr
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("[source]\ndate-line = 2021-12-13\n", "unknown key 'source.date-line' (known: dateline, language,"),
+        ('[source]\nlanguage = "xx-yy"\n', "source.language: 'xx-yy' is not a language CLDR knows"),
+        ('[source]\ndateline = "13.12.2021"\n', "source.dateline: '13.12.2021' is not a date"),
+        ('[source]\nsiblings = "no"\n', "source.siblings is true or false"),
+    ],
+)
+def test_a_wrong_source_setting_is_an_error_naming_the_key(tmp_path: Path, table: str, message: str) -> None:
+    path = _summit(tmp_path / "desk", table)
+    result = run_cli("check", "--no-grammar", str(path))
+    assert result.returncode == 2
+    assert message in result.stderr and str(path.parent / "cleaner.toml") in result.stderr
+
+
+def test_siblings_false_checks_a_language_tagged_file_as_an_article_of_its_own(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    shutil.copytree(BILINGUAL / "pair", folder)
+    (folder / "cleaner.toml").write_text("[source]\nsiblings = false\n", encoding="utf-8")
+    report = json.loads(run_cli("check", "--no-grammar", "--format", "json", str(folder)).stdout)
+    files = {Path(f["path"]).name: f["findings"] for f in report["files"]}
+    assert sorted(files) == ["report.de.txt", "report.txt"]
+    assert not any(f["rule"].startswith("consistency.") for f in files["report.txt"])  # not paired
+
+
+def test_a_folder_walk_checks_the_bilingual_files_include_names(tmp_path: Path) -> None:
+    folder = tmp_path / "l10n"
+    shutil.copytree(BILINGUAL, folder)
+    walked = json.loads(run_cli("check", "--no-grammar", "--format", "json", str(folder)).stdout)
+    assert sorted(Path(f["path"]).name for f in walked["files"]) == ["report.txt"]  # by default: articles
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.cleaner]\ninclude = ["*.txt", "*.xlf", "*.xliff", "*.tmx", "*.po"]\n', encoding="utf-8"
+    )
+    report = json.loads(run_cli("check", "--no-grammar", "--format", "json", str(folder)).stdout)
+    files = {Path(f["path"]).name: f["findings"] for f in report["files"]}
+    assert sorted(files) == [
+        "briefing.ja-en.xlf",
+        "energy.de-en.xlf",
+        "memory.ru-en.tmx",
+        "newsroom.de-en.po",
+        "report.txt",
+    ]
+    units = {f.get("unit") for f in files["memory.ru-en.tmx"] if f["rule"] == "consistency.weekday-mismatch"}
+    assert units == {"talks-1"}  # read as TMX, unit by unit, exactly as when named
+    in_workers = run_cli("check", "--no-grammar", "--format", "json", "--jobs", "2", str(folder))
+    assert json.loads(in_workers.stdout) == report  # worker processes read each file as a run of one does
+
+
+def test_an_unknown_source_language_on_the_command_line_is_a_usage_error() -> None:
+    result = run_cli(
+        "check", "--no-grammar", "--source-language", "xx", str(BILINGUAL / "summit.zh-en.jsonl")
+    )
+    assert result.returncode == 2 and "--source-language 'xx' is not a language CLDR knows" in result.stderr

@@ -12,10 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner.bilingual import SourceOptions, open_document
+from cleaner.bilingual import open_document
 from cleaner.bilingual.model import BilingualError, BilingualFile, Gap
 from cleaner.bilingual.pairs import sibling_sources
 from cleaner.bilingual.textdiff import map_offset, text_edits
+from cleaner.config import SourceConfig
 from cleaner.document import Document
 from cleaner.findings import Applicability, Category, Finding, Fix, Severity
 from cleaner.sources import UnreadableSource, read_document
@@ -97,9 +98,9 @@ def test_languages_come_from_the_file() -> None:
     assert container(FILES["xliff-2"]).source_language == "ja"
     assert container(FILES["tmx"]).source_language == "ru"
     assert container(FILES["po"]).source_language == "de"  # X-Source-Language; Language is the target's
-    assert open_document(
-        str(FILES["po"]), SourceOptions(source_language="de-AT")
-    ).alignment.source_language == ("de-AT")
+    assert open_document(str(FILES["po"]), SourceConfig(language="de-AT")).alignment.source_language == (
+        "de-AT"
+    )
 
 
 @pytest.mark.parametrize("kind", FILES)
@@ -217,7 +218,7 @@ def test_unreadable_bilingual_files_are_refused_with_the_reason(
 def test_configured_columns(tmp_path: Path) -> None:
     path = tmp_path / "pairs.tsv"
     path.write_text("de\ten\nAm Montag.\tOn Tuesday.\n", encoding="utf-8")
-    document = open_document(str(path), SourceOptions(source_column="de", target_column="en"))
+    document = open_document(str(path), SourceConfig(source_column="de", target_column="en"))
     assert [(s.source, document.text[s.start : s.end], s.unit) for s in document.alignment.segments] == [
         ("Am Montag.", "On Tuesday.", "L2")
     ]
@@ -295,11 +296,9 @@ def test_source_language_given_named_or_detected(tmp_path: Path) -> None:
     assert named.alignment.source_language == "de"
     source = tmp_path / "original.txt"
     source.write_text((pair / "report.de.txt").read_text(encoding="utf-8"), encoding="utf-8")
-    detected = open_document(str(pair / "report.txt"), SourceOptions(source=str(source)))
+    detected = open_document(str(pair / "report.txt"), source=str(source))
     assert detected.alignment.source_language == "de"
-    given = open_document(
-        str(pair / "report.txt"), SourceOptions(source=str(source), source_language="de-CH")
-    )
+    given = open_document(str(pair / "report.txt"), SourceConfig(language="de-CH"), str(source))
     assert given.alignment.source_language == "de-CH"
     assert [s.unit for s in given.alignment.segments] == ["p1", "p2", "p3"]
 
@@ -358,7 +357,7 @@ def test_text_edits_rebuild_the_new_text(old: str, new: str) -> None:
 
 def test_source_is_refused_for_a_file_that_holds_its_sources() -> None:
     with pytest.raises(UnreadableSource, match="holds its own sources"):
-        open_document(str(FILES["po"]), SourceOptions(source=str(FILES["tsv"])))
+        open_document(str(FILES["po"]), source=str(FILES["tsv"]))
 
 
 def test_a_source_added_beside_an_article_is_seen_though_the_folder_was_listed_before(tmp_path: Path) -> None:

@@ -52,3 +52,27 @@ def test_eval_harness_prints_tables_for_every_system(tmp_path: Path, languagetoo
         assert set(row["recall"]) == {"punctuation", "grammar", "spelling", "broken"}
         assert row["precision"] is None or 0 <= row["precision"] <= 1
     assert any(row["findings"] > 0 for row in rows if row["system"] == "LanguageTool alone")
+
+
+@pytest.mark.skipif(not SHARED_EVAL.is_dir(), reason="the shared evaluation data is not beside this checkout")
+def test_source_eval_reports_weekdays_and_number_and_date_findings(tmp_path: Path) -> None:
+    out = tmp_path / "sources.json"
+    result = subprocess.run(
+        [sys.executable, "bench/eval.py", "--source", "--json", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "weekday_wrong_vs_source found: " in result.stdout
+    assert "MQM sets with sources, MT: " in result.stdout
+    rows = {row["dataset"]: row for row in json.loads(out.read_text(encoding="utf-8"))}
+    artefacts = rows["artefacts-sources"]
+    assert (
+        0 <= artefacts["weekday_wrong_vs_source"]["found"] <= artefacts["weekday_wrong_vs_source"]["records"]
+    )
+    assert artefacts["source_has_both_days"]["flagged"] <= artefacts["source_has_both_days"]["pairs"]
+    ted = rows["ted zh-en (MQM, MT)"]
+    assert ted["segments"] > 0 and 0 <= ted["on_rater_span"] <= ted["number_date_findings"]

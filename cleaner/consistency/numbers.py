@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -100,7 +101,8 @@ def _scales(language: str | None) -> tuple[tuple[str, int], ...]:
 
 
 def _scale_after(text: str, end: int, language: str | None) -> tuple[int, int]:
-    """The scale word right after a number (``end``), as (factor, end of the word); (1, end) if none."""
+    """The scale word right after a number (``end``), as (factor, end of the word); (1, end) if none. In
+    an unspaced language one word may stand between them: "七十多亿" (seventy-odd hundred million)."""
     rest = text[end : end + 20].lower()
     gap = len(rest) - len(rest.lstrip(" \u00a0"))
     word = rest[gap:]
@@ -109,6 +111,9 @@ def _scale_after(text: str, end: int, language: str | None) -> tuple[int, int]:
             if scale.isascii() and word[len(scale) : len(scale) + 1].isalpha() and len(scale) < 6:
                 continue  # "m" of "metres", "k" of "km"
             return factor, end + gap + len(scale)
+        approximation = word[:1] and is_unspaced(word[:1]) and not _numeral_at(word, 0)
+        if approximation and is_unspaced(scale) and word.startswith(scale, 1):  # "七十多亿", "30余万"
+            return factor, end + 1 + len(scale)
     return 1, end
 
 
@@ -236,9 +241,60 @@ def source_quantities(text: str, language: str | None) -> list[Quantity]:
         for match in pattern.finditer(masked):
             value = float(values[match.group()])
             factor, end = _scale_after(masked, match.end(), language)
+            if factor > 1 and _numeral_at(masked, end):
+                continue  # "二十万五千": the number goes on past its scale word, and is not read whole
             readings = frozenset({value, _key(value * factor)})
             found.append(Quantity(readings, masked[match.start() : end], match.start(), end))
+    scaled = _scaled_digits(language) if language else None
+    if scaled:
+        pattern, values = scaled
+        for match in pattern.finditer(masked):
+            factor, end = _scale_after(masked, match.end(1), language)
+            if _numeral_at(masked, end):
+                continue  # "两万五千", 25,000
+            readings = frozenset({_key(values[match.group(1)] * factor)})
+            found.append(Quantity(readings, masked[match.start() : end], match.start(), end))
     return found
+
+
+def _numeral_at(text: str, index: int) -> bool:
+    """A numeral written as a word character (五, 零) at ``index``: the number written before goes on.
+    Digits begin a number of their own there ("每一百万15起": per million, 15)."""
+    return (
+        index < len(text) and not text[index].isascii() and unicodedata.numeric(text[index], None) is not None
+    )
+
+
+@cache
+def _scaled_digits(language: str) -> tuple[re.Pattern[str], dict[str, int]] | None:
+    """One-character numerals of an unspaced language right before one of its scale words (十亿, 两万,
+    一万, 三億): alone they are parts of words (三角, 两性, 四面体) and left out, but before a scale they
+    can only be a number. Read from CLDR's spell-out rules (1-10) and compact formats (万, 亿)."""
+    from unicode_rbnf import FormatPurpose, RbnfEngine
+    from unicode_rbnf.engine import RbnfError
+
+    scales = [word for word, _ in _scales(language) if is_unspaced(word)]
+    try:
+        engine = RbnfEngine.for_language(language)
+    except ValueError:
+        return None
+    if not scales:
+        return None
+    values: dict[str, int] = {}
+    for number in range(1, 11):
+        try:
+            result = engine.format_number(number, FormatPurpose.CARDINAL)
+        except (RbnfError, ValueError):
+            return None
+        for ruleset, word in result.text_by_ruleset.items():
+            if "financial" not in ruleset and len(word) == 1 and is_unspaced(word):
+                values.setdefault(word, number)
+    if not values:
+        return None
+    digits = re.escape("".join(sorted(values)))
+    before = re.escape("".join(sorted({c for word in scales for c in word} | set(values))))
+    alternatives = "|".join(re.escape(word) for word in sorted(scales, key=len, reverse=True))
+    return re.compile(rf"(?<![{before}])([{digits}])(?={alternatives})"), values
 
 
 @cache
@@ -275,8 +331,24 @@ def target_quantities(text: str) -> list[Quantity]:
 
 
 _TIME_12H = re.compile(r"\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)", re.IGNORECASE)
-_ENGLISH_EXTRAS = {"twice": 2, "both": 2, "pair": 2, "couple": 2, "double": 2, "thrice": 3, "dozen": 12}
-"""English words that stand for a number without spelling it out."""
+_ENGLISH_EXTRAS = {
+    "twice": 2,
+    "both": 2,
+    "pair": 2,
+    "couple": 2,
+    "double": 2,
+    "doubled": 2,
+    "thrice": 3,
+    "triple": 3,
+    "tripled": 3,
+    "quadrupled": 4,
+    "decade": 10,
+    "dozen": 12,
+    "fortnight": 14,
+    "hundred": 100,
+    "century": 100,
+}
+"""English words that stand for a number without spelling it out ("2倍" doubled, "10年" a decade)."""
 
 
 def target_values(text: str) -> set[float]:
@@ -288,9 +360,10 @@ def target_values(text: str) -> set[float]:
         for value in quantity.values:
             if value.is_integer() and 0 < value <= 24 and _time_after(text, quantity.end):
                 values |= {_key((value + 12) % 24), _key(value - 12 if value > 12 else value)}
-    for match in re.finditer(r"(?<!\d)(\d{1,2}):(\d{2})(?!\d)", text):
-        hour = int(match.group(1))
+    for match in re.finditer(r"(?<![\d.])(\d{1,2})(?::|\.(?=\d{2}\s*[ap]\.?m\b))(\d{2})(?!\d)", text):
+        hour = int(match.group(1))  # 15:30, 3:30 pm, 3.30 p.m.: the hour both ways, and the minutes
         values |= {float(hour), float((hour + 12) % 24), float(hour - 12 if hour > 12 else hour)}
+        values.add(float(match.group(2)))
     for match in re.finditer(r"(?<!\d)(\d{2,4})['’]?s\b", text):
         values |= {float(match.group(1)), float(int(match.group(1)) % 100)}
     words = {**_number_words("en", range(101)), **_ENGLISH_EXTRAS}
@@ -302,6 +375,9 @@ def target_values(text: str) -> set[float]:
                 number = float(words[part])
                 values.add(number)
                 end = match.end()
+                if part != "hundred" and lower.startswith(" hundred", end):  # "three hundred million"
+                    number, end = number * 100, end + len(" hundred")
+                    values.add(number)
                 if lower.startswith(" and a half", end):  # "two and a half million"
                     number, end = number + 0.5, end + len(" and a half")
                     values.add(number)
@@ -319,9 +395,37 @@ def _time_after(text: str, end: int) -> bool:
     return _TIME_12H.match(text, end) is not None or text[end : end + 7].lower().startswith(" o'clock")
 
 
-def missing(quantities: Iterable[Quantity], values: set[float]) -> list[Quantity]:
-    """The quantities none of whose values the target gives."""
-    return [q for q in quantities if not q.values & values and not any(_close(v, values) for v in q.values)]
+_VAGUE = re.compile(
+    r"\b(?:(tens|hundreds) of\s+)?(hundreds|thousands|millions|billions|trillions)\b"
+    r"|\b(?:several|a few|few|some|many|multiple)\s+(hundred|thousand|million|billion|trillion)\b"
+)
+_MAGNITUDES = {"ten": 10, "hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+
+
+def vague_magnitudes(text: str) -> set[tuple[int, int]]:
+    """The ranges an English text gives without a number, as (lowest, above the highest): "billions of
+    years" (10**9 to 10**12), "several billion" (10**9 to 10**10), "tens of thousands" (10**4 to 10**5).
+    A source's "数十亿年" or "mehrere Milliarden" is rendered so faithfully."""
+    found = set()
+    for match in _VAGUE.finditer(text.lower()):
+        words = [word.removesuffix("s") for word in match.groups() if word]
+        low = math.prod(_MAGNITUDES.get(word, 10**12) for word in words)
+        found.add((low, low * (1000 if match.group(2) and not match.group(1) and low >= 1000 else 10)))
+    return found
+
+
+def missing(
+    quantities: Iterable[Quantity], values: set[float], ranges: Iterable[tuple[int, int]] = ()
+) -> list[Quantity]:
+    """The quantities none of whose values the target gives, exactly, rounded, or within one of its
+    vague ranges (``vague_magnitudes``: "billions" for any value from a billion to a trillion)."""
+    return [
+        q
+        for q in quantities
+        if not q.values & values
+        and not any(_close(v, values) for v in q.values)
+        and not any(low <= v < high for v in q.values for low, high in ranges)
+    ]
 
 
 def _close(value: float, values: set[float]) -> bool:

@@ -19,6 +19,7 @@ from cleaner.consistency.numbers import (
     source_quantities,
     target_quantities,
     target_values,
+    vague_magnitudes,
 )
 from cleaner.consistency.segments import aligned_segments
 from cleaner.detectors import single_rule
@@ -33,7 +34,7 @@ class NumberMissingDetector:
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         for aligned in aligned_segments(analysis):
             quantities = source_quantities(aligned.source, aligned.language)
-            lost = missing(quantities, target_values(aligned.target))
+            lost = missing(quantities, target_values(aligned.target), vague_magnitudes(aligned.target))
             offset = aligned.segment.start
             if lost:
                 source_values = {value for quantity in quantities for value in quantity.values}
