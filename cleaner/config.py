@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from functools import cache
@@ -140,7 +141,7 @@ _TOP_KEYS = {
     "neural": "neural",
     "source": "source",
 }
-_NEURAL_KEYS = {"enabled", "model", "tokenizer", "boundaries"}
+_NEURAL_KEYS = {key: key for key in ("enabled", "model", "tokenizer", "boundaries")}
 _SOURCE_KEYS = {
     "language": "language",
     "dateline": "dateline",
@@ -262,17 +263,25 @@ def _parse(table: dict[str, Any], root: Path, where: str) -> Settings:
     return Settings(**values, origins=tuple(origins))
 
 
+def _table(
+    fail: Any, prefix: str, table: Any, known: dict[str, str], origins: list[tuple[str, str]], where: str
+) -> Iterator[tuple[str, str, Any]]:
+    """(key, field name, value) of a sub-table such as ``[languagetool]``, each key known and its origin
+    noted, so every table refuses a typo with the same message."""
+    if not isinstance(table, dict):
+        raise fail(f"{prefix} is a table")
+    for key, value in table.items():
+        if key not in known:
+            raise fail(f"unknown key '{prefix}.{key}' (known: {', '.join(sorted(known))})")
+        origins.append((f"{prefix}.{key}", where))
+        yield key, known[key], value
+
+
 def _parse_languagetool(
     fail: Any, table: Any, origins: list[tuple[str, str]], where: str
 ) -> LanguageToolConfig:
-    if not isinstance(table, dict):
-        raise fail("languagetool is a table")
     values: dict[str, Any] = {}
-    for key, value in table.items():
-        if key not in _LT_KEYS:
-            raise fail(f"unknown key 'languagetool.{key}' (known: {', '.join(sorted(_LT_KEYS))})")
-        name = _LT_KEYS[key]
-        origins.append((f"languagetool.{key}", where))
+    for key, name, value in _table(fail, "languagetool", table, _LT_KEYS, origins, where):
         if name == "enabled":
             values[name] = _bool(fail, key, value)
         elif name in ("language", "url"):
@@ -287,13 +296,8 @@ def _parse_languagetool(
 def _parse_neural(
     fail: Any, table: Any, root: Path, origins: list[tuple[str, str]], where: str
 ) -> NeuralConfig:
-    if not isinstance(table, dict):
-        raise fail("neural is a table")
     values: dict[str, Any] = {}
-    for key, value in table.items():
-        if key not in _NEURAL_KEYS:
-            raise fail(f"unknown key 'neural.{key}' (known: {', '.join(sorted(_NEURAL_KEYS))})")
-        origins.append((f"neural.{key}", where))
+    for key, _, value in _table(fail, "neural", table, _NEURAL_KEYS, origins, where):
         if key in ("enabled", "boundaries"):
             values[key] = _bool(fail, key, value)
         elif not isinstance(value, str):
@@ -304,14 +308,8 @@ def _parse_neural(
 
 
 def _parse_source(fail: Any, table: Any, origins: list[tuple[str, str]], where: str) -> SourceConfig:
-    if not isinstance(table, dict):
-        raise fail("source is a table")
     values: dict[str, Any] = {}
-    for key, value in table.items():
-        if key not in _SOURCE_KEYS:
-            raise fail(f"unknown key 'source.{key}' (known: {', '.join(sorted(_SOURCE_KEYS))})")
-        name = _SOURCE_KEYS[key]
-        origins.append((f"source.{key}", where))
+    for key, name, value in _table(fail, "source", table, _SOURCE_KEYS, origins, where):
         if name == "siblings":
             values[name] = _bool(fail, f"source.{key}", value)
         elif name == "dateline":

@@ -117,6 +117,15 @@ def test_a_sentencepiece_tokenizer_the_test_trains_itself(tmp_path: Path) -> Non
         LanguageModel(tmp_path, tmp_path / "spm.model")
 
 
+def candidates(text: str, span: str, *replacements: str) -> Finding:
+    """A broken-sentence finding on ``span`` offering ``replacements`` in this order (the first is the
+    one the rule ranks first)."""
+    start = text.index(span)
+    end = start + len(span)
+    fixes = tuple(Fix(start, end, replacement) for replacement in replacements)
+    return Finding("x.y", Category.BROKEN_SENTENCE, Severity.WARNING, "m", start, end, fixes=fixes)
+
+
 def test_the_rule_order_stands_unless_the_model_is_clearly_more_confident(ranker: Ranker) -> None:
     """The model's taste for fewer tokens must not undo a rule's evidence: a comma before "so" and the
     deletion of an orphaned fragment stay first; a clear preference of the model still wins."""
@@ -127,18 +136,7 @@ def test_the_rule_order_stands_unless_the_model_is_clearly_more_confident(ranker
     (orphan,) = ranker.rank(text, Checker().check_text(text))
     assert orphan.rule == "broken-sentence.orphan-fragment" and orphan.fixes[0].replacement == ""
     text = "The minister said he would not. Accept the offer from the rebels.\n"
-    start = text.index("not.")
-    end = start + len("not. Accept")
-    finding = Finding(
-        "x.y",
-        Category.BROKEN_SENTENCE,
-        Severity.WARNING,
-        "m",
-        start,
-        end,
-        fixes=(Fix(start, end, "not. Accept"), Fix(start, end, "not accept")),
-    )
-    (ranked,) = ranker.rank(text, [finding])
+    (ranked,) = ranker.rank(text, [candidates(text, "not. Accept", "not. Accept", "not accept")])
     assert ranked.fixes[0].replacement == "not accept"
 
 
@@ -191,18 +189,7 @@ def test_the_model_keeps_a_verbless_sentence_of_its_own_from_being_joined(ranker
     """A tagline after a real sentence end lost only its capital: where a rule offers the join first,
     the model, clearly more confident per token on the same sentence, puts the capital first."""
     text = "The hotel is close to the beach. great value for families.\n"
-    start = text.index("beach.")
-    end = start + len("beach. great")
-    finding = Finding(
-        "x.y",
-        Category.BROKEN_SENTENCE,
-        Severity.WARNING,
-        "m",
-        start,
-        end,
-        fixes=(Fix(start, end, "beach great"), Fix(start, end, "beach. Great")),
-    )
-    (ranked,) = ranker.rank(text, [finding])
+    (ranked,) = ranker.rank(text, [candidates(text, "beach. great", "beach great", "beach. Great")])
     assert [fix.replacement for fix in ranked.fixes] == ["beach. Great", "beach great"]
     assert ranked.fixes[0].score is not None and ranked.fixes[1].score is not None
     assert ranked.fixes[0].score > ranked.fixes[1].score
