@@ -13,27 +13,22 @@ import pytest
 from tests.conftest import REPO, SHARED_EVAL
 
 
-@pytest.mark.skipif(not SHARED_EVAL.is_dir(), reason="the shared evaluation data is not beside this checkout")
-def test_eval_harness_prints_tables_for_every_system(tmp_path: Path, languagetool_url: str) -> None:
-    out = tmp_path / "results.json"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "bench/eval.py",
-            "--sample",
-            "4",
-            "--languagetool",
-            "--show",
-            "1",
-            "--json",
-            str(out),
-        ],
+def run_eval(*args: str) -> subprocess.CompletedProcess[str]:
+    """``bench/eval.py`` with ``args``, as a user runs it from the checkout."""
+    return subprocess.run(
+        [sys.executable, "bench/eval.py", *args],
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=900,
         check=False,
     )
+
+
+@pytest.mark.skipif(not SHARED_EVAL.is_dir(), reason="the shared evaluation data is not beside this checkout")
+def test_eval_harness_prints_tables_for_every_system(tmp_path: Path, languagetool_url: str) -> None:
+    out = tmp_path / "results.json"
+    result = run_eval("--sample", "4", "--languagetool", "--show", "1", "--json", str(out))
     assert result.returncode == 0, result.stderr
     for system in ("own rules", "cleaner (rules + LanguageTool)", "LanguageTool alone"):
         for dataset in ("ted", "bio", "artefacts"):
@@ -57,14 +52,7 @@ def test_eval_harness_prints_tables_for_every_system(tmp_path: Path, languagetoo
 @pytest.mark.skipif(not SHARED_EVAL.is_dir(), reason="the shared evaluation data is not beside this checkout")
 def test_source_eval_reports_weekdays_and_number_and_date_findings(tmp_path: Path) -> None:
     out = tmp_path / "sources.json"
-    result = subprocess.run(
-        [sys.executable, "bench/eval.py", "--source", "--json", str(out)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    result = run_eval("--source", "--json", str(out))
     assert result.returncode == 0, result.stderr
     assert "weekday_wrong_vs_source found: " in result.stdout
     assert "MQM sets with sources, MT: " in result.stdout

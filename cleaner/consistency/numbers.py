@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -265,30 +265,40 @@ def _numeral_at(text: str, index: int) -> bool:
     )
 
 
-@cache
-def _scaled_digits(language: str) -> tuple[re.Pattern[str], dict[str, int]] | None:
-    """One-character numerals of an unspaced language right before one of its scale words (十亿, 两万,
-    一万, 三億): alone they are parts of words (三角, 两性, 四面体) and left out, but before a scale they
-    can only be a number. Read from CLDR's spell-out rules (1-10) and compact formats (万, 亿)."""
+def _spelled_out(language: str, numbers: range, keep: Callable[[str, str], bool]) -> dict[str, int] | None:
+    """Word -> number for ``numbers`` as CLDR's spell-out rules write them in ``language``, unspaced
+    words only, from the rule sets and words ``keep(ruleset, word)`` accepts (the first number wins a
+    word); None for a language without spell-out rules or one that cannot write these numbers."""
     from unicode_rbnf import FormatPurpose, RbnfEngine
     from unicode_rbnf.engine import RbnfError
 
-    scales = [word for word, _ in _scales(language) if is_unspaced(word)]
     try:
         engine = RbnfEngine.for_language(language)
     except ValueError:
         return None
-    if not scales:
-        return None
     values: dict[str, int] = {}
-    for number in range(1, 11):
+    for number in numbers:
         try:
             result = engine.format_number(number, FormatPurpose.CARDINAL)
         except (RbnfError, ValueError):
             return None
         for ruleset, word in result.text_by_ruleset.items():
-            if "financial" not in ruleset and len(word) == 1 and is_unspaced(word):
+            if keep(ruleset, word) and is_unspaced(word):
                 values.setdefault(word, number)
+    return values
+
+
+@cache
+def _scaled_digits(language: str) -> tuple[re.Pattern[str], dict[str, int]] | None:
+    """One-character numerals of an unspaced language right before one of its scale words (十亿, 两万,
+    一万, 三億): alone they are parts of words (三角, 两性, 四面体) and left out, but before a scale they
+    can only be a number. Read from CLDR's spell-out rules (1-10) and compact formats (万, 亿)."""
+    scales = [word for word, _ in _scales(language) if is_unspaced(word)]
+    if not scales:
+        return None
+    values = _spelled_out(
+        language, range(1, 11), lambda ruleset, word: "financial" not in ruleset and len(word) == 1
+    )
     if not values:
         return None
     digits = re.escape("".join(sorted(values)))
@@ -302,22 +312,11 @@ def _unspaced_numerals(language: str) -> tuple[re.Pattern[str], dict[str, int]] 
     """Numerals of a language written without spaces (Chinese 二十五, 一百), 10-999 from CLDR's spell-out
     rules, as one pattern. One-character numerals are left out: 三 and 一 are parts of countless words
     (三星, 一些, 一样), and so are numerals glued to 月 and 日, which are dates."""
-    from unicode_rbnf import FormatPurpose, RbnfEngine
-    from unicode_rbnf.engine import RbnfError
-
-    try:
-        engine = RbnfEngine.for_language(language)
-    except ValueError:
-        return None
-    values: dict[str, int] = {}
-    for number in range(10, 1000):
-        try:
-            result = engine.format_number(number, FormatPurpose.CARDINAL)
-        except (RbnfError, ValueError):
-            return None
-        for ruleset, word in result.text_by_ruleset.items():
-            if "days" not in ruleset and "financial" not in ruleset and len(word) >= 2 and is_unspaced(word):
-                values.setdefault(word, number)
+    values = _spelled_out(
+        language,
+        range(10, 1000),
+        lambda ruleset, word: "days" not in ruleset and "financial" not in ruleset and len(word) >= 2,
+    )
     if not values:
         return None
     digits = re.escape("".join(sorted({char for word in values for char in word})))
