@@ -783,6 +783,11 @@ def review(
     language: LanguageOpt = None,
     no_cache: NoCacheOpt = False,
     neural: NeuralOpt = False,
+    source: SourceOpt = None,
+    source_language: SourceLanguageOpt = None,
+    source_column: SourceColumnOpt = None,
+    target_column: TargetColumnOpt = None,
+    dateline: DatelineOpt = None,
 ) -> None:
     """Review the repairs in a browser: the article with its damage highlighted, each repair as a diff to
     accept, reject or rewrite, then Save. Served on 127.0.0.1 until Ctrl-C; nothing is written before Save.
@@ -799,10 +804,19 @@ def review(
         languagetool_url=languagetool_url,
         language=language,
         neural=neural,
+        source_language=source_language,
+        source_column=source_column,
+        target_column=target_column,
+        dateline=dateline.date() if dateline else None,
     )
     console, errors = _consoles()
+    source = _checked_source(paths, source, source_language)
     with Session(
-        overrides, grammar=not no_grammar, use_cache=not no_cache, starting_server=_starting_status(errors)
+        overrides,
+        grammar=not no_grammar,
+        use_cache=not no_cache,
+        starting_server=_starting_status(errors),
+        source=source,
     ) as session:
         try:
             files, problems = load_reviews(session, paths)

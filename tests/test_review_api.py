@@ -17,7 +17,7 @@ from cleaner.review.app import MAX_BODY, ReviewedFile, create_app
 from cleaner.review.server import load_reviews
 from cleaner.review.view import segments
 from cleaner.session import Session
-from tests.conftest import SEEDS, run_cli
+from tests.conftest import FIXTURES, SEEDS, run_cli
 
 SEED = next(SEEDS.glob("*.txt"))
 SEED_BYTES = SEED.read_bytes()
@@ -192,6 +192,53 @@ def test_accept_reject_edit_undo_then_save_writes_exactly_those(client: TestClie
         ["git", "apply", f"-p{prefix.count('/') + 1}", "-"], input=patch.text.encode(), cwd=copy, check=True
     )
     assert (copy / "article.txt").read_bytes() == article.read_bytes()
+
+
+def test_a_bilingual_file_is_reviewed_against_its_sources_and_saved_into_its_targets(
+    session: Session, tmp_path: Path
+) -> None:
+    """Read as ``check`` reads it: the XLIFF's targets with their sources, so the source comparison is
+    on the page; Save writes the accepted repair into its unit and leaves every other byte."""
+    original = (FIXTURES / "bilingual" / "energy.de-en.xlf").read_bytes()
+    path = tmp_path / "energy.de-en.xlf"
+    path.write_bytes(original)
+    files, errors = load_reviews(session, [str(path)])
+    assert not errors
+    client = _client(files)
+    view = _file(client)
+    assert "<" not in "".join(s["text"] for s in view["segments"])  # the targets, not the XML
+    weekday = _find(view, "consistency.weekday-mismatch")
+    status, reply = _post(client, "accept", version=view["version"], finding=weekday, candidate=0)
+    assert status == 200, reply
+    status, reply = _post(client, "save", version=reply["file"]["version"])
+    assert status == 200, reply
+    expected = original.replace(b"in Brussels on Wednesday", b"in Brussels on Thursday", 1)
+    assert expected != original and path.read_bytes() == expected
+    patch = client.get("/api/files/0/diff", headers=HEADERS).text.splitlines()  # of the file, as saved
+    removed = [line for line in patch if line.startswith("-") and not line.startswith("---")]
+    added = [line for line in patch if line.startswith("+") and not line.startswith("+++")]
+    assert len(removed) == len(added) == 1 and "<target" in removed[0]
+    assert added[0][1:] == removed[0][1:].replace("on Wednesday", "on Thursday")
+
+
+def test_a_translation_is_reviewed_against_the_source_given(tmp_path: Path) -> None:
+    pair = FIXTURES / "bilingual" / "pair"
+    translation = tmp_path / "report.txt"  # no source beside it: only --source names one
+    translation.write_bytes((pair / "report.txt").read_bytes())
+    with Session({}, grammar=False, source=str(pair / "report.de.txt")) as with_source:
+        files, errors = load_reviews(with_source, [str(translation)])
+    assert not errors
+    assert "consistency.weekday-mismatch" in {f["rule"] for f in _file(_client(files))["findings"]}
+    result = run_cli(
+        "review",
+        "--no-browser",
+        "--no-grammar",
+        "--source",
+        str(pair / "report.de.txt"),
+        str(translation),
+        "x",
+    )
+    assert result.returncode == 2 and "--source ORIGINAL pairs with exactly one translation" in result.stderr
 
 
 def test_a_stale_page_or_a_bad_edit_changes_nothing(client: TestClient) -> None:

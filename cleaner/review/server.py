@@ -20,13 +20,14 @@ from contextlib import contextmanager, suppress
 import uvicorn
 
 from cleaner.config import Settings
+from cleaner.document import Document
 from cleaner.findings import Finding
 from cleaner.report.visible import display_path
 from cleaner.review.app import ReviewedFile, create_app
 from cleaner.review.state import FileReview
 from cleaner.ruleset import on_time_budget_exceeded
 from cleaner.session import Session
-from cleaner.sources import STDIN_PATH, SourceError, UnreadableSource, read_document
+from cleaner.sources import STDIN_PATH, SourceError, UnreadableSource
 
 HOST = "127.0.0.1"
 GRACE = 5
@@ -52,21 +53,22 @@ def load_reviews(session: Session, paths: Sequence[str]) -> tuple[list[ReviewedF
             continue
         seen.add(real)
         try:
-            document = read_document(item)
+            document = session.read(item)  # as `check` reads it: a bilingual file's targets, a source
         except UnreadableSource as exc:
             errors.append(exc.error)
             continue
         notes: list[str] = []
-        check = _file_check(session, item, session.settings(item), notes)
+        check = _file_check(session, document, session.settings(item), notes)
         files.append(ReviewedFile(display_path(item), FileReview(document, check, notes)))
     return files, errors
 
 
 def _file_check(
-    session: Session, path: str, settings: Settings, notes: list[str]
+    session: Session, document: Document, settings: Settings, notes: list[str]
 ) -> Callable[[str], list[Finding]]:
-    """The check ``cleaner fix`` runs on this file's text, with a note for the page for each user rule
-    skipped for lack of time."""
+    """The check ``cleaner fix`` runs on this document's text (its source's alignment carried over, a
+    bilingual file's findings confined to what its targets can take), with a note for the page for each
+    user rule skipped for lack of time."""
 
     def skipped(rule_id: str) -> None:
         note = f"rule {rule_id} exceeded its time budget; skipped"
@@ -75,7 +77,7 @@ def _file_check(
 
     def check(text: str) -> list[Finding]:
         with on_time_budget_exceeded(skipped):
-            return session.check_text(text, path, settings)
+            return session.check_document(document, settings, text)
 
     return check
 

@@ -26,7 +26,7 @@ from cleaner.repair.interactive import control_characters, sentence_span, signat
 from cleaner.repair.writer import WriteRefused, write_document
 
 Check = Callable[[str], list[Finding]]
-"""The check of one file's text with its own settings: ``Session.check_text`` for that path."""
+"""The check of one file's text with its own settings: ``Session.check_document`` for that file."""
 Signature = tuple[str, str, str]
 
 
@@ -219,5 +219,8 @@ class FileReview:
         return self.saved
 
     def diff(self) -> str:
-        """The unified diff of what was saved against the file as loaded (empty before a save)."""
-        return unified_diff(self.document.path, self.original, self.document.text, bom=self.document.bom)
+        """The unified diff of what was saved against the file as loaded (empty before a save); for a
+        bilingual file, of the whole file with the saved targets written in."""
+        document = self.document
+        before, after = document.file_text(self.original), document.file_text(document.text)
+        return unified_diff(document.path, before, after, bom=document.bom)
