@@ -1,4 +1,4 @@
-"""``cleaner batch``: a corpus checked through the one pipeline (``Session.check_text``), block by block,
+"""``cleaner batch``: a corpus checked through the one pipeline (``Session.check_document``), block by block,
 in worker processes or on a Ray cluster, resumably.
 
 The input is cut into blocks of ``block_size`` documents in input order, the same cut on every run.
@@ -26,6 +26,8 @@ from typing import Any
 
 from cleaner import __version__
 from cleaner.alignment import Alignment, Segment
+from cleaner.bilingual import completed
+from cleaner.config import Settings
 from cleaner.corpus import Columns, Item, finding_schema, read_items, summary_schema, write_rows
 from cleaner.document import Document
 from cleaner.findings import Finding, Severity
@@ -126,11 +128,11 @@ def check_block(session: Session, block: Block) -> BlockResult:
         findings: list[Finding] = []
         if item.error is None:
             settings = _settings.setdefault((id(session), item.path), session.settings(item.path))
+            document = item.document or Document(item.path, item.text, alignment=_alignment(item, settings))
             skipped: list[str] = []
             with on_time_budget_exceeded(skipped.append):
-                findings = session.check_text(item.text, item.path, settings, _alignment(item))
+                findings = session.check_document(document, settings)
             warnings.extend(f"rule {r} exceeded its time budget on {item.id}; skipped" for r in skipped)
-            document = Document(item.id or item.input, item.text)
             rows = [{"id": item.id, **finding_to_json(document, f)} for f in findings]
         else:
             rows = []
@@ -138,13 +140,12 @@ def check_block(session: Session, block: Block) -> BlockResult:
     return BlockResult(block.index, lines, warnings)
 
 
-def _alignment(item: Item) -> Alignment | None:
-    """A row with a source column is one segment translating it: the source-aware checks run on it."""
-    if item.source is None or item.text is None:
+def _alignment(item: Item, settings: Settings) -> Alignment | None:
+    """A row with a source column is one segment translating it: the source-aware checks run on it,
+    with the configured source language (else detected) and dateline, as for a file's units."""
+    if item.source is None:
         return None
-    from cleaner.consistency.language import detect
-
-    return Alignment((Segment(0, len(item.text), item.source, item.id),), detect(item.source))
+    return completed(Alignment((Segment(0, len(item.text), item.source, item.id),)), settings.source)
 
 
 def blocks(items: Iterable[Item], size: int) -> Iterator[Block]:

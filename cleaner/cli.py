@@ -452,6 +452,8 @@ def batch(
     language: LanguageOpt = None,
     no_cache: NoCacheOpt = False,
     neural: NeuralOpt = False,
+    source_language: SourceLanguageOpt = None,
+    dateline: DatelineOpt = None,
 ) -> None:
     """Check a corpus: write one row per finding (document id and the JSON finding fields) and a
     per-document summary. A killed run started again resumes where it stopped.
@@ -471,7 +473,10 @@ def batch(
         languagetool_url=languagetool_url,
         language=language,
         neural=neural,
+        source_language=source_language,
+        dateline=dateline.date() if dateline else None,
     )
+    _checked_source(inputs, None, source_language)
     _, errors = _consoles()
     options = BatchOptions(
         inputs=inputs,

@@ -1,7 +1,8 @@
 """Corpora as ``cleaner batch`` reads and writes them.
 
 Read: JSONL and Parquet files, one document (or segment) per row with an id, a text and optionally a
-source column; plain files and folders, read exactly as ``cleaner check`` reads them. A row or file
+source column; plain files and folders, read exactly as ``cleaner check`` reads them (bilingual files
+and translations beside their sources too). A row or file
 that cannot be read becomes an ``Item`` with an ``error``, so it is reported in its place and nothing
 after it is lost. Write: rows of dicts as JSONL or Parquet (by the file's suffix), through the one
 write path (``repair.writer.write_new``), so an output file is complete or absent.
@@ -19,11 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cleaner.repair.writer import write_new
-from cleaner.sources import SourceError, UnreadableSource, read_document
+from cleaner.sources import SourceError, UnreadableSource
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from cleaner.document import Document
     from cleaner.session import Session
 
 JSONL_SUFFIX, PARQUET_SUFFIX = ".jsonl", ".parquet"
@@ -62,13 +64,24 @@ class Item:
     """What the document's settings go by (config files, per-file ignores, Markdown): its own path for
     a plain file, the corpus file's for a row."""
     error: str | None = None
+    document: Document | None = None
+    """A plain file as ``cleaner check`` reads it (``Session.read``): a bilingual file's targets with
+    their container, a translation with its source's alignment. ``text`` is its text."""
+
+    @property
+    def sources(self) -> list[str]:
+        """The source text the document translates: the source column, or each unit's source."""
+        if self.source is not None:
+            return [self.source]
+        alignment = self.document.alignment if self.document is not None else None
+        return [segment.source for segment in alignment.segments] if alignment is not None else []
 
     @property
     def sha256(self) -> str:
-        """The content hash: text and source, so a changed translation or source is checked again."""
+        """The content hash: text and sources, so a changed translation or source is checked again."""
         digest = hashlib.sha256(self.text.encode("utf-8", errors="surrogatepass"))
-        if self.source is not None:
-            digest.update(b"\x00" + self.source.encode("utf-8", errors="surrogatepass"))
+        for source in self.sources:
+            digest.update(b"\x00" + source.encode("utf-8", errors="surrogatepass"))
         return digest.hexdigest()
 
     @property
@@ -96,11 +109,11 @@ def read_items(paths: Iterable[str], columns: Columns, session: Session) -> Iter
                 yield Item(None, found.path, None, error=found.message)
                 continue
             try:
-                document = read_document(found)
+                document = session.read(found)
             except UnreadableSource as exc:
                 yield Item(None, found, None, error=exc.error.message)
                 continue
-            yield Item(found, found, None, document.text, path=found)
+            yield Item(found, found, None, document.text, path=found, document=document)
 
 
 def count_items(paths: Iterable[str], session: Session) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -229,26 +230,43 @@ def test_check_with_two_jobs_passes_on_a_user_rule_skipped_for_lack_of_time(tmp_
     ]
 
 
-def test_a_source_column_runs_the_source_aware_checks_as_check_does_on_the_same_rows(tmp_path: Path) -> None:
+@pytest.mark.parametrize("dated", [(), ("--dateline", "2021-12-13", "--source-language", "zh")])
+def test_a_source_column_runs_the_source_aware_checks_as_check_does_on_the_same_rows(
+    tmp_path: Path, dated: tuple[str, ...]
+) -> None:
     """The bilingual fixture read as a corpus: each row's target checked against its source column
-    gives the consistency findings ``check`` gives on the same file read as bilingual JSON Lines."""
+    gives the consistency findings ``check`` gives on the same file read as bilingual JSON Lines, with
+    the same dateline and source language (which date a bare "10日", so its weekday is checked)."""
     fixture = REPO / "fixtures" / "bilingual" / "summit.zh-en.jsonl"
     output = tmp_path / "findings.jsonl"
-    batch(
-        str(fixture),
-        "--text-column",
-        "target",
-        "--source-column",
-        "source",
-        "--no-grammar",
-        "-o",
-        str(output),
-    )
+    options = ("--source-column", "source", "--no-grammar", *dated)
+    batch(str(fixture), "--text-column", "target", *options, "-o", str(output))
     found = {(row["id"], row["rule"]) for row in read_rows(output) if row["rule"].startswith("consistency.")}
-    expected = run_cli("check", "--format", "json", "--exit-zero", "--no-grammar", str(fixture))
+    expected = run_cli("check", "--format", "json", "--exit-zero", *options, str(fixture))
     units = {
         (f["unit"], f["rule"])
         for f in json.loads(expected.stdout)["files"][0]["findings"]
         if f["rule"].startswith("consistency.")
     }
     assert found and found == units
+    assert (("zh-2", "consistency.weekday-mismatch") in found) == bool(dated)
+
+
+def test_a_folder_of_bilingual_files_and_pairs_gives_the_findings_check_gives(tmp_path: Path) -> None:
+    """Plain files in a batch are read as ``check`` reads them: XLIFF, TMX, PO and aligned tables as
+    their targets with their sources (units named, repairs confined to one target), an article beside
+    its ``article.LANG.txt`` against that source; ``--jobs 2`` sends the parsed files to its workers."""
+    folder = tmp_path / "l10n"
+    shutil.copytree(REPO / "fixtures" / "bilingual", folder)
+    (folder / ".cleaner.toml").write_text(
+        'include = ["*.txt", "*.xlf", "*.tmx", "*.po", "*.tsv", "*.jsonl"]\n', encoding="utf-8"
+    )
+    result = run_cli("check", "--format", "json", "--exit-zero", "--no-grammar", str(folder))
+    expected = {Path(f["path"]).name: f["findings"] for f in json.loads(result.stdout)["files"]}
+    assert {"energy.de-en.xlf", "newsroom.de-en.po", "memory.ru-en.tmx", "report.txt"} <= set(expected)
+    assert "report.de.txt" not in expected  # the source beside report.txt, not an article
+    assert all("unit" in f for rows in expected.values() for f in rows)
+    for jobs in ("1", "2"):
+        output = tmp_path / f"jobs{jobs}.jsonl"
+        batch(str(folder), "--no-grammar", "--jobs", jobs, "-o", str(output))
+        assert {Path(name).name: rows for name, rows in findings_by_id(output).items()} == expected

@@ -65,7 +65,7 @@ def open_document(path: str, config: SourceConfig | None = None, source: str | N
             document.bom,
             document.encoding,
             document.digest,
-            alignment=_completed(alignment, config),
+            alignment=completed(alignment, config),
             container=container,
         )
     source_path, language = source, None
@@ -86,11 +86,11 @@ def open_document(path: str, config: SourceConfig | None = None, source: str | N
     except PairError as exc:
         raise UnreadableSource(SourceError(path, str(exc))) from exc
     given = Alignment(alignment.segments, language)
-    document.alignment = _completed(given, config)
+    document.alignment = completed(given, config)
     return document
 
 
-def _completed(alignment: Alignment, config: SourceConfig) -> Alignment:
+def completed(alignment: Alignment, config: SourceConfig) -> Alignment:
     """The alignment with its dateline and source language: given, else the file's (or its name's),
     else detected from the sources (by ``cleaner.consistency.language.detect``)."""
     language = config.language or alignment.source_language

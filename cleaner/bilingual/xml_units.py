@@ -23,6 +23,7 @@ A target that is missing or empty is not checked.
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.parsers.expat as expat
 from collections.abc import Callable
@@ -289,14 +290,17 @@ class _Reader:
 
 
 def _xml_escape(ascii_only: bool) -> Callable[[str], str]:
-    def escape(text: str) -> str:
-        bad = _XML_FORBIDDEN.search(text)
-        if bad:
-            raise BilingualError(f"a repair holds U+{ord(bad.group()):04X}, which XML cannot hold")
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return text.encode("ascii", "xmlcharrefreplace").decode("ascii") if ascii_only else text
+    """A partial of a module function, not a closure: a parsed file pickles (``cleaner batch`` sends a
+    document to its workers with its container)."""
+    return functools.partial(_escaped_xml, ascii_only=ascii_only)
 
-    return escape
+
+def _escaped_xml(text: str, ascii_only: bool) -> str:
+    bad = _XML_FORBIDDEN.search(text)
+    if bad:
+        raise BilingualError(f"a repair holds U+{ord(bad.group()):04X}, which XML cannot hold")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.encode("ascii", "xmlcharrefreplace").decode("ascii") if ascii_only else text
 
 
 def read_xml(document: Document) -> BilingualFile:
