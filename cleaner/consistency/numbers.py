@@ -36,6 +36,8 @@ _NUMBER = re.compile(
 _WORD_BEFORE = re.compile(r"([^\W\d_])[-‐]?$")
 _VERBATIM = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[@#][A-Za-z_]\w*#?")
 _SMALL = range(2, 13)
+_NON_NUMERIC_NUMERALS = "两兩"
+"""Chinese "two" before a measure or a scale (两千, 两万): a numeral Unicode gives no numeric value."""
 """Number words read from a source: beyond twelve they are rare, and 0 and 1 are too often "a" or "no"."""
 
 
@@ -258,11 +260,11 @@ def source_quantities(text: str, language: str | None) -> list[Quantity]:
 
 
 def _numeral_at(text: str, index: int) -> bool:
-    """A numeral written as a word character (五, 零) at ``index``: the number written before goes on.
+    """A numeral written as a word character (五, 零, 两) at ``index``: the number written before goes on.
     Digits begin a number of their own there ("每一百万15起": per million, 15)."""
-    return (
-        index < len(text) and not text[index].isascii() and unicodedata.numeric(text[index], None) is not None
-    )
+    if index >= len(text) or text[index].isascii():
+        return False
+    return unicodedata.numeric(text[index], None) is not None or text[index] in _NON_NUMERIC_NUMERALS
 
 
 def _spelled_out(language: str, numbers: range, keep: Callable[[str, str], bool]) -> dict[str, int] | None:
@@ -309,19 +311,29 @@ def _scaled_digits(language: str) -> tuple[re.Pattern[str], dict[str, int]] | No
 
 @cache
 def _unspaced_numerals(language: str) -> tuple[re.Pattern[str], dict[str, int]] | None:
-    """Numerals of a language written without spaces (Chinese 二十五, 一百), 10-999 from CLDR's spell-out
-    rules, as one pattern. One-character numerals are left out: 三 and 一 are parts of countless words
-    (三星, 一些, 一样), and so are numerals glued to 月 and 日, which are dates."""
+    """Numerals of a language written without spaces (Chinese 二十五, 一百, 三千五百) as one pattern:
+    10-999 and the thousands to the hundred (1,000-9,900, as in 三千万 and 两千五百万: every thousand
+    would cost seconds of CLDR look-ups) from CLDR's spell-out rules. One-character numerals are left
+    out: 三 and 一 are parts of countless words (三星, 一些, 一样), and so are numerals glued to 月 and
+    日, which are dates."""
     values = _spelled_out(
         language,
         range(10, 1000),
         lambda ruleset, word: "days" not in ruleset and "financial" not in ruleset and len(word) >= 2,
     )
+    thousands = _spelled_out(
+        language, range(1000, 10000, 100), lambda ruleset, word: "financial" not in ruleset and len(word) >= 2
+    )
+    if values and thousands:
+        values = {**thousands, **values}
     if not values:
         return None
-    digits = re.escape("".join(sorted({char for word in values for char in word})))
+    characters = {char for word in values for char in word}
+    digits = re.escape("".join(sorted(characters)))
+    # after a scale word the numeral is the tail of a bigger number (一亿两千万, 120 million): not read
+    before = re.escape("".join(sorted(characters | {c for word, _ in _scales(language) for c in word})))
     alternatives = "|".join(re.escape(word) for word in sorted(values, key=len, reverse=True))
-    return re.compile(rf"(?<![{digits}])(?:{alternatives})(?![{digits}月日])"), values
+    return re.compile(rf"(?<![{before}])(?:{alternatives})(?![{digits}月日])"), values
 
 
 def target_quantities(text: str) -> list[Quantity]:
