@@ -260,3 +260,21 @@ def test_later_hunks_are_shown_against_the_text_with_the_accepted_repairs(articl
     child.sendline("q")
     child.expect("1 repair applied, 1 skipped, 3 undecided")
     child.expect(pexpect.EOF)
+
+
+def test_a_skipped_repair_is_not_proposed_again_after_a_repair_beside_it(tmp_path: Path) -> None:
+    """The re-check after the first round finds the skipped finding again, 23 characters from the
+    accepted repair: it was decided on, so it is not proposed a second time."""
+    article = tmp_path / "near.txt"
+    text = "The minister spoke on Friday , and the talks ended.. They left at noon.\n"
+    article.write_text(text, encoding="utf-8")
+    child = spawn(article)
+    child.expect(r"\(1/2\) .*space-before-punctuation")
+    answer(child, "n")
+    child.expect(r"\(2/2\) .*doubled-stop")
+    answer(child, "y")
+    child.expect("1 repair applied, 1 skipped, 0 undecided")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert article.read_text(encoding="utf-8") == text.replace("ended..", "ended.")

@@ -241,6 +241,46 @@ def test_a_translation_is_reviewed_against_the_source_given(tmp_path: Path) -> N
     assert result.returncode == 2 and "--source ORIGINAL pairs with exactly one translation" in result.stderr
 
 
+def test_a_rejected_finding_stays_rejected_after_a_repair_beside_it(session: Session, tmp_path: Path) -> None:
+    """Rejections are kept where they are and moved through later edits: a repair 23 characters away
+    does not bring the rejected finding back, and an edit of the text it judged does."""
+    path = tmp_path / "near.txt"
+    path.write_text(
+        "The minister spoke on Friday , and the talks ended.. They left at noon.\n", encoding="utf-8"
+    )
+    files, _ = load_reviews(session, [str(path)])
+    client = _client(files)
+    view = _file(client)
+    status, reply = _post(
+        client, "reject", version=view["version"], finding=_find(view, "punctuation.space-before-punctuation")
+    )
+    view = reply["file"]
+    status, reply = _post(
+        client,
+        "accept",
+        version=view["version"],
+        finding=_find(view, "punctuation.doubled-stop"),
+        candidate=0,
+    )
+    view = reply["file"]
+    assert status == 200 and view["findings"] == []
+    status, reply = _post(client, "undo", version=view["version"])
+    status, reply = _post(client, "undo", version=reply["file"]["version"])
+    view = reply["file"]  # back to the start: nothing rejected
+    assert {f["rule"] for f in view["findings"]} >= {"punctuation.space-before-punctuation"}
+    rejected = _find(view, "punctuation.space-before-punctuation")
+    status, reply = _post(client, "reject", version=view["version"], finding=rejected)
+    view = reply["file"]
+    edited = "The minister spoke on Friday   , and the talks ended.. They left at noon."
+    status, reply = _post(
+        client, "edit", version=view["version"], finding=_find(view, "punctuation.doubled-stop"), text=edited
+    )
+    # the hand edit changed the text the rejected finding judged: what is found there is new
+    assert status == 200 and "punctuation.space-before-punctuation" in {
+        f["rule"] for f in reply["file"]["findings"]
+    }
+
+
 def test_a_stale_page_or_a_bad_edit_changes_nothing(client: TestClient) -> None:
     view = _file(client)
     status, reply = _post(client, "reject", version=view["version"], finding=0)

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from cleaner.document import Document
 from cleaner.findings import Applicability, Finding, Fix, Severity
+from cleaner.repair.decided import Decided
 from cleaner.repair.diff import changed_pair
 from cleaner.repair.edits import apply_fixes
 
@@ -119,7 +120,8 @@ def review_document(
 ) -> Review:
     """Walk the repairs of one document; re-check after each round and propose what still stands."""
     review = Review(document.text)
-    seen: set[tuple[str, str, str]] = set()
+    seen = Decided(document.text)
+    """Every finding proposed so far: a re-check after a round does not propose one again."""
     for _ in range(MAX_ROUNDS):
         proposals = []
         try:
@@ -127,12 +129,10 @@ def review_document(
         except KeyboardInterrupt:  # during a re-check: what was accepted so far is kept
             review.quit = review.interrupted = True
             break
+        seen = seen.moved(review.text)
         for finding in found:
-            if not finding.fixes:
-                continue
-            key = signature(review.text, finding)
-            if key not in seen:
-                seen.add(key)
+            if finding.fixes and finding not in seen:
+                seen = seen.add(finding)
                 proposals.append(Proposal(finding))
         if not proposals:
             break
@@ -149,12 +149,6 @@ def review_document(
         if review.quit or not accepted:
             break
     return review
-
-
-def signature(text: str, finding: Finding) -> tuple[str, str, str]:
-    """A finding's identity that survives edits elsewhere: its rule and the text around it."""
-    context = text[max(0, finding.start - 30) : finding.end + 30]
-    return finding.rule, context, finding.fixes[0].replacement if finding.fixes else ""
 
 
 class _Stop(enum.Enum):

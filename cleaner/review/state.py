@@ -3,8 +3,8 @@ what the person decided, and the history that undo walks back.
 
 Every change goes through the repair layer (``apply_fixes``, and the fix loop for "accept all safe")
 and is followed by the same check ``cleaner fix`` runs, so the page shows what ``cleaner check`` would
-report on the repaired text. A rejected finding is remembered by the terminal review's signature (its
-rule and the text around it) and stays hidden when a re-check finds it again. Nothing is written until
+report on the repaired text. A rejected finding is remembered where it is, carried through every later
+edit (``Decided``), and stays hidden when a re-check finds it again. Nothing is written until
 ``save``, which goes through the one write path (``write_document``).
 """
 
@@ -19,15 +19,15 @@ from pathlib import Path
 
 from cleaner.document import Document
 from cleaner.findings import Applicability, Finding, Fix
+from cleaner.repair.decided import Decided
 from cleaner.repair.diff import unified_diff
 from cleaner.repair.edits import apply_fixes
 from cleaner.repair.fixer import fix_text
-from cleaner.repair.interactive import control_characters, sentence_span, signature
+from cleaner.repair.interactive import control_characters, sentence_span
 from cleaner.repair.writer import WriteRefused, write_document
 
 Check = Callable[[str], list[Finding]]
 """The check of one file's text with its own settings: ``Session.check_document`` for that file."""
-Signature = tuple[str, str, str]
 
 
 class ActionRefused(Exception):
@@ -65,7 +65,8 @@ class Step:
 
     text: str
     findings: tuple[Finding, ...]
-    rejected: frozenset[Signature] = frozenset()
+    rejected: Decided
+    """What the person rejected, in ``text``."""
     changes: tuple[Change, ...] = ()
 
 
@@ -95,7 +96,8 @@ class FileReview:
 
     def __post_init__(self) -> None:
         self.original = self.document.text
-        self.steps = [Step(self.document.text, tuple(self.check(self.document.text)))]
+        text = self.document.text
+        self.steps = [Step(text, tuple(self.check(text)), Decided(text))]
 
     @property
     def current(self) -> Step:
@@ -113,9 +115,10 @@ class FileReview:
     def unsaved(self) -> bool:
         return self.text != self.document.text
 
-    def _open_findings(self, text: str, rejected: frozenset[Signature]) -> list[Finding]:
-        """The re-check of ``text``, without what the person rejected."""
-        return [f for f in self.check(text) if signature(text, f) not in rejected]
+    def _open_findings(self, text: str) -> list[Finding]:
+        """The re-check of ``text`` (an edit of the current text), without what the person rejected."""
+        rejected = self.current.rejected.moved(text)
+        return [f for f in self.check(text) if f not in rejected]
 
     def _finding(self, version: int, index: int) -> Finding:
         if version != self.version:
@@ -125,9 +128,9 @@ class FileReview:
         return self.findings[index]
 
     def _push(self, text: str, change: Change, findings: list[Finding] | None = None) -> None:
-        rejected = self.current.rejected
         if findings is None:
-            findings = self._open_findings(text, rejected)
+            findings = self._open_findings(text)
+        rejected = self.current.rejected.moved(text)
         self.steps.append(Step(text, tuple(findings), rejected, (*self.current.changes, change)))
         self.version += 1
 
@@ -147,7 +150,7 @@ class FileReview:
         finding = self._finding(version, index)
         excerpt = self.text[finding.start : finding.end]
         step = self.current
-        rejected = step.rejected | {signature(step.text, finding)}
+        rejected = step.rejected.add(finding)
         remaining = tuple(f for f in step.findings if f is not finding)
         change = Change(ChangeKind.REJECTED, finding.rule, excerpt, excerpt)
         self.steps.append(Step(step.text, remaining, rejected, (*step.changes, change)))
@@ -182,8 +185,7 @@ class FileReview:
         after each pass), except those the person rejected. Returns how many were applied."""
         if version != self.version:
             raise StaleView("the file changed since this page was drawn; showing it again")
-        rejected = self.current.rejected
-        outcome = fix_text(self.text, lambda text: self._open_findings(text, rejected), {Applicability.SAFE})
+        outcome = fix_text(self.text, self._open_findings, {Applicability.SAFE})
         if not outcome.applied:
             raise ActionRefused("no safe repair left in this file")
         if outcome.problem:
