@@ -83,6 +83,9 @@ class BatchResult:
     unreadable: list[str] = field(default_factory=list)
     """``INPUT[:ROW]: why`` for each row or file that could not be read (in the summary too)."""
     warnings: list[str] = field(default_factory=list)
+    without_grammar: int = 0
+    """Documents LanguageTool could not wholly check (``grammar`` false in the summary): their blocks'
+    state is kept, so the same command run again checks just those blocks."""
 
 
 def state_folder(output: Path) -> Path:
@@ -94,7 +97,8 @@ def summary_path(output: Path) -> Path:
     return output.with_name(f"{output.stem}.summary{output.suffix}")
 
 
-def summary_row(item: Item, findings: Sequence[Finding]) -> dict[str, Any]:
+def summary_row(item: Item, findings: Sequence[Finding], grammar: bool | None) -> dict[str, Any]:
+    """One document's summary; ``grammar``: whether LanguageTool checked all of it (None: not asked)."""
     counts = {str(s): sum(f.severity == s for f in findings) for s in Severity}
     return {
         "id": item.id,
@@ -105,6 +109,7 @@ def summary_row(item: Item, findings: Sequence[Finding]) -> dict[str, Any]:
         "findings": len(findings),
         **{str(s): counts[str(s)] for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)},
         "unreadable": item.error,
+        "grammar": grammar,
     }
 
 
@@ -130,13 +135,15 @@ def check_block(session: Session, block: Block) -> BlockResult:
             settings = _settings.setdefault((id(session), item.path), session.settings(item.path))
             document = item.document or Document(item.path, item.text, alignment=_alignment(item, settings))
             skipped: list[str] = []
+            before = session.grammar_incomplete(settings)
             with on_time_budget_exceeded(skipped.append):
                 findings = session.check_document(document, settings)
+            grammar = None if before is None else session.grammar_incomplete(settings) == before
             warnings.extend(f"rule {r} exceeded its time budget on {item.id}; skipped" for r in skipped)
             rows = [{"id": item.id, **finding_to_json(document, f)} for f in findings]
         else:
-            rows = []
-        lines.append({"summary": summary_row(item, findings), "findings": rows})
+            rows, grammar = [], None
+        lines.append({"summary": summary_row(item, findings, grammar), "findings": rows})
     return BlockResult(block.index, lines, warnings)
 
 
@@ -183,15 +190,18 @@ class _State:
         return self.folder / f"part-{index:06d}.jsonl"
 
     def finished(self, block: Block) -> bool:
-        """Whether an earlier run finished this block for the same documents."""
+        """Whether an earlier run finished this block for the same documents, each with all the grammar
+        check it asked for (a block with a document LanguageTool could not check is done again)."""
         path = self.part(block.index)
         if not path.exists():
             return False
         try:
-            keys = [_key(line["summary"]) for line in self.lines(block.index)]
+            summaries = [line["summary"] for line in self.lines(block.index)]
+            keys = [_key(summary) for summary in summaries]
+            complete = all(summary["grammar"] is not False for summary in summaries)
         except (OSError, ValueError, KeyError, TypeError):
             return False
-        return keys == [item.key for item in block.items]
+        return complete and keys == [item.key for item in block.items]
 
     def lines(self, index: int) -> Iterator[dict[str, Any]]:
         with open(self.part(index), encoding="utf-8") as handle:
@@ -262,7 +272,8 @@ def run_batch(
             if progress is not None:
                 progress(len(outcome.value.lines), 0)
     _merge(state, total_blocks, options, result)
-    state.remove()
+    if not result.without_grammar:
+        state.remove()
     return result
 
 
@@ -287,6 +298,7 @@ def _merge(state: _State, count: int, options: BatchOptions, result: BatchResult
         for row in batch:
             result.documents += 1
             result.findings += row["findings"]
+            result.without_grammar += row["grammar"] is False
             if row["unreadable"] is not None:
                 where = row["input"] if row["row"] is None else f"{row['input']}:{row['row']}"
                 message = row["unreadable"]

@@ -511,6 +511,12 @@ def batch(
         f"{options.summary}",
         markup=False,
     )
+    if result.without_grammar:
+        errors.print(
+            f"warning: {result.without_grammar} documents went without (all of) their grammar check "
+            "(grammar false in the summary); run the same command again to check just those",
+            markup=False,
+        )
     grammar_skipped = any(w.startswith("grammar check skipped") for w in result.warnings)
     if result.unreadable or (require_grammar and grammar_skipped and not no_grammar):
         raise typer.Exit(EXIT_ERROR)

@@ -284,5 +284,6 @@ def summary_schema() -> pa.Schema:
             ("warning", pa.int64()),
             ("info", pa.int64()),
             ("unreadable", pa.string()),
+            ("grammar", pa.bool_()),
         ]
     )

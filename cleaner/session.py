@@ -243,6 +243,12 @@ class Session:
         result.warnings.extend(warnings)
         return result
 
+    def grammar_incomplete(self, settings: Settings) -> int | None:
+        """How many texts checked with these settings so far went without some of their grammar check
+        (a count that grows with each); None when they get no grammar check at all."""
+        engine = self._engine(settings.languagetool)
+        return None if engine is None else engine.incomplete
+
     def grammar_report(self) -> tuple[str | None, list[str], bool]:
         """What the run says about LanguageTool so far: the server URL it used (if any), the engines'
         warnings, and whether grammar was wanted but could not be (wholly) done."""

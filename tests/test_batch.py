@@ -14,6 +14,7 @@ import pytest
 
 from cleaner.batch import state_folder
 from cleaner.corpus import read_rows
+from cleaner.grammar.engine import BUDGET_ENV
 from tests.batch_corpus import (
     COLUMNS,
     batch_command,
@@ -270,3 +271,27 @@ def test_a_folder_of_bilingual_files_and_pairs_gives_the_findings_check_gives(tm
         output = tmp_path / f"jobs{jobs}.jsonl"
         batch(str(folder), "--no-grammar", "--jobs", jobs, "-o", str(output))
         assert {Path(name).name: rows for name, rows in findings_by_id(output).items()} == expected
+
+
+def test_documents_left_without_grammar_are_flagged_and_checked_by_the_next_run(tmp_path: Path) -> None:
+    """With the real LanguageTool and a run budget too short for any answer, every document is
+    flagged ``grammar: false`` and the run's state is kept; the same command with time to spare checks
+    those documents again (not resumed) and then removes the state."""
+    documents = texts(1)
+    corpus = write_jsonl(tmp_path / "corpus.jsonl", documents)
+    out = tmp_path / "out.jsonl"
+    command = (str(corpus), *COLUMNS, "--no-cache", "--block-size", "2", "-o", str(out))
+    hurried = run_cli("batch", *command, env={BUDGET_ENV: "0.001"})
+    assert hurried.returncode == 0, hurried.stderr
+    count = len(documents)
+    assert f"{count} documents went without (all of) their grammar check" in hurried.stderr
+    assert [row["grammar"] for row in read_rows(tmp_path / "out.summary.jsonl")] == [False] * count
+    assert state_folder(out).is_dir()
+    again = run_cli("batch", *command)
+    assert again.returncode == 0, again.stderr
+    assert "done by an earlier run" not in again.stderr and "without (all of)" not in again.stderr
+    assert [row["grammar"] for row in read_rows(tmp_path / "out.summary.jsonl")] == [True] * count
+    assert not state_folder(out).exists()
+    rules_only = run_cli("batch", *command[:-1], str(tmp_path / "rules.jsonl"), "--no-grammar")
+    assert rules_only.returncode == 0, rules_only.stderr
+    assert [row["grammar"] for row in read_rows(tmp_path / "rules.summary.jsonl")] == [None] * count

@@ -194,6 +194,9 @@ class GrammarEngine:
         re-checks its text after each pass; only the paragraphs a repair changed are new)."""
         self._waited = 0.0
         """Seconds this run has spent waiting for LanguageTool, against ``settings.run_budget``."""
+        self.incomplete = 0
+        """Texts this run did not wholly check (a piece refused or unanswered, the engine given up, a
+        British spelling left unasked): ``cleaner batch`` marks each such document for a later run."""
         self._skipped: dict[str, list] = {}
         """Pieces that went without grammar, by kind: [count, first reason, first piece]; each kind is
         said once, however many paragraphs it hit. Kind ``variant`` counts words the British speller
@@ -390,12 +393,19 @@ class GrammarEngine:
                 where.append((offset, paragraph, start))
                 requests.append((piece, piece_markup))
         found: list[Finding] = []
-        for (offset, paragraph, start), matches in zip(where, self._check_pieces(requests), strict=True):
+        skipped = self._skipped_count()
+        results = self._check_pieces(requests)
+        for (offset, paragraph, start), matches in zip(where, results, strict=True):
             for match in matches or []:
                 moved = replace(match, start=match.start + start, end=match.end + start)
                 if not is_name_spelling(moved, paragraph) and not is_credit_spelling(moved, paragraph):
                     found.append(to_finding(moved, offset))
+        if None in results or self._skipped_count() != skipped:
+            self.incomplete += 1
         return found
+
+    def _skipped_count(self) -> int:
+        return sum(count for count, _, _ in self._skipped.values())
 
     def _check_pieces(
         self, requests: Sequence[tuple[str, list[tuple[int, int]]]]
