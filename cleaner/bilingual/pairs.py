@@ -11,6 +11,7 @@ not itself checked when its folder is walked.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import time
@@ -66,9 +67,13 @@ def sibling_sources(path: str) -> list[tuple[str, str]]:
     if not file.suffix or not file.parent.is_dir():
         return []
     prefix, suffix = f"{file.stem}.", file.suffix
+    names = _names_in(file.parent)
     found = []
-    for name in _names_in(file.parent):
-        if len(name) <= len(prefix) + len(suffix) or not (name.startswith(prefix) and name.endswith(suffix)):
+    for index in range(bisect.bisect_left(names, prefix), len(names)):  # sorted: the names with the prefix
+        name = names[index]
+        if not name.startswith(prefix):
+            break
+        if len(name) <= len(prefix) + len(suffix) or not name.endswith(suffix):
             continue
         middle = name[len(prefix) : -len(suffix)]
         candidate = file.parent / name
@@ -85,7 +90,8 @@ change may have missed a file added in the same tick, so it is not reused (git's
 
 def _names_in(folder: Path) -> tuple[str, ...]:
     """The sorted names in ``folder``, listed again only when the folder changed. Every article of a
-    walked folder asks for its sources: listing the folder each time would cost n² for n articles.
+    walked folder asks for its sources: listing (or scanning) the folder each time would cost n² for n
+    articles, so each looks up only the names that start with its own.
     Only the last folder is kept, as a walk reads a folder's files together."""
     try:
         changed = folder.stat().st_mtime_ns
