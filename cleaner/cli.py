@@ -177,9 +177,7 @@ def main(
 
 
 def _fail(message: str) -> typer.Exit:
-    from rich.console import Console
-
-    Console(stderr=True, soft_wrap=True).print(f"error: {message}", highlight=False, markup=False)
+    Consoles().err().print(f"error: {message}", markup=False)
     raise typer.Exit(EXIT_ERROR)
 
 
@@ -292,7 +290,10 @@ def _server_hint(errors: Callable[[], Console], session: Session) -> None:
 
 class Consoles:
     """A command's consoles on stdout and stderr, each made when first asked for: a check whose output
-    needs none (JSON, SARIF, GitHub, JUnit) and that has nothing to say on stderr does not load rich."""
+    needs none (JSON, SARIF, GitHub, JUnit) and that has nothing to say on stderr does not load rich.
+
+    They print what they are given: no emoji codes (an article's or a path's ":fire:" stays as it is,
+    and rich's emoji table is never loaded) and no highlighting."""
 
     def __init__(self) -> None:
         self._made: dict[bool, Console] = {}
@@ -307,7 +308,7 @@ class Consoles:
         if stderr not in self._made:
             from rich.console import Console
 
-            self._made[stderr] = Console(stderr=stderr, highlight=False, soft_wrap=True)
+            self._made[stderr] = Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
         return self._made[stderr]
 
 
@@ -749,7 +750,6 @@ def _repair(
 
     Warns on stderr when the fix loop stopped short of a fixed point (findings remain, so the run does
     not exit 0) and when a user rule was skipped for lack of time."""
-    from rich.console import Console
     from rich.markup import escape
 
     from cleaner.repair.fixer import fix_text
@@ -772,7 +772,7 @@ def _repair(
                 warnings.append(f"{document.path}: {outcome.problem}")
             result = outcome.text, len(outcome.applied), len(outcome.remaining), None, outcome.changes
     for warning in warnings:
-        Console(stderr=True, soft_wrap=True).print(f"warning: {warning}", highlight=False, markup=False)
+        Consoles().err().print(f"warning: {warning}", markup=False)
     return result
 
 
@@ -937,9 +937,7 @@ def list_rules(
         ]
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
-    from rich.console import Console
-
-    console = Console(highlight=False)
+    console = Consoles().out()
     width = max(len(r.id) for r in loaded)
     for rule in loaded:
         fixes = "+".join(kinds[rule.id]) or "-"
@@ -958,9 +956,7 @@ def _list_languagetool_defaults(output_format: RulesFormat) -> None:
         data = [{"id": r.id, "kind": r.kind, "default": r.default, "reason": r.reason} for r in rows]
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
-    from rich.console import Console
-
-    console = Console(highlight=False)
+    console = Consoles().out()
     width = max(len(r.id) for r in rows)
     for row in rows:
         console.print(
