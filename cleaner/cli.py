@@ -6,16 +6,13 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.errors import LiveError
-from rich.markup import escape
 
 from cleaner import __version__
 from cleaner.bilingual import BilingualError
@@ -25,16 +22,18 @@ from cleaner.document import Document
 from cleaner.findings import Applicability, Finding, Severity
 from cleaner.grammar.errors import EngineUnavailable
 from cleaner.neural.errors import ModelUnavailable
-from cleaner.repair.diff import render_diff, unified_diff
-from cleaner.repair.fixer import Change, fix_text
-from cleaner.repair.interactive import HELP as REVIEW_HELP
-from cleaner.repair.interactive import Review, review_document
-from cleaner.repair.writer import WriteRefused, write_document
+from cleaner.repair.review_keys import HELP as REVIEW_HELP
 from cleaner.report import formats
 from cleaner.report.visible import display_path
 from cleaner.ruleset import RuleError, load_rules, on_time_budget_exceeded
 from cleaner.session import Session
 from cleaner.sources import STDIN_PATH, SourceError, UnreadableSource
+
+if TYPE_CHECKING:  # rich and the repair layer load where a command uses them: `check` needs neither
+    from rich.console import Console
+
+    from cleaner.repair.fixer import Change
+    from cleaner.repair.interactive import Review
 
 HELP_SETTINGS = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(
@@ -178,7 +177,7 @@ def main(
 
 
 def _fail(message: str) -> typer.Exit:
-    Console(stderr=True, soft_wrap=True).print(f"error: {message}", highlight=False, markup=False)
+    Consoles().err().print(f"error: {message}", markup=False)
     raise typer.Exit(EXIT_ERROR)
 
 
@@ -220,21 +219,27 @@ def _overrides(**options: Any) -> dict[str, Any]:
 
 
 @contextmanager
-def _progress(console: Console) -> Iterator[Callable[[int, str], None] | None]:
-    """A progress bar on stderr for runs of many files, on a terminal only: never when piped or in CI."""
-    if not console.is_terminal or os.environ.get("CI"):
-        yield None
-        return
-    from rich.progress import Progress, TextColumn  # only a run on a terminal draws a bar
+def _progress(errors: Callable[[], Console]) -> Iterator[Callable[[int, str], None]]:
+    """A progress bar on stderr for runs of many files, on a terminal only: never when piped or in CI.
 
-    with Progress(
-        *Progress.get_default_columns(), TextColumn("{task.fields[path]}"), console=console, transient=True
-    ) as bar:
-        task = bar.add_task("checking", total=None, path="", visible=False)
+    It is made once the run knows how many files it checks (the first call, with an empty path), so a
+    run of a few files neither draws one nor loads rich to ask whether it could."""
+    with ExitStack() as stack:
+        bar: Any = None
+        task: Any = None
 
         def advance(total: int, path: str) -> None:
-            if not path:
-                bar.update(task, total=total, visible=total >= PROGRESS_MIN_FILES)
+            nonlocal bar, task
+            if bar is None:
+                if path or total < PROGRESS_MIN_FILES or os.environ.get("CI") or not errors().is_terminal:
+                    return
+                from rich.progress import Progress, TextColumn  # only a run on a terminal draws a bar
+
+                columns = (*Progress.get_default_columns(), TextColumn("{task.fields[path]}"))
+                bar = stack.enter_context(Progress(*columns, console=errors(), transient=True))
+                task = bar.add_task("checking", total=total, path="")
+            elif not path:
+                bar.update(task, total=total)
             else:
                 bar.update(task, advance=1, path=path)
 
@@ -248,15 +253,19 @@ SERVER_HINT = (
 )
 
 
-def _starting_status(console: Console) -> Callable[[], AbstractContextManager[object]]:
+def _starting_status(errors: Callable[[], Console]) -> Callable[[], AbstractContextManager[object]]:
     """The session's hook around a LanguageTool start: a spinner on stderr on a terminal (not in CI),
     so the 10-50 s the JVM takes is not a blank screen; nothing when piped."""
 
     @contextmanager
     def starting() -> Iterator[None]:
+        console = errors()
         if not console.is_terminal or os.environ.get("CI"):
             yield
             return
+        from rich.errors import LiveError
+        from rich.markup import escape
+
         try:
             status = console.status(escape(STARTING_LANGUAGETOOL))
             status.start()
@@ -272,15 +281,35 @@ def _starting_status(console: Console) -> Callable[[], AbstractContextManager[ob
     return starting
 
 
-def _server_hint(console: Console, session: Session) -> None:
+def _server_hint(errors: Callable[[], Console], session: Session) -> None:
     """After a run that paid for starting its own server: suggest a long-lived one, on a terminal or
     in a pre-commit hook (whose output pre-commit shows to the user), never in other pipes or CI."""
-    if session.started_server and (console.is_terminal or os.environ.get("PRE_COMMIT")):
-        console.print(SERVER_HINT, markup=False, highlight=False, soft_wrap=True)
+    if session.started_server and (errors().is_terminal or os.environ.get("PRE_COMMIT")):
+        errors().print(SERVER_HINT, markup=False, highlight=False, soft_wrap=True)
 
 
-def _consoles() -> tuple[Console, Console]:
-    return Console(highlight=False, soft_wrap=True), Console(stderr=True, highlight=False, soft_wrap=True)
+class Consoles:
+    """A command's consoles on stdout and stderr, each made when first asked for: a check whose output
+    needs none (JSON, SARIF, GitHub, JUnit) and that has nothing to say on stderr does not load rich.
+
+    They print what they are given: no emoji codes (an article's or a path's ":fire:" stays as it is,
+    and rich's emoji table is never loaded) and no highlighting."""
+
+    def __init__(self) -> None:
+        self._made: dict[bool, Console] = {}
+
+    def out(self) -> Console:
+        return self._console(stderr=False)
+
+    def err(self) -> Console:
+        return self._console(stderr=True)
+
+    def _console(self, stderr: bool) -> Console:
+        if stderr not in self._made:
+            from rich.console import Console
+
+            self._made[stderr] = Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
+        return self._made[stderr]
 
 
 @app.command(cls=Command)
@@ -346,27 +375,27 @@ def check(
         target_column=target_column,
         dateline=dateline.date() if dateline else None,
     )
-    console, errors = _consoles()
-    report = formats.report(output_format, console, errors, statistics=statistics)
+    consoles = Consoles()
+    report = formats.report(output_format, consoles.out, consoles.err, statistics=statistics)
     source = _checked_source(paths, source, source_language)
     with Session(
         overrides,
         grammar=not no_grammar,
         use_cache=not no_cache,
         report_unused_suppressions=report_unused_suppressions,
-        starting_server=_starting_status(errors),
+        starting_server=_starting_status(consoles.err),
         source=source,
     ) as session:
         skipped: list[str] = []
         try:
-            with _progress(errors) as progress, _time_budget_watch(skipped, progress) as watched:
+            with _progress(consoles.err) as progress, _time_budget_watch(skipped, progress) as watched:
                 if jobs > 1:
                     from cleaner import parallel
 
                     spec = parallel.WorkerSpec(
                         overrides, not no_grammar, not no_cache, report_unused_suppressions
                     )
-                    starting = _starting_status(errors)
+                    starting = _starting_status(consoles.err)
                     try:
                         run = parallel.check_paths(
                             session, spec, paths, jobs, watched, starting, on_file=report.add
@@ -379,7 +408,7 @@ def check(
             _fail(str(exc))
     run.warnings.extend(skipped)
     report.finish(run)
-    _server_hint(errors, session)
+    _server_hint(consoles.err, session)
     if run.errors or (require_grammar and run.grammar_skipped):
         raise typer.Exit(EXIT_ERROR)
     if run.failing() and not exit_zero:
@@ -477,7 +506,8 @@ def batch(
         dateline=dateline.date() if dateline else None,
     )
     _checked_source(inputs, None, source_language)
-    _, errors = _consoles()
+    consoles = Consoles()
+    errors = consoles.err()
     options = BatchOptions(
         inputs=inputs,
         output=output,
@@ -496,7 +526,7 @@ def batch(
             _fail(f"{path}: no folder {path.parent} to write it in")
     try:
         with _batch_progress(errors, lambda: count_items(inputs, spec.session())) as progress:
-            result = run_batch(options, spec, progress, _starting_status(errors))
+            result = run_batch(options, spec, progress, _starting_status(consoles.err))
     except (BatchError, CorpusError, RuleError, ConfigError, ModelUnavailable) as exc:
         _fail(str(exc))
     except WorkerDied as exc:
@@ -595,7 +625,11 @@ def fix(
       2    a usage error, or a file that could not be read or written
       130  interrupted; the repairs accepted before are written
     """
-    console, errors = _consoles()
+    from cleaner.repair.diff import render_diff, unified_diff
+    from cleaner.repair.writer import WriteRefused, write_document
+
+    consoles = Consoles()
+    console, errors = consoles.out(), consoles.err()
     if interactive and not sys.stdin.isatty():
         _fail("--interactive needs a terminal on standard input; use --diff to review repairs instead")
     if interactive and STDIN_PATH in paths:
@@ -620,7 +654,7 @@ def fix(
         overrides,
         grammar=not no_grammar,
         use_cache=not no_cache,
-        starting_server=_starting_status(errors),
+        starting_server=_starting_status(consoles.err),
         source=source,
     ) as session:
         for item in session.files(paths):
@@ -698,7 +732,7 @@ def fix(
             if review is not None and review.quit:
                 interrupted = review.interrupted
                 stopped = True  # what was accepted before quitting is written; no further file is reviewed
-    _server_hint(errors, session)
+    _server_hint(consoles.err, session)
     if failed:
         raise typer.Exit(EXIT_ERROR)
     if interrupted:
@@ -727,6 +761,11 @@ def _repair(
 
     Warns on stderr when the fix loop stopped short of a fixed point (findings remain, so the run does
     not exit 0) and when a user rule was skipped for lack of time."""
+    from rich.markup import escape
+
+    from cleaner.repair.fixer import fix_text
+    from cleaner.repair.interactive import review_document
+
     warnings: list[str] = []
 
     def check(text: str) -> list[Finding]:
@@ -744,7 +783,7 @@ def _repair(
                 warnings.append(f"{document.path}: {outcome.problem}")
             result = outcome.text, len(outcome.applied), len(outcome.remaining), None, outcome.changes
     for warning in warnings:
-        Console(stderr=True, soft_wrap=True).print(f"warning: {warning}", highlight=False, markup=False)
+        Consoles().err().print(f"warning: {warning}", markup=False)
     return result
 
 
@@ -820,13 +859,14 @@ def review(
         target_column=target_column,
         dateline=dateline.date() if dateline else None,
     )
-    console, errors = _consoles()
+    consoles = Consoles()
+    console, errors = consoles.out(), consoles.err()
     source = _checked_source(paths, source, source_language)
     with Session(
         overrides,
         grammar=not no_grammar,
         use_cache=not no_cache,
-        starting_server=_starting_status(errors),
+        starting_server=_starting_status(consoles.err),
         source=source,
     ) as session:
         try:
@@ -921,7 +961,7 @@ def list_rules(
         ]
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
-    console = Console(highlight=False)
+    console = Consoles().out()
     width = max(len(r.id) for r in loaded)
     for rule in loaded:
         fixes = "+".join(kinds[rule.id]) or "-"
@@ -940,7 +980,7 @@ def _list_languagetool_defaults(output_format: RulesFormat) -> None:
         data = [{"id": r.id, "kind": r.kind, "default": r.default, "reason": r.reason} for r in rows]
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
-    console = Console(highlight=False)
+    console = Consoles().out()
     width = max(len(r.id) for r in rows)
     for row in rows:
         console.print(

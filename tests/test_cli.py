@@ -104,6 +104,17 @@ def test_bad_input_gives_one_line_errors_exit_2_and_still_checks_the_rest(tmp_pa
     assert "bin.txt: binary file" in text.stderr
 
 
+def test_text_output_prints_names_and_text_as_they_are(tmp_path: Path) -> None:
+    """rich would turn ":fire:" into an emoji: a path (or an article's words) must read as it is."""
+    (tmp_path / "bad:fire:.txt").write_bytes("Caf\u00e9".encode("latin-1"))
+    (tmp_path / "a.txt").write_text("We said :fire: yes. . Then it began.\n", encoding="utf-8")
+    result = run_cli("check", "--no-grammar", str(tmp_path))
+    assert result.returncode == 2
+    assert f"error: {tmp_path / 'bad:fire:.txt'}: not valid UTF-8" in result.stderr
+    assert "We said :fire: yes. . Then" in result.stdout
+    assert "\U0001f525" not in result.stdout + result.stderr
+
+
 def test_rules_lists_every_rule() -> None:
     result = run_cli("rules", "--format", "json")
     rules = json.loads(result.stdout)

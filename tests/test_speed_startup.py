@@ -16,6 +16,7 @@ import subprocess
 import sys
 
 import ftfy
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -51,7 +52,6 @@ NOT_FOR_RULES_ONLY = (
     "http.client",
     "urllib3",
     "requests",
-    "rich.progress",
     "cleaner.consistency",
     "cleaner.detectors.consistency_calendar",
     "babel",
@@ -63,15 +63,35 @@ NOT_FOR_RULES_ONLY = (
     "cleaner.batch",
     "pyarrow",
     "ray",
+    "pydantic",  # typer 0.29 parses every option through pydantic: 0.2 s a run (pyproject pins below it)
+    "typer._adapters",
+    "cleaner.repair.diff",  # the repair layer is `fix`'s: a check loads only the review's key list
+    "cleaner.repair.fixer",
+    "cleaner.repair.interactive",
+    "cleaner.repair.writer",
+    "rich.progress",
 )
+NOT_FOR_PLAIN_OUTPUT = ("rich",)
+"""JSON, SARIF, GitHub and JUnit output is plain text: without a terminal to draw a progress bar on and
+with nothing to say on stderr, such a run does not load rich (the text format renders with it)."""
 
 
 def _loaded(*args: str) -> tuple[int, list[str]]:
+    code, modules, _ = _run(*args)
+    return code, modules
+
+
+def _run(*args: str) -> tuple[int, list[str], str]:
+    """The real command line in a fresh process: (exit code, the modules it loaded, its stdout)."""
     result = subprocess.run(
         [sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, check=False
     )
     report = json.loads(result.stderr.strip().splitlines()[-1])
-    return report["exit"], report["modules"]
+    return report["exit"], report["modules"], result.stdout
+
+
+def _among(modules: list[str], names: tuple[str, ...]) -> list[str]:
+    return [m for m in modules if any(m == n or m.startswith(n + ".") for n in names)]
 
 
 def test_rules_only_check_imports_no_grammar_neural_or_lemminflect() -> None:
@@ -79,17 +99,28 @@ def test_rules_only_check_imports_no_grammar_neural_or_lemminflect() -> None:
     code, modules = _loaded("check", "--no-grammar", seed)
     assert code == 1  # the seed is damaged on purpose: the rules ran and found it
     assert "cleaner.detectors.tense_words" in modules
-    unwanted = [m for m in modules if any(m == n or m.startswith(n + ".") for n in NOT_FOR_RULES_ONLY)]
-    assert unwanted == []
+    assert "rich.console" in modules  # the text format renders with rich
+    assert _among(modules, NOT_FOR_RULES_ONLY) == []
 
 
-def test_json_output_of_a_rules_only_run_imports_none_of_them_either(tmp_path) -> None:
+@pytest.mark.parametrize("output_format", ["json", "sarif", "github", "junit"])
+def test_plain_output_of_a_rules_only_run_imports_none_of_them_nor_rich(tmp_path, output_format) -> None:
     article = tmp_path / "a.txt"
     article.write_text("He said on Monday that the talks has been held last week. . Then it rained.\n")
-    code, modules = _loaded("check", "--no-grammar", "--format", "json", str(article))
+    code, modules = _loaded("check", "--no-grammar", "--format", output_format, str(article))
     assert code == 1
-    unwanted = [m for m in modules if any(m == n or m.startswith(n + ".") for n in NOT_FOR_RULES_ONLY)]
-    assert unwanted == []
+    assert "cleaner.detectors.tense_words" in modules
+    assert _among(modules, NOT_FOR_RULES_ONLY + NOT_FOR_PLAIN_OUTPUT) == []
+
+
+def test_a_file_that_cannot_be_checked_is_still_reported_in_json_output(tmp_path) -> None:
+    """Not loading rich changes nothing a plain-output run says: an unreadable file is in the JSON."""
+    article = tmp_path / "a.txt"
+    article.write_bytes(b"caf\xe9 au lait\n")
+    code, modules, output = _run("check", "--no-grammar", "--format", "json", str(article))
+    assert code == 2
+    assert [error["path"] for error in json.loads(output)["errors"]] == [str(article)]
+    assert _among(modules, NOT_FOR_PLAIN_OUTPUT) == []
 
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(

@@ -95,18 +95,18 @@ def terminal(force: bool) -> tuple[Console, io.StringIO]:
 def test_status_shows_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CI", raising=False)
     console, out = terminal(force=True)
-    with cli._starting_status(console)():
+    with cli._starting_status(lambda: console)():
         pass
     assert "starting LanguageTool" in out.getvalue() and "cleaner server start" in out.getvalue()
 
     piped, out = terminal(force=False)
-    with cli._starting_status(piped)():
+    with cli._starting_status(lambda: piped)():
         pass
     assert out.getvalue() == ""
 
     monkeypatch.setenv("CI", "true")
     console, out = terminal(force=True)
-    with cli._starting_status(console)():
+    with cli._starting_status(lambda: console)():
         pass
     assert out.getvalue() == ""
 
@@ -133,7 +133,7 @@ def test_hint_after_a_run_that_paid_the_start(
     else:
         monkeypatch.delenv("PRE_COMMIT", raising=False)
     console, out = terminal(force=tty)
-    cli._server_hint(console, _Ran(started))  # type: ignore[arg-type]
+    cli._server_hint(lambda: console, _Ran(started))  # type: ignore[arg-type]
     assert ("cleaner server start" in out.getvalue()) is shown
     assert out.getvalue().count("\n") == (1 if shown else 0)
 

@@ -22,21 +22,9 @@ from cleaner.findings import Applicability, Finding, Fix, Severity
 from cleaner.repair.decided import Decided
 from cleaner.repair.diff import changed_pair
 from cleaner.repair.edits import apply_fixes
+from cleaner.repair.review_keys import HELP
 
 MAX_ROUNDS = 3
-
-HELP = """\
-y - apply this repair
-n - do not apply this repair
-a - apply this and the file's later safe repairs (unsafe ones are shown)
-d - do not apply this repair or any later one in the file
-q - quit: write the repairs accepted so far and stop (so does Ctrl-C)
-e - edit the whole sentence (prefilled, previewed; an empty line cancels)
-j - leave this repair undecided, see the next undecided one
-k - leave this repair undecided, see the previous undecided one
-1-9 - pick another candidate repair (where there are several)
-? - print help"""
-"""The review's keys, for ``?`` and ``cleaner fix --help``; each line fits 80 columns, indented."""
 
 EDIT_PROMPT = "Edit the sentence (Enter: preview the edit; an empty line or Ctrl-C: cancel): "
 CONFIRM_PROMPT = "Apply this edit [y,n]? "

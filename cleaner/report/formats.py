@@ -5,15 +5,16 @@ from __future__ import annotations
 import sys
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import StrEnum
-from typing import Protocol
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Protocol
 
 from cleaner.config import Settings
 from cleaner.document import Document
 from cleaner.session import FileResult, RunResult
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class OutputFormat(StrEnum):
@@ -49,12 +50,20 @@ class WholeReport(ABC):
         sys.stdout.write(text + ("\n" if text else ""))
 
 
-def report(fmt: OutputFormat, console: Console, errors: Console, statistics: bool = False) -> Report:
-    """The report of a run in format ``fmt`` (each format's module loads for its own format only)."""
+def report(
+    fmt: OutputFormat,
+    console: Callable[[], Console],
+    errors: Callable[[], Console],
+    statistics: bool = False,
+) -> Report:
+    """The report of a run in format ``fmt`` (each format's module loads for its own format only).
+
+    ``console`` and ``errors`` give the stdout and stderr consoles; only the text format asks for them:
+    the others write plain text, and a run in one of them need not load rich."""
     if fmt is OutputFormat.TEXT:
         from cleaner.report.text_report import TextReport
 
-        return TextReport(console, errors, statistics)
+        return TextReport(console(), errors(), statistics)
     if fmt is OutputFormat.JSON:
         from cleaner.report.json_report import JsonReport as Whole
     elif fmt is OutputFormat.SARIF:
