@@ -50,6 +50,8 @@ class NeuralConfig:
     """Its tokenizer: a sentencepiece model, or a tokenizer.json."""
     boundaries: bool = True
     """Also report sentence boundaries the model finds implausible (measured: bench/eval.py --boundaries)."""
+    insertions: bool = True
+    """Also propose the link word a broken sentence lost (measured: bench/ranking.py --insertions)."""
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,7 @@ _TOP_KEYS = {
     "neural": "neural",
     "source": "source",
 }
-_NEURAL_KEYS = {key: key for key in ("enabled", "model", "tokenizer", "boundaries")}
+_NEURAL_KEYS = {key: key for key in ("enabled", "model", "tokenizer", "boundaries", "insertions")}
 _SOURCE_KEYS = {
     "language": "language",
     "dateline": "dateline",
@@ -298,7 +300,7 @@ def _parse_neural(
 ) -> NeuralConfig:
     values: dict[str, Any] = {}
     for key, _, value in _table(fail, "neural", table, _NEURAL_KEYS, origins, where):
-        if key in ("enabled", "boundaries"):
+        if key in ("enabled", "boundaries", "insertions"):
             values[key] = _bool(fail, key, value)
         elif not isinstance(value, str):
             raise fail(f"neural.{key} is a path")

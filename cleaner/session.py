@@ -131,7 +131,7 @@ class Session:
                     f"the neural stage needs its packages: {NEURAL_INSTALL} ({exc})"
                 ) from exc
             model = LanguageModel(config.model, config.tokenizer)
-            self._rankers[config] = Ranker(model, SentenceEncoder())
+            self._rankers[config] = Ranker(model, SentenceEncoder(), insertions=config.insertions)
         return self._rankers[config]
 
     def read(self, path: str) -> Document:

