@@ -105,3 +105,26 @@ def test_a_cache_folder_that_cannot_be_made_only_costs_time(tmp_path: Path, monk
 def test_invalid_yaml_is_still_an_error(cache_in: Path) -> None:
     with pytest.raises(YamlError):
         load_yaml("a: [1, 2\n")
+
+
+def test_runs_of_two_projects_keep_each_others_documents(cache_in: Path, monkeypatch) -> None:
+    """A run writes back what it used last and keeps the others (up to ``KEPT``): a project whose
+    rules differ does not make the other parse its rules again."""
+
+    def run(*documents: str) -> None:  # one process: the cache file read, documents used, saved
+        cleaner.data._cached.cache_clear()
+        for document in documents:
+            load_yaml(document)
+        cleaner.data._cached().save()
+
+    run("project: a\n", "shared: 1\n")
+    run("project: b\n", "shared: 1\n")
+    cleaner.data._cached.cache_clear()
+    kept = cleaner.data._cached().parsed
+    assert len(kept) == 3  # both projects' documents, the shared one once
+    monkeypatch.setattr(cleaner.data, "KEPT", 2)
+    run("project: c\n")
+    cleaner.data._cached.cache_clear()
+    kept = cleaner.data._cached().parsed
+    assert len(kept) == 2 and load_yaml("project: c\n") == {"project": "c"}
+    assert cleaner.data._cached().used == {next(reversed(kept))}  # the one used last is kept last

@@ -47,9 +47,15 @@ def read_yaml(name: str) -> Any:
     return load_yaml(resources.files(__name__).joinpath(name).read_text(encoding="utf-8"))
 
 
+KEPT = 400
+"""Documents the cache file holds at most: every one this process used, then the most recently saved
+of the others (another project's rules, which a run of this one must not evict), so that documents of
+edited or removed files do not pile up. Cleaner's own rules and word lists are about 50."""
+
+
 class _ParsedCache:
-    """The cache file's documents, and which of them this process used: only those are written back,
-    so documents of edited or removed files do not pile up."""
+    """The cache file's documents, and which of them this process used (written back last, as the most
+    recent)."""
 
     def __init__(self, parsed: dict[bytes, bytes]) -> None:
         self.parsed = parsed
@@ -70,8 +76,10 @@ class _ParsedCache:
             folder.mkdir(parents=True, exist_ok=True)
             descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".parsed-yaml-")
             try:
+                others = [(k, v) for k, v in self.parsed.items() if k not in self.used]
+                used = [(k, v) for k, v in self.parsed.items() if k in self.used]
                 with os.fdopen(descriptor, "wb") as handle:
-                    pickle.dump({k: v for k, v in self.parsed.items() if k in self.used}, handle)
+                    pickle.dump(dict([*others, *used][-KEPT:]), handle)
                 os.replace(temporary, _cache_file())
             except BaseException:
                 os.unlink(temporary)
