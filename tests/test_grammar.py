@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from cleaner.findings import Applicability, Source
+from cleaner.grammar import transport
 from cleaner.grammar.engine import GrammarEngine, GrammarSettings, paragraphs
 from cleaner.grammar.install import installation
-from cleaner.grammar.mapping import utf16_to_code_points
+from cleaner.grammar.mapping import defaults, utf16_to_code_points
 from cleaner.pipeline import Checker
 from cleaner.repair.fixer import fix_text
 from tests.conftest import FIXTURES, SEEDS, run_cli
@@ -64,6 +65,27 @@ def test_one_finding_per_artefact_on_the_seed(engine: GrammarEngine) -> None:
     combined = Checker(grammar=engine).check_text(seed)
     assert [f.rule for f in combined if f.source is Source.LANGUAGETOOL] == []
     assert len(combined) == 6  # the five artefacts and the call told as past (tense.scheduled-event…)
+
+
+def test_every_rule_cleaner_disables_or_trusts_is_one_languagetool_knows(languagetool_url: str) -> None:
+    """A misspelt or retired id in cleaner/data/languagetool.yaml would disable nothing, silently."""
+    answer = transport.get(languagetool_url + "/v2/configinfo?language=en-US", time.monotonic() + 60)
+    known = {rule["ruleId"] for rule in json.loads(answer.body)["rules"]}
+    assert len(known) > 1000
+    assert sorted(set(defaults().disabled) - known) == []
+    assert sorted(defaults().safe - known) == []
+
+
+def test_a_rule_disabled_for_its_cost_never_reports_unless_brought_back(languagetool_url: str) -> None:
+    text = "The ministers met in Berlin  on Monday and agreed on a plan.\n"  # a doubled space
+
+    def rules(disabled: frozenset[str]) -> set[str]:
+        settings = GrammarSettings(url=languagetool_url, use_cache=False, disabled_rules=disabled)
+        with GrammarEngine(settings) as grammar:
+            return {f.rule for f in grammar.findings(text)}
+
+    assert "languagetool.CONSECUTIVE_SPACES" not in rules(frozenset(defaults().disabled))
+    assert "languagetool.CONSECUTIVE_SPACES" in rules(frozenset(defaults().disabled) - {"CONSECUTIVE_SPACES"})
 
 
 def test_paragraphs_split_at_blank_lines_and_sentence_ends_only() -> None:
