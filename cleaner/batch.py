@@ -1,5 +1,5 @@
-"""``cleaner batch``: a corpus checked through the one pipeline (``Session.check_document``), block by block,
-in worker processes or on a Ray cluster, resumably.
+"""``cleaner batch``: a corpus checked through the one pipeline (``Session.check_document``), block by
+block, in worker processes or on a Ray cluster, resumably.
 
 The input is cut into blocks of ``block_size`` documents in input order, the same cut on every run.
 Each finished block is written whole to a part file in a state folder beside the output

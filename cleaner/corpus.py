@@ -2,10 +2,10 @@
 
 Read: JSONL and Parquet files, one document (or segment) per row with an id, a text and optionally a
 source column; plain files and folders, read exactly as ``cleaner check`` reads them (bilingual files
-and translations beside their sources too). A row or file
-that cannot be read becomes an ``Item`` with an ``error``, so it is reported in its place and nothing
-after it is lost. Write: rows of dicts as JSONL or Parquet (by the file's suffix), through the one
-write path (``repair.writer.write_new``), so an output file is complete or absent.
+and translations beside their sources too). A row or file that cannot be read becomes an ``Item`` with
+an ``error``, so it is reported in its place and nothing after it is lost. Write: rows of dicts as JSONL
+or Parquet (by the file's suffix), through the one write path (``repair.writer.write_new``), so an
+output file is complete or absent.
 
 pyarrow is imported only for Parquet: JSONL and folders need nothing beyond cleaner's own packages.
 """

@@ -108,8 +108,7 @@ def review_document(
 ) -> Review:
     """Walk the repairs of one document; re-check after each round and propose what still stands."""
     review = Review(document.text)
-    seen = Decided(document.text)
-    """Every finding proposed so far: a re-check after a round does not propose one again."""
+    seen = Decided(document.text)  # every finding proposed so far: a re-check does not propose it again
     for _ in range(MAX_ROUNDS):
         proposals = []
         try:
