@@ -28,7 +28,6 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from cleaner.alignment import Alignment
 from cleaner.config import ConfigError, Settings, settings_for
 from cleaner.document import Document
 from cleaner.findings import Finding
@@ -311,19 +310,10 @@ def run_ray(
 # -- `cleaner check --jobs N` ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Task:
-    """What a worker checks: a document's text with its path, settings and alignment (a bilingual
-    file's container stays here: it is not needed to check, only to confine and report)."""
-
-    text: str
-    path: str
-    settings: Settings
-    alignment: Alignment | None
-
-
-def _check_document(session: Session, task: _Task) -> list[Finding]:
-    return session.check_text(task.text, task.path, task.settings, task.alignment)
+def _check_document(session: Session, task: tuple[Document, Settings]) -> list[Finding]:
+    """A document as read here (a bilingual file with its container, a translation with its source's
+    alignment), checked in a worker exactly as one job checks it."""
+    return session.check_document(*task)
 
 
 def check_paths(
@@ -346,7 +336,7 @@ def check_paths(
     read: deque[tuple[Document, Settings] | SourceError] = deque()
     """What ``tasks`` has read, in order, and not yet reported: documents and unreadable files."""
 
-    def tasks() -> Iterator[_Task]:
+    def tasks() -> Iterator[tuple[Document, Settings]]:
         for item in items:
             try:
                 document = session.read(item) if isinstance(item, str) else None
@@ -356,9 +346,8 @@ def check_paths(
             if document is None:
                 read.append(item)
                 continue
-            settings = session.settings(document.path)
-            read.append((document, settings))
-            yield _Task(document.text, document.path, settings, document.alignment)
+            read.append((document, session.settings(document.path)))
+            yield read[-1]
 
     def report_unreadable() -> None:
         while read and isinstance(read[0], SourceError):
@@ -376,10 +365,7 @@ def check_paths(
                 progress(len(items), document.path)
             for rule in outcome.skipped_rules:
                 time_budget_exceeded(rule)
-            found = outcome.value
-            if document.container is not None:  # as Session.check_document confines a bilingual file's
-                found = document.container.confine(found, document.text)
-            file = FileResult(document.path, found, settings)
+            file = FileResult(document.path, outcome.value, settings)
             if on_file is not None:
                 on_file(document, file)
             result.files.append(file)
