@@ -209,11 +209,14 @@ def _checked_source(paths: list[str], source: str | None, language: str | None) 
 
 def _overrides(**options: Any) -> dict[str, Any]:
     """Command-line options that were given, as settings overrides (an empty list, an empty string or
-    an unset flag was not given); options of nested tables get their "table.key" names."""
+    an unset flag was not given); options of nested tables get their "table.key" names, and a day
+    (``--dateline``, which typer parses as a datetime) is a date, as the configuration holds it."""
     overrides = {}
     for key, value in options.items():
         if value is None or value == [] or value == "" or value is False:
             continue
+        if isinstance(value, datetime):
+            value = value.date()
         overrides[_NESTED_OPTIONS.get(key, key)] = tuple(value) if isinstance(value, list) else value
     return overrides
 
@@ -373,7 +376,7 @@ def check(
         source_language=source_language,
         source_column=source_column,
         target_column=target_column,
-        dateline=dateline.date() if dateline else None,
+        dateline=dateline,
     )
     consoles = Consoles()
     report = formats.report(output_format, consoles.out, consoles.err, statistics=statistics)
@@ -503,7 +506,7 @@ def batch(
         language=language,
         neural=neural,
         source_language=source_language,
-        dateline=dateline.date() if dateline else None,
+        dateline=dateline,
     )
     _checked_source(inputs, None, source_language)
     consoles = Consoles()
@@ -646,7 +649,7 @@ def fix(
         source_language=source_language,
         source_column=source_column,
         target_column=target_column,
-        dateline=dateline.date() if dateline else None,
+        dateline=dateline,
     )
     failed = pending = interrupted = stopped = False
     source = _checked_source(paths, source, source_language)
@@ -857,7 +860,7 @@ def review(
         source_language=source_language,
         source_column=source_column,
         target_column=target_column,
-        dateline=dateline.date() if dateline else None,
+        dateline=dateline,
     )
     consoles = Consoles()
     console, errors = consoles.out(), consoles.err()
