@@ -8,31 +8,42 @@ from typing import Any
 
 from cleaner.analysis import TextAnalysis
 from cleaner.findings import Finding, Fix
-from cleaner.ruleset import Rule, render
+from cleaner.ruleset import BudgetedPattern, Rule, render
 
 
 class PatternDetector:
+    """Runs every pattern rule, grouped by anchor: one search per distinct anchor decides, for all the
+    rules that share it, whether the text holds a line to scan at all. Most texts hold none for most
+    anchors, and then their rules cost nothing more (not even the casing test some of them need)."""
+
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = [rule for rule in rules if rule.pattern is not None]
         self._required = {
             rule.id: required_characters(rule.pattern) if isinstance(rule.pattern, re.Pattern) else None
             for rule in self.rules
         }
+        self._by_anchor: dict[re.Pattern[str] | BudgetedPattern | None, list[Rule]] = {}
+        for rule in self.rules:
+            self._by_anchor.setdefault(rule.anchor, []).append(rule)
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
-        for rule in self.rules:
-            if rule.cased_text_only and not analysis.is_cased:
+        text = analysis.text
+        for anchor, rules in self._by_anchor.items():
+            spans = analysis.lines_with(anchor) if anchor is not None else [(0, len(text))]
+            if not spans:
                 continue
-            required = self._required[rule.id]
-            if required is not None and not any(char in analysis.text for char in required):
-                continue  # "⁇" in text is a fast string search; the pattern's scan for it is not
-            yield from self._find_rule(rule, analysis)
+            for rule in rules:
+                required = self._required[rule.id]
+                if required is not None and not any(char in text for char in required):
+                    continue  # "⁇" in text is a fast string search; the pattern's scan for it is not
+                if rule.cased_text_only and not analysis.is_cased:
+                    continue
+                yield from self._find_rule(rule, analysis, spans)
 
     @staticmethod
-    def _find_rule(rule: Rule, analysis: TextAnalysis) -> Iterator[Finding]:
+    def _find_rule(rule: Rule, analysis: TextAnalysis, spans: list[tuple[int, int]]) -> Iterator[Finding]:
         assert rule.pattern is not None
         text = analysis.text
-        spans = analysis.lines_with(rule.anchor) if rule.anchor is not None else [(0, len(text))]
         matches = (match for start, end in spans for match in rule.pattern.finditer(text, start, end))
         for match in matches:
             start, end = match.span(rule.flag or 0)

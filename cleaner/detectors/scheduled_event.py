@@ -63,23 +63,31 @@ class ScheduledEventDetector:
         self.subject_words = int(options.get("subject-words", 6))
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
+        """Narrations first: they are rare (a past occurrence verb after an event noun), and a text
+        without one needs no search for schedules, a case-insensitive alternation tried at every
+        character."""
         text = analysis.text
-        if not self.schedule.search(text) or not self.narration.search(text):
-            return  # the common case, answered by two searches
-        scheduled: list[_Mention] = []
+        if not any(verb in text for verb in self.future_of) or not self.narration.search(text):
+            return  # the common case: no past occurrence verb, found by substring searches alone
         narrated: list[tuple[re.Match[str], _Mention]] = []
         for sentence in analysis.sentences:
-            names = _names(text, sentence.start, sentence.end)
-            for match in self.schedule.finditer(text, sentence.start, sentence.end):
-                mention = self._mention(text, sentence.start, match, names, scheduled=True)
-                if mention is not None:
-                    scheduled.append(mention)
-            if find_times(text[sentence.start : sentence.end]):
+            matches = list(self.narration.finditer(text, sentence.start, sentence.end))
+            if not matches or find_times(text[sentence.start : sentence.end]):
                 continue  # "took place last week": dated to the past by the sentence itself
-            for match in self.narration.finditer(text, sentence.start, sentence.end):
+            for match in matches:
                 mention = self._mention(text, sentence.start, match, None, scheduled=False)
                 if mention is not None:
                     narrated.append((match, mention))
+        if not narrated:
+            return
+        scheduled: list[_Mention] = []
+        for sentence in analysis.sentences:
+            names: frozenset[str] | None = None
+            for match in self.schedule.finditer(text, sentence.start, sentence.end):
+                names = _names(text, sentence.start, sentence.end) if names is None else names
+                mention = self._mention(text, sentence.start, match, names, scheduled=True)
+                if mention is not None:
+                    scheduled.append(mention)
         for match, mention in narrated:
             for plan in scheduled:
                 if plan.kind == mention.kind and _shared(plan.cues, mention.cues):

@@ -40,6 +40,8 @@ _LINE = re.compile(
     r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]*(?:[\v\f\x1c-\x1e\x85\u2028\u2029]|(?P<eol>\r\n|\n|\r))?"
 )
 """A line as ``str.splitlines`` cuts them; its text is the line without a closing CR, LF or CRLF."""
+_LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+"""The characters that end a line of ``_LINE``."""
 
 
 @cache
@@ -58,11 +60,19 @@ class UnicodeDamageDetector:
         self.rule = single_rule(rules, "unicode-damage")
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
+        """Each line that holds a character ftfy might repair, checked once: found by one scan for such
+        characters over the whole text (most articles have none), not line by line."""
         text = analysis.text
-        for line in _LINE.finditer(text):  # one line at a time: a 50 MB file is not copied into lines
+        done = 0  # the end of the last line checked: a line start
+        hit = _MAYBE_DAMAGED.search(text)
+        while hit is not None:
+            after_break = max(text.rfind(mark, done, hit.start()) for mark in _LINE_BREAKS) + 1
+            line = _LINE.match(text, after_break or done)
+            assert line is not None  # _LINE matches the empty string too
             start, end = line.start(), line.start("eol") if line["eol"] else line.end()
-            if _MAYBE_DAMAGED.search(text, start, end):
-                yield from self._check_line(start, text[start:end])
+            yield from self._check_line(start, text[start:end])  # a line, not a 50 MB file, is copied
+            done = line.end()  # past the hit: no line break lies between the line's start and it
+            hit = _MAYBE_DAMAGED.search(text, done)
 
     def _check_line(self, offset: int, line: str) -> Iterator[Finding]:
         ftfy, config = _ftfy()
