@@ -63,11 +63,13 @@ def align_pair(target: str, source: str, target_name: str, source_name: str) -> 
 def sibling_sources(path: str) -> list[tuple[str, str]]:
     """The files beside ``path`` named like its source (``article.de.txt`` for ``article.txt``), each
     with the language its name gives."""
-    file = Path(path)
-    if not file.suffix or not file.parent.is_dir():
+    folder, file = os.path.split(path)  # string operations: this runs for every article of a walk
+    stem, suffix = os.path.splitext(file)
+    if not suffix or not stem:
         return []
-    prefix, suffix = f"{file.stem}.", file.suffix
-    names = _names_in(file.parent)
+    prefix = f"{stem}."
+    parent = Path(folder or ".")
+    names = _names_in(parent)  # no listing (not a folder, or none): no names
     found = []
     for index in range(bisect.bisect_left(names, prefix), len(names)):  # sorted: the names with the prefix
         name = names[index]
@@ -76,7 +78,7 @@ def sibling_sources(path: str) -> list[tuple[str, str]]:
         if len(name) <= len(prefix) + len(suffix) or not name.endswith(suffix):
             continue
         middle = name[len(prefix) : -len(suffix)]
-        candidate = file.parent / name
+        candidate = parent / name
         if is_language_tag(middle) and candidate.is_file():
             found.append((str(candidate), middle.replace("_", "-")))
     return found

@@ -65,10 +65,12 @@ class ScheduledEventDetector:
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         """Narrations first: they are rare (a past occurrence verb after an event noun), and a text
         without one needs no search for schedules, a case-insensitive alternation tried at every
-        character."""
+        character, nor a split into sentences."""
         text = analysis.text
         if not any(verb in text for verb in self.future_of) or not self.narration.search(text):
             return  # the common case: no past occurrence verb, found by substring searches alone
+        if not self.schedule.search(text):
+            return
         narrated: list[tuple[re.Match[str], _Mention]] = []
         for sentence in analysis.sentences:
             matches = list(self.narration.finditer(text, sentence.start, sentence.end))
