@@ -234,8 +234,10 @@ def _progress(errors: Callable[[], Console]) -> Iterator[Callable[[int, str], No
         def advance(total: int, path: str) -> None:
             nonlocal bar, task
             if bar is None:
-                if path or total < PROGRESS_MIN_FILES or os.environ.get("CI") or not errors().is_terminal:
+                if path or total < PROGRESS_MIN_FILES or os.environ.get("CI"):
                     return
+                if not sys.stderr.isatty() or not errors().is_terminal:
+                    return  # a pipe or a file: no bar, and no loading rich to ask its console
                 from rich.progress import Progress, TextColumn  # only a run on a terminal draws a bar
 
                 columns = (*Progress.get_default_columns(), TextColumn("{task.fields[path]}"))

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cleaner.cli import PROGRESS_MIN_FILES
 from cleaner.detectors.unicode_damage import TYPOGRAPHY
 from cleaner.pipeline import Checker, Selection
 from cleaner.repair.fixer import fix_text
@@ -110,6 +111,16 @@ def test_plain_output_of_a_rules_only_run_imports_none_of_them_nor_rich(tmp_path
     code, modules = _loaded("check", "--no-grammar", "--format", output_format, str(article))
     assert code == 1
     assert "cleaner.detectors.tense_words" in modules
+    assert _among(modules, NOT_FOR_RULES_ONLY + NOT_FOR_PLAIN_OUTPUT) == []
+
+
+def test_a_folder_checked_into_a_pipe_draws_no_progress_bar_and_loads_no_rich(tmp_path, monkeypatch) -> None:
+    """Enough files for a progress bar, but stderr is no terminal: the run does not load rich to ask."""
+    monkeypatch.delenv("CI", raising=False)  # CI turns the bar off before any question of a terminal
+    for index in range(PROGRESS_MIN_FILES + 1):
+        (tmp_path / f"{index}.txt").write_text("The talks ended. . Then it rained.\n", encoding="utf-8")
+    code, modules = _loaded("check", "--no-grammar", "--format", "json", str(tmp_path))
+    assert code == 1
     assert _among(modules, NOT_FOR_RULES_ONLY + NOT_FOR_PLAIN_OUTPUT) == []
 
 
