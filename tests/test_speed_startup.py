@@ -17,7 +17,7 @@ import sys
 
 import ftfy
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.cli import PROGRESS_MIN_FILES
@@ -166,9 +166,11 @@ def test_mojibake_of_the_same_typography_is_still_found_and_repaired() -> None:
     assert fix_text(damaged, checker.check_text).text == clean
 
 
+_UNICODE_DAMAGE = Checker(Selection(select=("typography.unicode-damage",)))
 _BREAKS = ["\n", "\r\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
 
 
+@settings(deadline=None)  # the first example builds the checker and loads ftfy
 @given(
     st.lists(
         st.sampled_from(
@@ -180,16 +182,15 @@ def test_unicode_damage_jumps_to_its_lines_and_finds_what_a_check_of_each_line_f
     """The detector finds its lines from one scan of the whole text: whatever breaks the lines (every
     separator ``str.splitlines`` knows), it reports what checking each line on its own reports."""
     text = "".join(parts)
-    checker = Checker(Selection(select=("typography.unicode-damage",)))
     expected, offset = [], 0
     for line in text.splitlines(keepends=True):
         body = line.removesuffix("\n").removesuffix("\r")
-        for finding in checker.check_text(body):
+        for finding in _UNICODE_DAMAGE.check_text(body):
             fixes = [(fix.start + offset, fix.end + offset, fix.replacement) for fix in finding.fixes]
             expected.append((finding.start + offset, finding.end + offset, fixes))
         offset += len(line)
     found = [
         (f.start, f.end, [(fix.start, fix.end, fix.replacement) for fix in f.fixes])
-        for f in checker.check_text(text)
+        for f in _UNICODE_DAMAGE.check_text(text)
     ]
     assert found == expected
