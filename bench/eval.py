@@ -13,6 +13,7 @@ faulted. Per error family it prints recall: the share of rater spans that some f
     python bench/eval.py --languagetool       # also cleaner with LanguageTool, and LanguageTool alone
     python bench/eval.py --dataset artefacts  # the hand-labelled artefacts (found, repairs, look-alikes)
     python bench/eval.py --dataset artefacts --neural   # and with the neural stage, as `--neural` runs it
+    python bench/eval.py --dataset artefacts --with-source  # and each record checked with its source
     python bench/eval.py --source             # source-aware checks: weekdays, numbers, dates against sources
     python bench/eval.py --source --show 50   # and the number and date findings to judge, unmarked first
 
@@ -39,7 +40,7 @@ from cleaner.findings import Finding
 from cleaner.pipeline import Checker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from labelled import LabelledResults, evaluate_labelled, print_labelled
+from labelled import LabelledResults, SourcedCheck, evaluate_labelled, print_labelled
 from source_eval import DATELINE
 
 Check = Callable[[str], list[Finding]]
@@ -200,14 +201,15 @@ def languagetool_alone(engine) -> Check:
     return check
 
 
-def neural_check() -> Check:
+def neural_check() -> SourcedCheck:
     """Own rules with the neural stage, through the session exactly as `cleaner check --neural
-    --no-grammar` runs them (ranking, meaning guard, the model's own detectors)."""
+    --no-grammar` runs them (ranking, meaning guard, the model's own detectors); with an alignment as
+    a bilingual input is checked."""
     from cleaner.session import Session
 
     session = Session({"neural.enabled": True}, grammar=False)
     settings = session.settings("article.txt")
-    return lambda text: session.check_text(text, "article.txt", settings)
+    return lambda text, alignment=None: session.check_text(text, "article.txt", settings, alignment)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -233,6 +235,11 @@ def main(argv: list[str] | None = None) -> int:
         "--neural",
         action="store_true",
         help="also score cleaner's own rules with the neural stage, as `cleaner check --neural` runs",
+    )
+    parser.add_argument(
+        "--with-source",
+        action="store_true",
+        help="artefacts: also score each system with every record checked together with its source",
     )
     parser.add_argument(
         "--languagetool-url",
@@ -263,7 +270,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             args.json.write_text(json.dumps(rows, indent=2) + "\n")
         return 0
-    systems: dict[str, Check] = {"own rules": Checker().check_text}
+    checker = Checker()
+    systems: dict[str, Check] = {"own rules": checker.check_text}
+    sourced: dict[str, SourcedCheck] = {}
+    if args.with_source:
+        sourced["own rules, with source"] = lambda text, alignment: checker.check_text(text, (), alignment)
     engines = []
     if args.languagetool:
         from cleaner.grammar.engine import GrammarEngine, GrammarSettings
@@ -284,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         systems["model boundaries"] = BoundaryDetector(LanguageModel()).find
     if args.neural:
         systems["own rules + neural"] = neural_check()
+        if args.with_source:
+            sourced["own rules + neural, with source"] = systems["own rules + neural"]
     names = [*DATASETS, "artefacts"] if args.dataset == "all" else [args.dataset]
     all_results: list[Results | LabelledResults] = []
     try:
@@ -297,6 +310,13 @@ def main(argv: list[str] | None = None) -> int:
                 results = evaluate(name, system, check, args.sample, args.seed, args.show)
                 print_table(results)
                 all_results.append(results)
+            if name == "artefacts":
+                for system, sourced_check in sourced.items():
+                    labelled = evaluate_labelled(
+                        EVAL_DIR / LABELLED, system, sourced_check, args.sample, args.seed, with_source=True
+                    )
+                    print_labelled(labelled, args.show)
+                    all_results.append(labelled)
     finally:
         for engine in engines:
             if engine.problem:

@@ -18,7 +18,10 @@ as a look-alike that is fine (``not_an_artefact``). Per label this counts:
   is counted separately as ``casing joins``; ``casing capitalised`` counts those whose first candidate
   only changes the case of letters, the capitalising repair they want).
 
-Weekday records need the source text, so only the monolingual labels are scored here.
+Weekday records need the source text, so only the monolingual labels are scored here. With
+``with_source`` each record is checked with its source segment aligned to it, as a bilingual input
+(``--source``, XLIFF, aligned JSONL) is checked: the source then orders each finding's candidates
+(``cleaner/consistency/repair_order.py``) and the source-aware rules run too.
 """
 
 from __future__ import annotations
@@ -32,10 +35,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cleaner.alignment import Alignment, Segment
 from cleaner.findings import Finding
 from cleaner.repair.edits import apply_fixes
 
 Check = Callable[[str], list[Finding]]
+SourcedCheck = Callable[[str, Alignment], list[Finding]]
 
 ARTEFACT_LABELS = ("broken_sentence", "stray_punctuation")
 FINE = "not_an_artefact"
@@ -120,15 +125,27 @@ def _context(record: dict) -> str:
     return f"{text[max(0, start - 50) : start]}[[{text[start:end]}]]{text[end : end + 30]}".replace("\n", "⏎")
 
 
+def alignment(record: dict) -> Alignment:
+    """The record's segment aligned to its source, in the source's language."""
+    language = record["lang_pair"].split("-")[0]
+    return Alignment((Segment(0, len(record["text"]), record["source"]),), language)
+
+
 def evaluate_labelled(
-    path: Path, system: str, check: Check, sample: int | None = None, seed: int = 1
+    path: Path,
+    system: str,
+    check: Check | SourcedCheck,
+    sample: int | None = None,
+    seed: int = 1,
+    with_source: bool = False,
 ) -> LabelledResults:
     results = LabelledResults(system)
     for record in records(path, sample, seed):
         label, note = record["label"], record.get("note") or ""
         if label not in (*ARTEFACT_LABELS, FINE):
             continue
-        findings = check(record["text"])
+        text = record["text"]
+        findings = check(text, alignment(record)) if with_source else check(text)  # type: ignore[call-arg]
         on_span = _on_span(findings, record["start"], record["end"])
         if label == FINE:
             if note == "casing_only":

@@ -101,7 +101,7 @@ class Checker:
     ) -> list[Finding]:
         """Findings for ``text``; none inside ``markup`` (Markdown syntax and code), which the grammar
         engine receives as markup rather than prose. ``alignment`` gives source-aware detectors the
-        source of each paragraph or unit."""
+        source of each paragraph or unit, and where it does, the source orders each finding's candidates."""
         analysis = TextAnalysis(text, alignment)
         found = [finding for detector in self.detectors_for(alignment) for finding in detector.find(analysis)]
         if self.grammar is not None:
@@ -118,7 +118,12 @@ class Checker:
         ]
         wanted = self._without_confirmations(wanted)
         last = len(self._order)
-        return deduplicate(sorted(wanted, key=lambda f: (f.start, f.end, self._order.get(f.rule, last))))
+        found = deduplicate(sorted(wanted, key=lambda f: (f.start, f.end, self._order.get(f.rule, last))))
+        if alignment is None:
+            return found
+        from cleaner.consistency.repair_order import order_by_source  # only texts with a source need it
+
+        return order_by_source(text, found, alignment)
 
     def _without_confirmations(self, findings: list[Finding]) -> list[Finding]:
         """Findings minus those of a rule that ``yields-to`` the category of another finding it overlaps."""

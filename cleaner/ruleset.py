@@ -118,6 +118,9 @@ class FixTemplate:
     applicability: Applicability
     span: str | None = None
     """The match group the replacement takes the place of ("match": the whole match); None: the finding's."""
+    when: str | None = None
+    """A match group that must take part in the match for this candidate to be offered: an optional group
+    of the pattern says where a candidate fits ("Speed: naturally slow" only where a line starts)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +199,7 @@ _KEYS = {
     "options",
     "yields-to",
 }
-_FIX_KEYS = {"replacement", "applicability", "span"}
+_FIX_KEYS = {"replacement", "applicability", "span", "when"}
 _RULE_ID = re.compile(r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$")
 
 
@@ -302,12 +305,15 @@ def _parse(path: Path, data: dict[str, Any], user: bool = False) -> Rule:
         span = item.get("span")
         if span is not None and span not in groups and span != "match":
             raise fail(f"fix span {span!r} is not a named group of the pattern")
+        when = item.get("when")
+        if when is not None and when not in groups:
+            raise fail(f"fix condition 'when: {when}' is not a named group of the pattern")
         try:
             applicability = Applicability(item.get("applicability", "unsafe"))
         except ValueError as exc:
             raise fail(str(exc)) from exc
         _check_template(fail, item["replacement"], groups)
-        fixes.append(FixTemplate(item["replacement"], applicability, span))
+        fixes.append(FixTemplate(item["replacement"], applicability, span, when))
     if pattern is not None:
         _check_template(fail, data["message"], groups)
 

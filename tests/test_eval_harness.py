@@ -64,3 +64,22 @@ def test_source_eval_reports_weekdays_and_number_and_date_findings(tmp_path: Pat
     assert artefacts["source_has_both_days"]["flagged"] <= artefacts["source_has_both_days"]["pairs"]
     ted = rows["ted zh-en (MQM, MT)"]
     assert ted["segments"] > 0 and 0 <= ted["on_rater_span"] <= ted["number_date_findings"]
+
+
+@pytest.mark.skipif(not SHARED_EVAL.is_dir(), reason="the shared evaluation data is not beside this checkout")
+def test_labelled_eval_with_sources_scores_each_record_with_its_source(tmp_path: Path) -> None:
+    out = tmp_path / "labelled.json"
+    result = run_eval("--dataset", "artefacts", "--with-source", "--json", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "== artefacts / own rules, with source" in result.stdout
+    own, sourced = json.loads(out.read_text(encoding="utf-8"))
+    assert (own["system"], sourced["system"]) == ("own rules", "own rules, with source")
+    for name, label in sourced["labels"].items():
+        alone = own["labels"][name]
+        assert label["records"] == alone["records"] and label["found"] >= alone["found"]
+        assert label["repair_first"] <= label["repair_among_candidates"] <= label["found"]
+    # The source reorders candidates (the dev set's truncated ellipses), never at a real sentence end.
+    stray = "stray_punctuation"
+    assert sourced["labels"][stray]["repair_first"] > own["labels"][stray]["repair_first"]
+    assert sourced["casing_only_capitalised_first"] == own["casing_only_capitalised_first"]
+    assert sourced["casing_only_offered_a_join"] == own["casing_only_offered_a_join"] == 0

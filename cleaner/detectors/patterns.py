@@ -53,6 +53,8 @@ class PatternDetector:
                 continue
             fixes = []
             for template in rule.fixes:
+                if template.when is not None and match.start(template.when) < 0:
+                    continue  # the optional group that says where this candidate fits did not match
                 if template.span is None:
                     fix_start, fix_end = start, end
                 else:
