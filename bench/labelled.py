@@ -66,6 +66,8 @@ class LabelledResults:
     casing_capitalised: int = 0
     misses: list[str] = field(default_factory=list)
     wrong_repairs: list[str] = field(default_factory=list)
+    late_repairs: list[str] = field(default_factory=list)
+    """Found artefacts whose labelled repair is offered, but not first: what ranking could still win."""
     false_alarms: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
@@ -191,9 +193,9 @@ def evaluate_labelled(
             results.stop_edits[label] += 1
             results.stop_among[label] += among
             results.stop_first[label] += first
-        if not among:
+        if not among or not first:
             offered = "; ".join(repr(fix.replacement) for f in on_span for fix in f.fixes[:3])
-            results.wrong_repairs.append(
+            (results.late_repairs if among else results.wrong_repairs).append(
                 f"{label}: {_context(record)} want {record['repair']!r}, got {offered}"
             )
     return results
@@ -221,6 +223,7 @@ def print_labelled(results: LabelledResults, show: int) -> None:
     for title, rows in (
         ("missed", results.misses),
         ("labelled repair not offered", results.wrong_repairs),
+        ("labelled repair offered, not first", results.late_repairs),
         ("look-alike flagged", results.false_alarms),
     ):
         for row in rows[:show]:
