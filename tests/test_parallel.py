@@ -136,5 +136,6 @@ def test_a_run_of_many_files_sends_several_to_a_task(tmp_path: Path) -> None:
         Path(files[-1]).write_text("An article of a few thousand bytes. " * 80, encoding="utf-8")
     tasks = parallel._tasks(Session(grammar=False), files, jobs=2)
     assert [file for task in tasks for file in task] == files
-    sizes = {len(task) for task in tasks}
-    assert max(sizes) == parallel.TASK_BYTES // 2880 and len(tasks) == -(-400 // max(sizes))
+    budget = min(parallel.TASK_BYTES, 400 * 2880 // (2 * parallel.WINDOW_PER_WORKER))
+    per_task = budget // 2880
+    assert per_task >= 2 and {len(task) for task in tasks[:-1]} == {per_task} and len(tasks[-1]) <= per_task
