@@ -29,6 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from speed import corpus_texts, write_corpus  # a sibling script, not a package
 
+SAMPLE_SECONDS = 0.1
+
 
 @dataclass
 class Run:
@@ -36,7 +38,8 @@ class Run:
     cpu: float
     """User and system CPU of the command and every worker it waited for (``wait4``'s own count)."""
     workers: float
-    """The part of ``cpu`` spent in worker processes (sampled while they ran)."""
+    """The part of ``cpu`` spent in worker processes: sampled every ``SAMPLE_SECONDS`` while they ran, so
+    it may miss their last fraction of a second (sampling more often would take CPU from the run)."""
     load: float
     report: bytes
 
@@ -62,7 +65,7 @@ def run(checkout: Path | None, jobs: int, paths: list[str]) -> Run:
                     with contextlib.suppress(psutil.Error):
                         times = child.cpu_times()
                         workers[child.pid] = times.user + times.system
-            time.sleep(0.02)
+            time.sleep(SAMPLE_SECONDS)
         wall = time.perf_counter() - started
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"{' '.join(command)} failed with {os.waitstatus_to_exitcode(status)}")
