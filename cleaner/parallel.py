@@ -28,13 +28,13 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from cleaner.config import ConfigError, Settings, settings_for
+from cleaner.config import ConfigError, settings_for
 from cleaner.document import Document
 from cleaner.findings import Finding
 from cleaner.grammar.errors import EngineUnavailable
 from cleaner.ruleset import on_time_budget_exceeded, time_budget_exceeded
 from cleaner.session import FileListener, FileResult, RunResult, Session
-from cleaner.sources import SourceError, UnreadableSource
+from cleaner.sources import STDIN_PATH, SourceError, UnreadableSource
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -43,6 +43,9 @@ SKIPPED = "grammar check skipped, rules only: "
 """How a run's warnings start when LanguageTool could not be used (the engine's own wording)."""
 WINDOW_PER_WORKER = 4
 """Tasks queued per worker: enough to keep every worker busy, few enough to bound memory."""
+TASK_BYTES = 64 * 1024
+"""Bytes of files a ``check`` task holds at most (a bigger file is a task of its own): some twenty
+articles, a few tens of milliseconds of checking."""
 RAY_MAX_RETRIES = 3
 """Times Ray runs a task again when the worker running it dies (a killed process, a lost node)."""
 RAY_NAMESPACE = "cleaner"
@@ -65,6 +68,8 @@ class WorkerSpec:
     report_unused: bool = False
     node_server: bool = False
     """On Ray: ask the node's server actor for LanguageTool's URL before the first task."""
+    source: str | None = None
+    """The original of the one translation checked (``--source``), which the worker reads it with."""
 
     def session(self) -> Session:
         return Session(
@@ -72,6 +77,7 @@ class WorkerSpec:
             grammar=self.grammar,
             use_cache=self.use_cache,
             report_unused_suppressions=self.report_unused,
+            source=self.source,
         )
 
 
@@ -170,6 +176,7 @@ def run_local(
         initializer=_die_with_parent,
         initargs=(os.getpid(),),
     )
+    pool.submit(_warm_up, spec)  # starts the workers now, while the caller makes its first tasks
     pending: deque[Future[Done[R]]] = deque()
     try:
         for task in tasks:
@@ -181,6 +188,12 @@ def run_local(
         raise WorkerDied(f"a worker process died ({exc})") from exc
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _warm_up(spec: WorkerSpec) -> None:
+    """A worker's first task: its session, built before any work arrives. A pool starts its processes
+    at its first task, so this one starts them as soon as the pool is made."""
+    _session(spec)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -310,10 +323,80 @@ def run_ray(
 # -- `cleaner check --jobs N` ----------------------------------------------------------------------------
 
 
-def _check_document(session: Session, task: tuple[Document, Settings]) -> list[Finding]:
-    """A document as read here (a bilingual file with its container, a translation with its source's
-    alignment), checked in a worker exactly as one job checks it."""
-    return session.check_document(*task)
+@dataclass
+class Checked:
+    """One file of a task as its worker read and checked it: the document (the report needs it) with its
+    findings and the user rules skipped on it for lack of time, or why it could not be read."""
+
+    read: Document | SourceError
+    findings: list[Finding] = field(default_factory=list)
+    skipped_rules: list[str] = field(default_factory=list)
+
+
+def _check_files(session: Session, files: tuple[str | Document, ...]) -> list[Checked]:
+    """A task's files read (``Session.read``, the one way a file is read) and checked here, in the
+    worker, exactly as one job reads and checks them; standard input comes already read."""
+    checked = []
+    for file in files:
+        try:
+            document = session.read(file) if isinstance(file, str) else file
+        except UnreadableSource as exc:
+            checked.append(Checked(exc.error))
+            continue
+        skipped: list[str] = []
+        with on_time_budget_exceeded(skipped.append):
+            findings = session.check_document(document, session.settings(document.path))
+        checked.append(Checked(document, findings, skipped))
+    return checked
+
+
+def _tasks(
+    session: Session, items: Sequence[str | SourceError], jobs: int
+) -> list[tuple[str | Document, ...] | SourceError]:
+    """The files in order, cut into tasks of at most ``TASK_BYTES`` together or one bigger file (less
+    when the whole run is small, so that every worker gets some), with each path that could not be
+    walked in its place between them. Standard input is read here.
+
+    A task per file would cost more than checking it: each task is a round trip through the pool's
+    queues and threads, about as long as checking a short article."""
+    sized: list[tuple[str | Document, int] | SourceError] = []
+    for item in items:
+        if isinstance(item, SourceError):
+            sized.append(item)
+        elif item == STDIN_PATH:
+            try:
+                document = session.read(item)
+            except UnreadableSource as exc:
+                sized.append(exc.error)
+                continue
+            sized.append((document, len(document.text)))
+        else:
+            sized.append((item, _size(item)))
+    total = sum(entry[1] for entry in sized if not isinstance(entry, SourceError))
+    budget = max(1, min(TASK_BYTES, total // (jobs * WINDOW_PER_WORKER)))
+    tasks: list[tuple[str | Document, ...] | SourceError] = []
+    files: list[str | Document] = []
+    size = 0
+    for entry in sized:
+        if files and (isinstance(entry, SourceError) or size + entry[1] > budget):
+            tasks.append(tuple(files))
+            files, size = [], 0
+        if isinstance(entry, SourceError):
+            tasks.append(entry)
+        else:
+            files.append(entry[0])
+            size += entry[1]
+    if files:
+        tasks.append(tuple(files))
+    return tasks
+
+
+def _size(path: str) -> int:
+    """A file's size in bytes, 0 when it cannot be had (its worker then says why it cannot be read)."""
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def check_paths(
@@ -325,52 +408,55 @@ def check_paths(
     starting: Callable[[], AbstractContextManager[object]] | None = None,
     on_file: FileListener | None = None,
 ) -> RunResult:
-    """``Session.check_paths`` with the checking done in ``jobs`` worker processes: the same result, in
-    the same order. Files are read here (standard input too), checked there; a user rule skipped for
-    lack of time is passed on here, after ``progress`` has been told the file, as a run of one does;
-    ``on_file`` hears of each checked file in order, as there."""
+    """``Session.check_paths`` with the reading and checking done in ``jobs`` worker processes: the same
+    result, in the same order. The files are found here (while the workers start) and sent as paths,
+    several to a task; each worker reads them as ``session`` does (its ``--source`` too) and sends back
+    the documents with their findings. A user rule skipped for lack of time is passed on here, after
+    ``progress`` has been told the file, as a run of one does; ``on_file`` hears of each checked file
+    in order, as there."""
     result = RunResult()
-    items = list(session.files(paths))
-    if progress is not None:
-        progress(len(items), "")
-    read: deque[tuple[Document, Settings] | SourceError] = deque()
-    """What ``tasks`` has read, in order, and not yet reported: documents and unreadable files."""
+    planned: deque[tuple[str | Document, ...] | SourceError] = deque()
+    """Tasks handed to the workers and paths that could not be walked, in order, not yet reported."""
+    total = 0
 
-    def tasks() -> Iterator[tuple[Document, Settings]]:
-        for item in items:
-            try:
-                document = session.read(item) if isinstance(item, str) else None
-            except UnreadableSource as exc:
-                item = exc.error
-                document = None
-            if document is None:
-                read.append(item)
-                continue
-            read.append((document, session.settings(document.path)))
-            yield read[-1]
+    def tasks() -> Iterator[tuple[str | Document, ...]]:
+        nonlocal total
+        items = list(session.files(paths))
+        total = len(items)
+        if progress is not None:
+            progress(total, "")
+        for task in _tasks(session, items, jobs):
+            planned.append(task)
+            if isinstance(task, tuple):
+                yield task
 
-    def report_unreadable() -> None:
-        while read and isinstance(read[0], SourceError):
-            error = read.popleft()
+    def unwalkable() -> None:
+        while planned and isinstance(planned[0], SourceError):
+            error = planned.popleft()
             if progress is not None:
-                progress(len(items), error.path)
+                progress(total, error.path)
             result.errors.append(error)
 
-    with shared_languagetool(spec, paths, starting) as (ready, said):
+    with shared_languagetool(replace(spec, source=session.source), paths, starting) as (ready, said):
         result.warnings.extend(said)
-        for outcome in run_local(_check_document, tasks(), ready, jobs, ordered=True):
-            report_unreadable()
-            document, settings = read.popleft()
-            if progress is not None:
-                progress(len(items), document.path)
-            for rule in outcome.skipped_rules:
-                time_budget_exceeded(rule)
-            file = FileResult(document.path, outcome.value, settings)
-            if on_file is not None:
-                on_file(document, file)
-            result.files.append(file)
+        for outcome in run_local(_check_files, tasks(), ready, jobs, ordered=True):
+            unwalkable()
+            planned.popleft()
+            for checked in outcome.value:
+                if progress is not None:
+                    progress(total, checked.read.path)
+                if isinstance(checked.read, SourceError):
+                    result.errors.append(checked.read)
+                    continue
+                for rule in checked.skipped_rules:
+                    time_budget_exceeded(rule)
+                document = checked.read
+                file = FileResult(document.path, checked.findings, session.settings(document.path))
+                if on_file is not None:
+                    on_file(document, file)
+                result.files.append(file)
             result.languagetool = result.languagetool or outcome.languagetool
             result.grammar_skipped = result.grammar_skipped or outcome.grammar_skipped
             result.warnings.extend(w for w in outcome.warnings if w not in result.warnings)
-        report_unreadable()
+        unwalkable()
     return result

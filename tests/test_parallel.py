@@ -1,0 +1,141 @@
+"""``cleaner check --jobs 2``: worker processes read the files themselves (``Session.read``), several to a
+task, and the run reports exactly what a run of one reports: bilingual files with their units, an
+article checked against its ``article.LANG.txt``, ``--source``, standard input, files that cannot be read
+(a clear error in their place, nothing else lost), the progress bar told of every file once, in order."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cleaner import parallel
+from cleaner.document import Document
+from cleaner.session import FileResult, Session
+from cleaner.sources import SourceError
+from tests.conftest import FIXTURES, run_cli
+
+BILINGUAL = FIXTURES / "bilingual"
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Articles, bilingual files (XLIFF, PO, TMX), an article beside its German source, a file that is
+    not UTF-8 and a binary one, in a folder whose configuration checks them all."""
+    folder = tmp_path_factory.mktemp("mixed") / "docs"
+    shutil.copytree(BILINGUAL, folder)
+    for path in sorted(FIXTURES.glob("*/*.txt")):
+        shutil.copy(path, folder / path.name)
+    (folder / "latin1.txt").write_bytes("The café opened on Monday.\n".encode("latin-1"))
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (folder / ".cleaner.toml").write_text('include = ["*.txt", "*.xlf", "*.tmx", "*.po"]\n', encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("output_format", ["json", "text"])
+def test_two_jobs_report_what_one_job_reports_on_bilingual_paired_and_unreadable_files(
+    mixed: Path, output_format: str
+) -> None:
+    command = ("check", "--no-grammar", "--format", output_format, str(mixed), "missing.txt")
+    one, two = run_cli(*command), run_cli(*command[:1], "--jobs", "2", *command[1:])
+    assert one.returncode == two.returncode == 2  # files that could not be checked
+    assert two.stdout == one.stdout and two.stderr == one.stderr
+    if output_format == "text":
+        return
+    report = json.loads(two.stdout)
+    files = {Path(f["path"]).name: f["findings"] for f in report["files"]}
+    assert {"energy.de-en.xlf", "newsroom.de-en.po", "memory.ru-en.tmx", "eu-gas-cap.txt"} <= set(files)
+    assert "report.de.txt" not in files  # the source of report.txt beside it, not an article
+    assert ("consistency.weekday-mismatch", "p1") in {(f["rule"], f.get("unit")) for f in files["report.txt"]}
+    errors = {Path(e["path"]).name: e["message"] for e in report["errors"]}
+    assert errors["latin1.txt"] == "not valid UTF-8: byte 0xe9 at byte offset 7"
+    assert errors["image.txt"] == "binary file (contains NUL bytes); not checked"
+    assert errors["missing.txt"] == "no such file or directory"
+
+
+def test_two_jobs_read_a_translation_with_the_source_given_on_the_command_line(tmp_path: Path) -> None:
+    target = tmp_path / "report.txt"
+    shutil.copy(BILINGUAL / "pair" / "report.txt", target)  # alone: only --source pairs it
+    command = (
+        "check",
+        "--no-grammar",
+        "--format",
+        "json",
+        "--source",
+        str(BILINGUAL / "pair" / "report.de.txt"),
+    )
+    one, two = run_cli(*command, str(target)), run_cli(*command, "--jobs", "2", str(target))
+    assert two.stdout == one.stdout
+    findings = json.loads(two.stdout)["files"][0]["findings"]
+    assert ("consistency.weekday-mismatch", "p1") in {(f["rule"], f.get("unit")) for f in findings}
+
+
+def test_two_jobs_check_standard_input_as_one_job_does() -> None:
+    text = (FIXTURES / "damaged" / "eu-gas-cap.txt").read_bytes()
+    one = run_cli("check", "--no-grammar", "--format", "json", "-", stdin=text)
+    two = run_cli("check", "--no-grammar", "--format", "json", "--jobs", "2", "-", stdin=text)
+    assert two.returncode == one.returncode == 1
+    assert two.stdout == one.stdout and json.loads(two.stdout)["files"][0]["findings"]
+
+
+def test_progress_and_reports_hear_of_every_file_once_in_order_as_in_a_run_of_one(mixed: Path) -> None:
+    paths = [str(mixed), "missing.txt"]
+
+    def run(jobs: int) -> tuple[list[tuple[int, str]], list[tuple[str, int]], list[str]]:
+        told: list[tuple[int, str]] = []
+        heard: list[tuple[str, int]] = []
+
+        def listen(document: Document, file: FileResult) -> None:
+            heard.append((document.path, len(file.findings)))
+
+        with Session(grammar=False) as session:
+            if jobs == 1:
+                result = session.check_paths(paths, lambda n, p: told.append((n, p)), listen)
+            else:
+                spec = parallel.WorkerSpec(grammar=False)
+                result = parallel.check_paths(
+                    session, spec, paths, jobs, lambda n, p: told.append((n, p)), on_file=listen
+                )
+        assert [f.path for f in result.files] == [path for path, _ in heard]
+        return told, heard, [e.path for e in result.errors]
+
+    one, two = run(1), run(2)
+    assert two == one
+    told, heard, errors = two
+    assert told[0] == (len(told) - 1, "") and len(told) - 1 == len(heard) + len(errors)
+    assert errors == [str(mixed / "image.txt"), str(mixed / "latin1.txt"), "missing.txt"]
+
+
+def test_tasks_keep_the_files_in_order_with_errors_in_place_and_spread_a_small_run(tmp_path: Path) -> None:
+    small = []
+    for number in range(40):
+        small.append(str(tmp_path / f"{number:02d}.txt"))
+        Path(small[-1]).write_text("x" * 999 + "\n", encoding="utf-8")
+    big = tmp_path / "big.txt"
+    big.write_text("y" * (2 * parallel.TASK_BYTES), encoding="utf-8")
+    gone = SourceError("gone", "no such file or directory")
+
+    spread = parallel._tasks(Session(grammar=False), small, jobs=2)
+    assert [file for task in spread for file in task] == small
+    assert len(spread) == 2 * parallel.WINDOW_PER_WORKER  # every worker gets work, and a queue of it
+
+    items = [*small[:3], gone, str(big), *small[3:]]
+    tasks = parallel._tasks(Session(grammar=False), items, jobs=2)
+    assert [x for task in tasks for x in (task if isinstance(task, tuple) else [task])] == items
+    assert tasks[:3] == [tuple(small[:3]), gone, (str(big),)]  # a big file is a task of its own
+    budget = (40 * 1000 + 2 * parallel.TASK_BYTES) // (2 * parallel.WINDOW_PER_WORKER)
+    assert [len(task) for task in tasks[3:]] == [budget // 1000, 37 - budget // 1000]
+
+
+def test_a_run_of_many_files_sends_several_to_a_task(tmp_path: Path) -> None:
+    files = []
+    for number in range(400):
+        files.append(str(tmp_path / f"{number:03d}.txt"))
+        Path(files[-1]).write_text("An article of a few thousand bytes. " * 80, encoding="utf-8")
+    tasks = parallel._tasks(Session(grammar=False), files, jobs=2)
+    assert [file for task in tasks for file in task] == files
+    budget = min(parallel.TASK_BYTES, 400 * 2880 // (2 * parallel.WINDOW_PER_WORKER))
+    per_task = budget // 2880
+    assert per_task >= 2 and {len(task) for task in tasks[:-1]} == {per_task} and len(tasks[-1]) <= per_task
