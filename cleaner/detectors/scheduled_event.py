@@ -72,7 +72,7 @@ class ScheduledEventDetector:
         if not self.schedule.search(text):
             return
         narrated: list[tuple[re.Match[str], _Mention]] = []
-        for sentence in analysis.sentences:
+        for sentence in analysis.sentences():
             matches = list(self.narration.finditer(text, sentence.start, sentence.end))
             if not matches or find_times(text[sentence.start : sentence.end]):
                 continue  # "took place last week": dated to the past by the sentence itself
@@ -83,7 +83,7 @@ class ScheduledEventDetector:
         if not narrated:
             return
         scheduled: list[_Mention] = []
-        for sentence in analysis.sentences:
+        for sentence in analysis.sentences():
             names: frozenset[str] | None = None
             for match in self.schedule.finditer(text, sentence.start, sentence.end):
                 names = _names(text, sentence.start, sentence.end) if names is None else names

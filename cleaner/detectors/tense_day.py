@@ -98,7 +98,7 @@ class TenseDayDetector:
         if text.count("day") < 2 or sum(text.count(day) for day in WEEKDAYS) < 2:
             return  # a report and an event need two weekdays: skip the sentence split (counts are cheap)
         future_days: set[int] | None = None
-        for sentence in analysis.sentences:
+        for sentence in analysis.sentences():
             if len(_ANY_DAY.findall(text, sentence.start, sentence.end)) < 2:
                 continue
             tokens = tokenize(text, sentence.start, sentence.end)
