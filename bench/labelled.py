@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaner.alignment import Alignment, Segment
+from cleaner.alignment import Alignment
 from cleaner.findings import Finding
 from cleaner.repair.edits import apply_fixes
 
@@ -130,7 +130,7 @@ def _context(record: dict) -> str:
 def alignment(record: dict) -> Alignment:
     """The record's segment aligned to its source, in the source's language."""
     language = record["lang_pair"].split("-")[0]
-    return Alignment((Segment(0, len(record["text"]), record["source"]),), language)
+    return Alignment.whole(record["text"], record["source"], language)
 
 
 def evaluate_labelled(

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaner.alignment import Alignment, Segment
+from cleaner.alignment import Alignment
 from cleaner.analysis import TextAnalysis
 from cleaner.findings import Finding
 from cleaner.pipeline import Checker
@@ -48,7 +48,7 @@ def check(
     checker: Checker, text: str, source: str, language: str | None, dateline: datetime.date | None
 ) -> list[Finding]:
     """The consistency findings on one translated segment against its source."""
-    analysis = TextAnalysis(text, Alignment((Segment(0, len(text), source),), language, dateline))
+    analysis = TextAnalysis(text, Alignment.whole(text, source, language, dateline))
     return [
         finding
         for detector in checker.detectors_for(analysis.alignment)

@@ -31,6 +31,19 @@ class Alignment:
     dateline: date | None = None
     """The date the article was written, when known: resolves a source's "10日" to a full date."""
 
+    @classmethod
+    def whole(
+        cls,
+        text: str,
+        source: str,
+        source_language: str | None = None,
+        dateline: date | None = None,
+        unit: str | None = None,
+    ) -> Alignment:
+        """``text`` as one segment translating ``source``: a rule's example, a corpus row with a source
+        column, a labelled record."""
+        return cls((Segment(0, len(text), source, unit),), source_language, dateline)
+
     def segment_at(self, offset: int) -> Segment | None:
         """The segment holding ``offset`` (segments are sorted and disjoint)."""
         for segment in self.segments:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import __version__
-from cleaner.alignment import Alignment, Segment
+from cleaner.alignment import Alignment
 from cleaner.bilingual import completed
 from cleaner.config import Settings
 from cleaner.corpus import Columns, Item, finding_schema, read_items, summary_schema, write_rows
@@ -152,7 +152,7 @@ def _alignment(item: Item, settings: Settings) -> Alignment | None:
     with the configured source language (else detected) and dateline, as for a file's units."""
     if item.source is None:
         return None
-    return completed(Alignment((Segment(0, len(item.text), item.source, item.id),)), settings.source)
+    return completed(Alignment.whole(item.text, item.source, unit=item.id), settings.source)
 
 
 def blocks(items: Iterable[Item], size: int) -> Iterator[Block]:

@@ -23,7 +23,7 @@ from typing import Any
 
 import regex
 
-from cleaner.alignment import Alignment, Segment
+from cleaner.alignment import Alignment
 from cleaner.data import YamlError, load_yaml
 from cleaner.findings import Applicability, Category, Finding, Fix, Severity, Source
 from cleaner.lexicon import PREDICATES, lower_common
@@ -146,8 +146,7 @@ class Example:
         """The example's text as one segment translating its source; None for a monolingual example."""
         if self.source is None:
             return None
-        segment = Segment(0, len(self.text), self.source)
-        return Alignment((segment,), self.source_language, self.dateline)
+        return Alignment.whole(self.text, self.source, self.source_language, self.dateline)
 
 
 @dataclass(frozen=True)
