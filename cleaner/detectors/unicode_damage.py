@@ -36,12 +36,11 @@ TYPOGRAPHY = "\u2018\u2019\u201c\u201d\u2013\u2014\u2026"
 (configured as below) leaves them alone: mixed only with ASCII they spell no UTF-8 sequence in any
 encoding it re-decodes, so they cannot be mojibake (tests/test_speed_startup.py checks every short mix)."""
 _MAYBE_DAMAGED = re.compile(rf"[^\t\n\r\x20-\x7e{TYPOGRAPHY}]|&[#\w]+;")
-_LINE = re.compile(
-    r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]*(?:[\v\f\x1c-\x1e\x85\u2028\u2029]|(?P<eol>\r\n|\n|\r))?"
-)
+_OTHER_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+"""What ``str.splitlines`` breaks a line at besides CR and LF."""
+_LINE_BREAKS = "\n\r" + _OTHER_BREAKS
+_LINE = re.compile(rf"[^\n\r{_OTHER_BREAKS}]*(?:[{_OTHER_BREAKS}]|(?P<eol>\r\n|\n|\r))?")
 """A line as ``str.splitlines`` cuts them; its text is the line without a closing CR, LF or CRLF."""
-_LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
-"""The characters that end a line of ``_LINE``."""
 
 
 @cache
