@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,6 +43,14 @@ def run_cli(
         timeout=300,
         check=False,
     )
+
+
+def check_json(
+    *args: str, stdin: bytes | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """``cleaner check --format json`` through the real command line, its report parsed: what most CLI
+    tests read findings from."""
+    return json.loads(run_cli("check", "--format", "json", *args, stdin=stdin, cwd=cwd, env=env).stdout)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -15,7 +15,7 @@ import pexpect
 import pytest
 
 from cleaner.bilingual import open_document
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, check_json, run_cli
 from tests.test_workflow import sarif_schema  # noqa: F401  (the published schema, a session fixture)
 
 BILINGUAL = FIXTURES / "bilingual"
@@ -77,7 +77,7 @@ def test_findings_name_their_unit_in_text_json_and_sarif(sarif_schema: dict) -> 
         in text.stdout
     )
     assert "(unit talks-1, column 18)" in text.stdout
-    report = json.loads(run_cli("check", "--no-grammar", "--format", "json", path).stdout)
+    report = check_json("--no-grammar", path)
     findings = {f["rule"]: f for f in report["files"][0]["findings"]}
     weekday = findings["consistency.weekday-mismatch"]
     assert (weekday["unit"], weekday["unit_start"], weekday["unit_end"]) == ("talks-1", 17, 26)
@@ -103,7 +103,7 @@ def test_grammar_findings_in_a_bilingual_file_point_at_their_unit(tmp_path: Path
         'msgid "Ihr gefielen die Ergebnisse nicht."\nmsgstr "She did not like the the results."\n',
         encoding="utf-8",
     )
-    report = json.loads(run_cli("check", "--format", "json", "--require-grammar", str(path)).stdout)
+    report = check_json("--require-grammar", str(path))
     grammar = [f for f in report["files"][0]["findings"] if f["source"] == "languagetool"]
     assert grammar, report
     assert [(f["excerpt"], f["unit"], f["unit_start"], f["line"], f["column"]) for f in grammar] == [
@@ -113,16 +113,11 @@ def test_grammar_findings_in_a_bilingual_file_point_at_their_unit(tmp_path: Path
 
 def test_source_pair_aligns_paragraphs(tmp_path: Path) -> None:
     target = BILINGUAL / "pair" / "report.txt"
-    report = json.loads(
-        run_cli(
-            "check",
-            "--no-grammar",
-            "--format",
-            "json",
-            "--source",
-            str(target.with_suffix(".de.txt")),
-            str(target),
-        ).stdout
+    report = check_json(
+        "--no-grammar",
+        "--source",
+        str(target.with_suffix(".de.txt")),
+        str(target),
     )
     units = {(f["rule"], f["unit"]) for f in report["files"][0]["findings"]}
     assert ("consistency.weekday-mismatch", "p1") in units
@@ -146,9 +141,7 @@ def test_source_pair_of_lines_when_a_file_has_no_blank_lines(tmp_path: Path) -> 
     source, target = tmp_path / "de.txt", tmp_path / "en.txt"
     source.write_text("Am Donnerstag regnete es.\nDie Preise stiegen.\n", encoding="utf-8")
     target.write_text("It rained on Friday.\n\nPrices rose .\n", encoding="utf-8")
-    report = json.loads(
-        run_cli("check", "--no-grammar", "--format", "json", "--source", str(source), str(target)).stdout
-    )
+    report = check_json("--no-grammar", "--source", str(source), str(target))
     assert {(f["rule"], f["unit"]) for f in report["files"][0]["findings"]} == {
         ("consistency.weekday-mismatch", "p1"),
         ("punctuation.space-before-punctuation", "p2"),
@@ -165,7 +158,7 @@ def test_folder_convention_pairs_article_with_its_language_tagged_source(tmp_pat
     shutil.copytree(BILINGUAL / "pair", folder)
     (folder / "notes.old.txt").write_text("An old note , kept.\n", encoding="utf-8")
     (folder / "notes.txt").write_text("A note.\n", encoding="utf-8")
-    report = json.loads(run_cli("check", "--no-grammar", "--format", "json", str(folder)).stdout)
+    report = check_json("--no-grammar", str(folder))
     files = {Path(f["path"]).name: f["findings"] for f in report["files"]}
     assert sorted(files) == ["notes.old.txt", "notes.txt", "report.txt"]  # report.de.txt is a source
     assert ("consistency.weekday-mismatch", "p1") in {(f["rule"], f.get("unit")) for f in files["report.txt"]}
@@ -285,7 +278,7 @@ def test_siblings_false_checks_a_language_tagged_file_as_an_article_of_its_own(t
     folder = tmp_path / "articles"
     shutil.copytree(BILINGUAL / "pair", folder)
     (folder / "cleaner.toml").write_text("[source]\nsiblings = false\n", encoding="utf-8")
-    report = json.loads(run_cli("check", "--no-grammar", "--format", "json", str(folder)).stdout)
+    report = check_json("--no-grammar", str(folder))
     files = {Path(f["path"]).name: f["findings"] for f in report["files"]}
     assert sorted(files) == ["report.de.txt", "report.txt"]
     assert not any(f["rule"].startswith("consistency.") for f in files["report.txt"])  # not paired
@@ -294,12 +287,12 @@ def test_siblings_false_checks_a_language_tagged_file_as_an_article_of_its_own(t
 def test_a_folder_walk_checks_the_bilingual_files_include_names(tmp_path: Path) -> None:
     folder = tmp_path / "l10n"
     shutil.copytree(BILINGUAL, folder)
-    walked = json.loads(run_cli("check", "--no-grammar", "--format", "json", str(folder)).stdout)
+    walked = check_json("--no-grammar", str(folder))
     assert sorted(Path(f["path"]).name for f in walked["files"]) == ["report.txt"]  # by default: articles
     (tmp_path / "pyproject.toml").write_text(
         '[tool.cleaner]\ninclude = ["*.txt", "*.xlf", "*.xliff", "*.tmx", "*.po"]\n', encoding="utf-8"
     )
-    report = json.loads(run_cli("check", "--no-grammar", "--format", "json", str(folder)).stdout)
+    report = check_json("--no-grammar", str(folder))
     files = {Path(f["path"]).name: f["findings"] for f in report["files"]}
     assert sorted(files) == [
         "briefing.ja-en.xlf",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import SEEDS, run_cli
+from tests.conftest import SEEDS, check_json, run_cli
 
 SEED = next(SEEDS.glob("*.txt"))
 
@@ -77,9 +77,9 @@ def test_exit_zero_and_fail_on_threshold() -> None:
 
 
 def test_select_and_ignore_by_family_prefix() -> None:
-    only = json.loads(run_cli("check", "--format", "json", "--select", "punctuation", str(SEED)).stdout)
+    only = check_json("--select", "punctuation", str(SEED))
     assert {f["rule"].split(".")[0] for f in only["files"][0]["findings"]} == {"punctuation"}
-    rest = json.loads(run_cli("check", "--format", "json", "--ignore", "punctuation", str(SEED)).stdout)
+    rest = check_json("--ignore", "punctuation", str(SEED))
     assert "punctuation" not in {f["rule"].split(".")[0] for f in rest["files"][0]["findings"]}
     unknown = run_cli("check", "--select", "nonsense", str(SEED))
     assert unknown.returncode == 2 and "nonsense" in unknown.stderr

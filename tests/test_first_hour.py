@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES, REPO, run_cli
+from tests.conftest import FIXTURES, REPO, check_json, run_cli
 
 BRITISH = (
     "Berlin (dpa) - The colour of the centre was realised by the organisation, officials said. "
@@ -128,7 +128,7 @@ def test_json_carries_the_statistics_and_junit_counts_test_cases() -> None:
     from xml.etree import ElementTree
 
     damaged = str(FIXTURES / "damaged" / "eu-gas-cap.txt")
-    report = json.loads(run_cli("check", "--statistics", "--format", "json", "seeds/", damaged).stdout)
+    report = check_json("--statistics", "seeds/", damaged)
     counts = {row["rule"]: row["count"] for row in report["statistics"]}
     per_rule: dict[str, int] = {}
     for file in report["files"]:

@@ -18,7 +18,7 @@ from cleaner.grammar.install import installation
 from cleaner.grammar.mapping import defaults, utf16_to_code_points
 from cleaner.pipeline import Checker
 from cleaner.repair.fixer import fix_text
-from tests.conftest import FIXTURES, SEEDS, run_cli
+from tests.conftest import FIXTURES, SEEDS, check_json, run_cli
 
 pytestmark = pytest.mark.languagetool
 
@@ -165,11 +165,7 @@ def test_long_lived_server_is_reused_across_runs(tmp_path: Path) -> None:
         assert status.returncode == 0 and "running at http://127.0.0.1:" in status.stdout
         url = status.stdout.split("running at ")[1].split()[0]
         for _ in range(2):
-            data = json.loads(
-                run_cli(
-                    "check", "--no-cache", "--format", "json", "-", stdin=b"He go home.\n", env=env
-                ).stdout
-            )
+            data = check_json("--no-cache", "-", stdin=b"He go home.\n", env=env)
             assert data["languagetool"] == url and data["warnings"] == []
             assert any(f["source"] == "languagetool" for f in data["files"][0]["findings"])
     finally:

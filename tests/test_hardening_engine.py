@@ -30,7 +30,7 @@ from cleaner.repair.fixer import MAX_PASSES, fix_text
 from cleaner.repair.interactive import CONFIRM_PROMPT, EDIT_PROMPT, review_document
 from cleaner.ruleset import load_rules, on_time_budget_exceeded
 from cleaner.session import Session
-from tests.conftest import REPO, SEEDS, run_cli
+from tests.conftest import REPO, SEEDS, check_json, run_cli
 
 SEED = next(SEEDS.glob("*.txt"))
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -327,7 +327,7 @@ def test_stray_stops_are_all_repaired_in_one_run_and_check_then_offers_no_safe_f
     result = run_cli("fix", "--no-grammar", str(article))
     assert result.returncode == 0, result.stderr
     assert "30 repairs applied" in result.stdout
-    data = json.loads(run_cli("check", "--no-grammar", "--format", "json", str(article)).stdout)
+    data = check_json("--no-grammar", str(article))
     safe = [fix for f in data["files"][0]["findings"] for fix in f["fixes"] if fix["applicability"] == "safe"]
     assert safe == []
 

@@ -23,7 +23,7 @@ import yaml
 
 from cleaner.findings import Finding
 from cleaner.session import Session
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, check_json, run_cli
 
 DAMAGE = "It ended. . Then it began."
 
@@ -243,7 +243,7 @@ def test_junit_sarif_and_json_are_valid_with_control_characters_in_text_and_name
 def test_cr_only_files_report_real_line_numbers(tmp_path: Path) -> None:
     article = tmp_path / "cr.txt"
     article.write_bytes(HOSTILE_LINES["cr-only.txt"])
-    data = json.loads(run_cli("check", "--no-grammar", "--format", "json", str(article)).stdout)
+    data = check_json("--no-grammar", str(article))
     assert [(f["line"], f["column"], f["excerpt"]) for f in data["files"][0]["findings"]] == [
         (2, 10, " ."),
         (3, 12, "not. Accept"),

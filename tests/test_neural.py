@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from cleaner.neural.meaning import keeps_content, meaning_change
 from cleaner.neural.models import LanguageModel, SentenceEncoder, load_tokenizer
 from cleaner.neural.ranker import Ranker, sentence_window
 from cleaner.pipeline import Checker
-from tests.conftest import SEEDS, run_cli
+from tests.conftest import SEEDS, check_json, run_cli
 
 SEED = next(SEEDS.glob("*.txt"))
 
@@ -141,7 +140,7 @@ def test_the_rule_order_stands_unless_the_model_is_clearly_more_confident(ranker
 
 
 def test_cli_neural_ranks_in_json_and_fix_takes_the_best(tmp_path: Path) -> None:
-    data = json.loads(run_cli("check", "--neural", "--format", "json", str(SEED)).stdout)
+    data = check_json("--neural", str(SEED))
     split = next(f for f in data["files"][0]["findings"] if f["rule"] == "broken-sentence.noun-phrase-split")
     assert [fix["replacement"] for fix in split["fixes"]] == ["gas pipeline", "gas. Pipeline"]
     assert all("score" in fix for fix in split["fixes"])

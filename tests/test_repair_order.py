@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from cleaner.alignment import Alignment, Segment
 from cleaner.findings import Applicability
 from cleaner.pipeline import Checker
 from cleaner.repair.edits import apply_fixes
-from tests.conftest import run_cli
+from tests.conftest import check_json, run_cli
 
 DOUBLED = "punctuation.doubled-stop"
 
@@ -62,9 +61,7 @@ def test_fix_leaves_the_sources_ellipsis_for_review_and_unsafe_fixes_complete_it
     source, target = tmp_path / "chat.uk.txt", tmp_path / "chat.txt"
     source.write_text("Дякую, що допомогли...\n\nДо зустрічі завтра.\n", encoding="utf-8")
     target.write_text("Thank you for helping..\n\nSee you tomorrow..\n", encoding="utf-8")
-    report = json.loads(
-        run_cli("check", "--no-grammar", "--format", "json", "--source", str(source), str(target)).stdout
-    )
+    report = check_json("--no-grammar", "--source", str(source), str(target))
     best = {f["unit"]: f["fixes"][0] for f in report["files"][0]["findings"]}
     assert (best["p1"]["replacement"], best["p1"]["applicability"]) == ("..", "unsafe")
     assert (best["p2"]["replacement"], best["p2"]["applicability"]) == ("", "safe")

@@ -15,7 +15,7 @@ import pytest
 
 from cleaner.config import ConfigError, settings_for
 from cleaner.session import Session
-from tests.conftest import REPO, SEEDS, run_cli
+from tests.conftest import REPO, SEEDS, check_json, run_cli
 
 SEED = next(SEEDS.glob("*.txt"))
 DAMAGED = "It ended. . Then it began.\n"
@@ -37,11 +37,9 @@ def test_config_is_found_from_the_checked_file_upwards(tmp_path: Path) -> None:
     far = write(tmp_path / "other" / "b.txt", DAMAGED)
     assert settings_for(str(near)).select == ("typography",)
     assert settings_for(str(far)).ignore == ("punctuation.repeated-stop",)
-    data = json.loads(run_cli("check", "--no-grammar", "--format", "json", str(tmp_path)).stdout)
+    data = check_json("--no-grammar", str(tmp_path))
     assert {Path(f["path"]).name: len(f["findings"]) for f in data["files"]} == {"a.txt": 0, "b.txt": 0}
-    flagged = json.loads(
-        run_cli("check", "--no-grammar", "--format", "json", "--select", "punctuation", str(far)).stdout
-    )
+    flagged = check_json("--no-grammar", "--select", "punctuation", str(far))
     assert flagged["files"][0]["findings"] == []  # the config's ignore still applies beside --select
 
 
@@ -69,7 +67,7 @@ extend-disabled-rules = ["EN_QUOTES"]
     write(tmp_path / "wire" / "a.txt", DAMAGED)
     write(tmp_path / "desk" / "b.text", DAMAGED)
     write(tmp_path / "archive" / "c.txt", DAMAGED)
-    data = json.loads(run_cli("check", "--no-grammar", "--format", "json", str(tmp_path)).stdout)
+    data = check_json("--no-grammar", str(tmp_path))
     found = {Path(f["path"]).name: [x["rule"] for x in f["findings"]] for f in data["files"]}
     assert found == {"b.text": ["punctuation.repeated-stop"], "a.txt": []}
     shown = run_cli("config", str(tmp_path / "desk" / "b.text")).stdout
@@ -115,7 +113,7 @@ code.. here ,, and there
 The end. . Real damage.
 """,
     )
-    data = json.loads(run_cli("check", "--format", "json", str(article)).stdout)
+    data = check_json(str(article))
     findings = data["files"][0]["findings"]
     text = article.read_text(encoding="utf-8")
     assert [(f["rule"], text[f["start"] : f["end"]]) for f in findings] == [
