@@ -1,5 +1,6 @@
 """The parts of a Markdown file that are not prose: front matter, fenced and indented code, code spans,
-link and image targets, autolinks and bare URLs, HTML tags and comments.
+link and image targets, autolinks and bare URLs, HTML tags and comments, entity references (``&lt;``
+is how Markdown writes a "<" that must not start a tag: turning it into "<" would change the page).
 
 Nothing in these spans is flagged, and LanguageTool receives them as markup (its annotated-text
 input), so offsets still point into the original file.
@@ -48,6 +49,7 @@ _INLINE = re.compile(
     | </?[A-Za-z][A-Za-z0-9-]*                              # HTML tags, whose attributes may continue
       (?:\s(?:[^<>\n]|\n(?![ \t\r]*\n))*)?/?>               #   on the next line but not past a blank one
     | (?:https?|ftp)://[^\s<>)\]]+                          # bare URLs
+    | &(?:[A-Za-z][A-Za-z0-9]{1,31}|\#[0-9]{1,7}|\#[xX][0-9A-Fa-f]{1,6}); # entity references: markup
     """,
     re.VERBOSE | re.MULTILINE,
 )

@@ -14,6 +14,8 @@ import jsonschema
 import pytest
 
 from cleaner.config import ConfigError, settings_for
+from cleaner.grammar.annotation import annotation
+from cleaner.markdown import markup_spans
 from cleaner.session import Session
 from tests.conftest import REPO, SEEDS, check_json, run_cli
 
@@ -120,6 +122,34 @@ The end. . Real damage.
         ("punctuation.repeated-stop", " .")
     ]
     assert findings[0]["line"] == 14
+
+
+def test_entity_references_are_markup_in_markdown_and_damage_in_plain_text(tmp_path: Path) -> None:
+    """In Markdown "&lt;b&gt;" is how a literal "<b>" is written: repairing it would make it a live tag
+    and hide the word from the page. In a plain-text article it is an HTML escape left by a pipeline."""
+    text = "To show bold, type &lt;b&gt;word&lt;/b&gt;. Shares of AT&amp;T fell.\n"
+    markdown, plain = write(tmp_path / "a.md", text), write(tmp_path / "a.txt", text)
+    assert check_json("--no-grammar", str(markdown))["files"][0]["findings"] == []
+    assert run_cli("fix", "--no-grammar", str(markdown)).returncode == 0
+    assert markdown.read_text(encoding="utf-8") == text
+    findings = check_json("--no-grammar", str(plain))["files"][0]["findings"]
+    assert [(text[f["start"] : f["end"]], f["message"]) for f in findings][-1] == (
+        "&amp;",
+        "HTML entity: “&amp;” should be “&”.",  # the whole entity, not the diff's "amp;" → "nothing"
+    )
+    run_cli("fix", "--no-grammar", str(plain))
+    assert plain.read_text(encoding="utf-8") == "To show bold, type <b>word</b>. Shares of AT&T fell.\n"
+
+
+def test_languagetool_reads_a_markdown_entity_as_the_character_it_stands_for() -> None:
+    text = "Type &lt;b&gt; for bold, as AT&amp;T&#8217;s guide says."
+    parts = annotation(text, [(span.start, span.end) for span in markup_spans(text)])
+    assert [(part["markup"], part["interpretAs"]) for part in parts if "markup" in part] == [
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&amp;", "&"),
+        ("&#8217;", "\u2019"),
+    ]
 
 
 # -- output formats ------------------------------------------------------------------------------

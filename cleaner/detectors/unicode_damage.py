@@ -86,6 +86,7 @@ class UnicodeDamageDetector:
         for tag, i1, i2, j1, j2 in _atomic(matcher.get_opcodes()):
             if tag == "equal":
                 continue
+            i1, i2, j1, j2 = _whole_entities(line, i1, i2, j1, j2)
             yield self.rule.finding(
                 self.rule.message.format(
                     kind=" / ".join(dict.fromkeys(kinds)),
@@ -111,6 +112,23 @@ def _atomic(opcodes: list[tuple[str, int, int, int, int]]) -> list[tuple[str, in
         return changes
     first, last = changes[0], changes[-1]
     return [("replace", first[1], last[2], first[3], last[4])]
+
+
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
+
+
+def _whole_entities(line: str, i1: int, i2: int, j1: int, j2: int) -> tuple[int, int, int, int]:
+    """A change widened to the whole HTML entities it touches.
+
+    The diff of "AT&amp;T" against "AT&T" is the deletion of "amp;", which is right but reads as
+    nonsense ("“amp;” should be “nothing”"): the finding and its repair cover "&amp;" → "&". The text
+    around a change is the same on both sides, so the replacement widens by the same characters.
+    """
+    for entity in _ENTITY.finditer(line, max(0, i1 - 32), i2 + 32):
+        if entity.start() < max(i2, i1 + 1) and entity.end() > i1:
+            before, after = max(0, i1 - entity.start()), max(0, entity.end() - i2)
+            i1, i2, j1, j2 = i1 - before, i2 + after, j1 - before, j2 + after
+    return i1, i2, j1, j2
 
 
 _CLOSING = frozenset(",.:;!?)]")

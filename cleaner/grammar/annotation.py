@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-ANNOTATION_SCHEME = "annotation-2"
+import html
+
+ANNOTATION_SCHEME = "annotation-3"
 """Part of the cache key for annotated paragraphs: change it when ``annotation`` reads markup anew."""
 
 
@@ -11,7 +13,7 @@ def annotation(paragraph: str, markup: list[tuple[int, int]]) -> list[dict[str, 
 
     Code reads as a word ("code") so that "run `pip` now" stays a sentence; markup with a line break
     and a table bar read as a paragraph break; other markup (tags, link targets, emphasis marks) reads as
-    nothing.
+    nothing; an entity reference reads as the character it stands for ("&lt;" as "<").
     """
     parts: list[dict[str, str]] = []
     position = 0
@@ -21,6 +23,8 @@ def annotation(paragraph: str, markup: list[tuple[int, int]]) -> list[dict[str, 
         piece = paragraph[start:end]
         if piece.startswith("`") and "\n" not in piece:
             meaning = "code"
+        elif piece.startswith("&") and piece.endswith(";"):
+            meaning = html.unescape(piece)
         elif "\n" in piece or piece.strip() == "|":
             meaning = "\n\n"  # a block, or a table cell boundary
         else:
