@@ -283,6 +283,19 @@ def test_files_above_the_size_bound_are_refused(tmp_path: Path) -> None:
     assert wrong.returncode == 2 and "CLEANER_MAX_FILE_SIZE='lots' is not a size" in wrong.stderr
 
 
+def test_markup_and_data_files_are_refused_not_repaired_as_prose(tmp_path: Path) -> None:
+    page = article(tmp_path / "page.html", '<p title="Done. . Now">Hi .</p><script>x = "a , b"</script>\n')
+    data = article(tmp_path / "data.JSON", '{"note": "Done. . Now"}\n')
+    before = page.read_bytes(), data.read_bytes()
+    good = article(tmp_path / "a.txt")
+    result = fix(str(page), str(data), str(good))
+    assert result.returncode == 2
+    assert f"{page}: HTML is not a format cleaner reads" in result.stderr
+    assert f"{data}: JSON is not a format cleaner reads" in result.stderr
+    assert (page.read_bytes(), data.read_bytes()) == before
+    assert good.read_text(encoding="utf-8") == REPAIRED  # the readable file is still repaired
+
+
 # 18. Empty files, UTF-16, BOM on stdin, leftover temporary files
 
 

@@ -6,6 +6,7 @@ container that writes repairs back into the file's own bytes).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import partial
 
@@ -39,6 +40,21 @@ def reader_for(path: str, config: SourceConfig) -> Callable[[Document], Bilingua
     return partial(table, source_column=config.source_column, target_column=config.target_column)
 
 
+NOT_PROSE = {
+    ".html": "HTML",
+    ".htm": "HTML",
+    ".xhtml": "HTML",
+    ".xml": "XML",
+    ".svg": "SVG",
+    ".json": "JSON",
+    ".yaml": "YAML",
+    ".yml": "YAML",
+    ".csv": "CSV",
+}
+"""Formats whose markup or syntax would be read as prose: checked as plain text, a script, an attribute
+or a key would draw findings, and ``fix`` would edit them. Refused by name rather than guessed at."""
+
+
 def open_document(path: str, config: SourceConfig | None = None, source: str | None = None) -> Document:
     """Read ``path`` for checking (``UnreadableSource`` with the reason when it cannot be).
 
@@ -47,6 +63,13 @@ def open_document(path: str, config: SourceConfig | None = None, source: str | N
     otherwise as read. ``config`` is the ``[source]`` settings that apply to ``path``.
     """
     config = config or SourceConfig()
+    kind = NOT_PROSE.get(os.path.splitext(path)[1].lower())
+    if kind is not None:
+        message = (
+            f"{kind} is not a format cleaner reads (its markup would be checked and repaired as prose);"
+            " give it the article as .txt or .md, or on standard input"
+        )
+        raise UnreadableSource(SourceError(path, message))
     document = read_document(path)
     reader = reader_for(path, config)
     if reader is not None:
