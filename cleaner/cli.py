@@ -624,9 +624,9 @@ def fix(
 
     \b
     Exit status:
-      0    nothing left to repair
-      1    repairs shown by --diff, findings left (unsafe or for review), or
-           error-level findings left undecided in --interactive
+      0    nothing left to repair at or above fail-on (default: warning)
+      1    repairs shown by --diff, findings at or above fail-on left (unsafe or
+           for review), or error-level findings left undecided in --interactive
       2    a usage error, or a file that could not be read or written
       130  interrupted; the repairs accepted before are written
     """
@@ -683,8 +683,8 @@ def fix(
                 outcome = _repair(session, document, settings, interactive, console)
             except ModelUnavailable as exc:
                 _fail(str(exc))
-            new_text, count, remaining, review, changes = outcome
-            pending = pending or remaining > 0
+            new_text, count, remaining, failing, review, changes = outcome
+            pending = pending or failing > 0
             if diff:
                 if new_text != document.text:
                     pending = True
@@ -759,10 +759,11 @@ def _applied(path: str, count: int, remaining: int, review: Review | None) -> st
 
 def _repair(
     session: Session, document: Document, settings: Settings, interactive: bool, console: Console
-) -> tuple[str, int, int, Review | None, list[Change] | None]:
-    """(new text, repairs applied, findings left, the review when interactive, where the text changed
-    when the fix loop knows it) for one document; for a review, the findings left are the error-level
-    ones left undecided.
+) -> tuple[str, int, int, int, Review | None, list[Change] | None]:
+    """(new text, repairs applied, findings left, of those the ones at or above ``fail-on`` (what makes
+    the run exit 1, as for ``check``), the review when interactive, where the text changed when the fix
+    loop knows it) for one document; for a review, the findings left are the error-level ones left
+    undecided.
 
     Warns on stderr when the fix loop stopped short of a fixed point (findings remain, so the run does
     not exit 0) and when a user rule was skipped for lack of time."""
@@ -780,13 +781,16 @@ def _repair(
         watched(1, document.path)
         if interactive:
             review = review_document(document, check, console, lambda q: console.input(escape(q)))
-            result = review.text, len(review.accepted), review.undecided_errors, review, None
+            errors = review.undecided_errors
+            result = review.text, len(review.accepted), errors, errors, review, None
         else:
             safe, unsafe = Applicability.SAFE, Applicability.UNSAFE
             outcome = fix_text(document.text, check, {safe, unsafe} if settings.unsafe_fixes else {safe})
             if outcome.problem:
                 warnings.append(f"{document.path}: {outcome.problem}")
-            result = outcome.text, len(outcome.applied), len(outcome.remaining), None, outcome.changes
+            failing = sum(f.severity.rank >= settings.fail_on.rank for f in outcome.remaining)
+            left = len(outcome.remaining)
+            result = outcome.text, len(outcome.applied), left, failing, None, outcome.changes
     for warning in warnings:
         Consoles().err().print(f"warning: {warning}", markup=False)
     return result

@@ -76,6 +76,20 @@ def test_exit_zero_and_fail_on_threshold() -> None:
     assert run_cli("check", "--fail-on", "info", "-", stdin=b"The talks  ended.\n").returncode == 1
 
 
+def test_fix_exits_as_check_does_on_the_findings_it_leaves(tmp_path: Path) -> None:
+    """A warning left for review fails ``fix`` only where it would fail ``check``: at fail-on "error"
+    both exit 0 on it, with or without --diff."""
+    (tmp_path / "cleaner.toml").write_text('fail-on = "error"\n', encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text("Prices fell 3.5 million euros. in the first quarter.\n", encoding="utf-8")
+    for command in (["check"], ["fix", "--diff"], ["fix"]):
+        result = run_cli(*command, "--no-grammar", str(article))
+        assert result.returncode == 0, (command, result.stdout, result.stderr)
+    assert "1 left for review" in result.stdout
+    (tmp_path / "cleaner.toml").write_text('fail-on = "warning"\n', encoding="utf-8")
+    assert run_cli("fix", "--no-grammar", str(article)).returncode == 1
+
+
 def test_select_and_ignore_by_family_prefix() -> None:
     only = check_json("--select", "punctuation", str(SEED))
     assert {f["rule"].split(".")[0] for f in only["files"][0]["findings"]} == {"punctuation"}
