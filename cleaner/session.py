@@ -4,6 +4,7 @@ and what applies per file: Markdown masking, per-file ignores and inline suppres
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -195,10 +196,20 @@ class Session:
         ]
 
     def files(self, paths: Sequence[str]) -> Iterator[str | SourceError]:
-        """The files to check: folders walked with each folder's include globs; excluded ones dropped."""
+        """The files to check: folders walked with each folder's include globs; excluded ones dropped.
+
+        A file named twice (``a.txt ./a.txt``, or inside a folder also named) is checked once: twice, its
+        findings would be counted twice and ``fix --diff`` would print a patch ``git apply`` rejects.
+        """
+        seen: set[str] = set()
         for path in paths:
             settings = self.settings(path)
             for item in discover([path], accept=settings.included):
+                if isinstance(item, str):
+                    key = item if item == "-" else os.path.normpath(os.path.abspath(item))
+                    if key in seen:
+                        continue
+                    seen.add(key)
                 if isinstance(item, str) and item != "-" and self.settings(item).excluded(item):
                     continue
                 if isinstance(item, str) and item != path and self._is_sibling_source(item):

@@ -90,6 +90,15 @@ def test_fix_exits_as_check_does_on_the_findings_it_leaves(tmp_path: Path) -> No
     assert run_cli("fix", "--no-grammar", str(article)).returncode == 1
 
 
+def test_a_file_named_twice_is_checked_and_diffed_once(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Done. . Now.\n", encoding="utf-8")
+    named = [str(article), str(tmp_path / "." / "a.txt"), str(tmp_path)]
+    assert [f["path"] for f in check_json("--no-grammar", *named)["files"]] == [str(article)]
+    patch = run_cli("fix", "--diff", "--no-grammar", *named).stdout
+    assert patch.count("+++ ") == 1, patch
+
+
 def test_select_and_ignore_by_family_prefix() -> None:
     only = check_json("--select", "punctuation", str(SEED))
     assert {f["rule"].split(".")[0] for f in only["files"][0]["findings"]} == {"punctuation"}
