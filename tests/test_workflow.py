@@ -185,6 +185,14 @@ def test_sarif_is_valid_against_the_published_schema(sarif_schema: dict) -> None
     assert first["region"]["startLine"] == 1 and first["region"]["startColumn"] == 24
 
 
+def test_github_annotations_name_an_odd_file_as_the_runner_reads_it(tmp_path: Path) -> None:
+    """The runner unescapes ``%0A``, ``%3A`` and ``%2C`` in ``file=`` to match the repository's file: a
+    ``repr`` of the name would match nothing."""
+    odd = write(tmp_path / "a\nb:c,d%.txt", "Done. . Now.\n")
+    (line,) = run_cli("check", "--no-grammar", "--format", "github", str(odd)).stdout.splitlines()
+    assert line.startswith(f"::error file={tmp_path}/a%0Ab%3Ac%2Cd%25.txt,line=1,col=6,")
+
+
 def test_github_annotations_junit_and_statistics() -> None:
     github = run_cli("check", "--format", "github", str(SEED.relative_to(REPO))).stdout.splitlines()
     assert github[0].startswith("::error file=seeds/") and ",line=1,col=24," in github[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cleaner.document import Document
 from cleaner.findings import Severity
 from cleaner.report.formats import WholeReport
-from cleaner.report.visible import display_path, escaped
+from cleaner.report.visible import escaped
 from cleaner.session import FileResult, RunResult
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -18,6 +18,8 @@ def _escape_data(text: str) -> str:
 
 
 def _escape_property(text: str) -> str:
+    """A property such as ``file=``: the runner unescapes it to the raw name it matches against the
+    repository's files, so a name is written with the runner's escapes, never as a ``repr``."""
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
@@ -31,7 +33,7 @@ class GithubReport(WholeReport):
             end_line, end_column = document.position(finding.end)
             properties = ",".join(
                 [
-                    f"file={_escape_property(display_path(result.path))}",
+                    f"file={_escape_property(result.path)}",
                     f"line={line}",
                     f"col={column}",
                     f"endLine={end_line}",
@@ -44,7 +46,7 @@ class GithubReport(WholeReport):
     def render(self, run: RunResult) -> str:
         lines = list(self.lines)
         for error in run.errors:
-            name = _escape_property(display_path(error.path))
+            name = _escape_property(error.path)
             lines.append(f"::error file={name}::{_escape_data(error.message)}")
         lines += [f"::warning::{_escape_data(w)}" for w in run.warnings]
         return "\n".join(lines)
