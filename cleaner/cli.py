@@ -193,11 +193,12 @@ _NESTED_OPTIONS = {
 
 
 def _checked_source(paths: list[str], source: str | None, language: str | None) -> str | None:
-    """``--source`` pairs with exactly one translation file; ``--source-language`` is one CLDR knows
-    (as ``language`` in ``[tool.cleaner.source]`` must be)."""
-    if source is not None and (len(paths) != 1 or paths[0] == STDIN_PATH or Path(paths[0]).is_dir()):
+    """``--source`` pairs with exactly one translation, a file or standard input; ``--source-language``
+    is one CLDR knows (as ``language`` in ``[tool.cleaner.source]`` must be)."""
+    if source is not None and (len(paths) != 1 or Path(paths[0]).is_dir()):
         _fail(
-            "--source ORIGINAL pairs with exactly one translation file: cleaner check --source ORIGINAL FILE"
+            "--source ORIGINAL pairs with exactly one translation file (or - for standard input):"
+            " cleaner check --source ORIGINAL FILE"
         )
     if language is not None:
         from cleaner.bilingual.pairs import is_language_tag

@@ -137,6 +137,17 @@ def test_source_pair_with_another_paragraph_count_is_an_error_naming_both(tmp_pa
     assert fixed.returncode == 2 and "has 2 paragraphs" in fixed.stderr
 
 
+def test_a_translation_on_standard_input_pairs_with_its_source(tmp_path: Path) -> None:
+    source = tmp_path / "de.txt"
+    source.write_text("Am Donnerstag regnete es.\n", encoding="utf-8")
+    report = check_json("--no-grammar", "--source", str(source), "-", stdin=b"It rained on Friday.\n")
+    assert [f["rule"] for f in report["files"][0]["findings"]] == ["consistency.weekday-mismatch"]
+    fixed = run_cli(
+        "fix", "--unsafe-fixes", "--no-grammar", "--source", str(source), "-", stdin=b"It rained on Friday.\n"
+    )
+    assert (fixed.returncode, fixed.stdout) == (0, "It rained on Thursday.\n")
+
+
 def test_source_pair_of_lines_when_a_file_has_no_blank_lines(tmp_path: Path) -> None:
     source, target = tmp_path / "de.txt", tmp_path / "en.txt"
     source.write_text("Am Donnerstag regnete es.\nDie Preise stiegen.\n", encoding="utf-8")
