@@ -285,6 +285,20 @@ def test_a_wrong_source_setting_is_an_error_naming_the_key(tmp_path: Path, table
     assert message in result.stderr and str(path.parent / "cleaner.toml") in result.stderr
 
 
+def test_an_english_tagged_sibling_is_an_article_not_a_source(tmp_path: Path) -> None:
+    """``story.en.txt`` beside ``story.txt`` is an English version (or the translation of story.txt):
+    taken for a source it would never be checked."""
+    (tmp_path / "story.txt").write_text("Done. . Now.\n", encoding="utf-8")
+    for name in ("story.en.txt", "story.en-GB.txt"):
+        (tmp_path / name).write_text("The deal..was done.\n", encoding="utf-8")
+    report = check_json("--no-grammar", str(tmp_path))
+    assert {Path(f["path"]).name: len(f["findings"]) for f in report["files"]} == {
+        "story.txt": 1,
+        "story.en-GB.txt": 1,
+        "story.en.txt": 1,
+    }
+
+
 def test_siblings_false_checks_a_language_tagged_file_as_an_article_of_its_own(tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     shutil.copytree(BILINGUAL / "pair", folder)

@@ -79,7 +79,7 @@ def sibling_sources(path: str) -> list[tuple[str, str]]:
             continue
         middle = name[len(prefix) : -len(suffix)]
         candidate = parent / name
-        if is_language_tag(middle) and candidate.is_file():
+        if is_source_tag(middle) and candidate.is_file():
             found.append((str(candidate), middle.replace("_", "-")))
     return found
 
@@ -110,9 +110,16 @@ def is_source_of_sibling(path: str) -> bool:
     """Whether ``path`` (``article.de.txt``) is the source of a translation beside it (``article.txt``)."""
     file = Path(path)
     parts = file.name.split(".")
-    if len(parts) < 3 or not is_language_tag(parts[-2]):
+    if len(parts) < 3 or not is_source_tag(parts[-2]):
         return False
     return file.with_name(".".join([*parts[:-2], parts[-1]])).is_file()
+
+
+def is_source_tag(text: str) -> bool:
+    """A language tag that can name an English article's source: any CLDR language but English, since
+    ``story.en.txt`` beside ``story.txt`` is an English version to check in its own right (or the
+    translation of ``story.txt``), never the original an English translation is checked against."""
+    return text.split("-", 1)[0].split("_", 1)[0].lower() != "en" and is_language_tag(text)
 
 
 def is_language_tag(text: str) -> bool:
