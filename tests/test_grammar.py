@@ -50,6 +50,13 @@ def test_known_errors_are_found_and_the_audited_repair_is_safe(engine: GrammarEn
     assert outcome.text == "The minister said that the talks would resume.\n"
 
 
+def test_an_abbreviation_is_neither_a_sentence_end_nor_a_misspelling(engine: GrammarEngine) -> None:
+    text = "Sales were up 12 pct. from a year earlier, and the deficit reached $4.7 bn. in May.\n"
+    assert [(f.rule, text[f.start : f.end]) for f in engine.findings(text)] == []
+    ended = "The talks ended late. then it rained.\n"  # a real sentence end still needs its capital
+    assert "languagetool.UPPERCASE_SENTENCE_START" in {f.rule for f in engine.findings(ended)}
+
+
 @pytest.mark.parametrize("path", sorted((FIXTURES / "clean").glob("*.txt")), ids=lambda p: p.name)
 def test_clean_articles_stay_silent_with_grammar(languagetool_url: str, path: Path) -> None:
     language = "en-GB" if "science" in path.name else "en-US"  # the feature is written in British English

@@ -35,7 +35,14 @@ from cleaner.grammar.errors import (
     Refused,
 )
 from cleaner.grammar.install import installation
-from cleaner.grammar.mapping import RawMatch, defaults, is_credit_spelling, is_name_spelling, to_finding
+from cleaner.grammar.mapping import (
+    RawMatch,
+    defaults,
+    is_abbreviation_match,
+    is_credit_spelling,
+    is_name_spelling,
+    to_finding,
+)
 from cleaner.grammar.server import (
     ServerHandle,
     is_alive,
@@ -398,7 +405,10 @@ class GrammarEngine:
         for (offset, paragraph, start), matches in zip(where, results, strict=True):
             for match in matches or []:
                 moved = replace(match, start=match.start + start, end=match.end + start)
-                if not is_name_spelling(moved, paragraph) and not is_credit_spelling(moved, paragraph):
+                if not any(
+                    explained(moved, paragraph)
+                    for explained in (is_name_spelling, is_credit_spelling, is_abbreviation_match)
+                ):
                     found.append(to_finding(moved, offset))
         if None in results or self._skipped_count() != skipped:
             self.incomplete += 1
