@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -28,12 +29,21 @@ from cleaner import __version__
 from cleaner.alignment import Alignment
 from cleaner.bilingual import completed
 from cleaner.config import Settings
-from cleaner.corpus import Columns, Item, finding_schema, read_items, summary_schema, write_rows
+from cleaner.corpus import (
+    Columns,
+    Item,
+    finding_schema,
+    is_corpus,
+    json_line,
+    read_items,
+    summary_schema,
+    write_rows,
+)
 from cleaner.document import Document
 from cleaner.findings import Finding, Severity
 from cleaner.grammar.engine import BUDGET_ENV
 from cleaner.parallel import Done, WorkerSpec, run_local, run_ray, shared_languagetool
-from cleaner.repair.writer import write_new
+from cleaner.repair.writer import TEMP_MARK, write_new
 from cleaner.report.json_report import finding_to_json
 from cleaner.session import Session
 
@@ -42,6 +52,8 @@ BLOCK_SIZE = 64
 cluster run of short segments wants more (``--block-size``)."""
 STATE_FORMAT = 1
 MANIFEST = "manifest.json"
+_OWN_FILE = re.compile(rf"{re.escape(MANIFEST)}|part-\d{{6}}\.jsonl|\..+{re.escape(TEMP_MARK)}\w{{8}}\.tmp")
+"""What a state folder may hold: the manifest, the parts, and temporary files of the one write path."""
 
 
 class BatchError(Exception):
@@ -116,7 +128,8 @@ def summary_row(item: Item, findings: Sequence[Finding], grammar: bool | None) -
 def _key(summary: dict[str, Any]) -> str:
     """``Item.key`` of the document a part line was written for."""
     if summary["unreadable"] is not None:
-        return f"unreadable\x00{summary['input']}\x00{summary['row']}\x00{summary['unreadable']}"
+        fields = ("id", "input", "row", "unreadable")
+        return "\x00".join(["unreadable", *(str(summary[name]) for name in fields)])
     return f"{summary['id']}\x00{summary['sha256']}"
 
 
@@ -169,6 +182,7 @@ class _State:
     def __init__(self, output: Path, fingerprint: dict[str, Any], restart: bool) -> None:
         self.folder = state_folder(output)
         manifest = self.folder / MANIFEST
+        self._refuse_foreign()
         if restart and self.folder.exists():
             shutil.rmtree(self.folder)
         if manifest.exists():
@@ -185,6 +199,26 @@ class _State:
             self.folder.mkdir(parents=True, exist_ok=True)
             with write_new(manifest) as handle:
                 handle.write(json.dumps(fingerprint, indent=2).encode())
+
+    def _refuse_foreign(self) -> None:
+        """The folder is removed when the run ends (or restarts): refuse one that is a link or holds
+        anything but a run's own files, which would be lost with it."""
+        if not os.path.lexists(self.folder):
+            return
+        if self.folder.is_symlink() or not self.folder.is_dir():
+            raise BatchError(
+                f"{self.folder} is in the way of the run's state folder; move it or name another output"
+            )
+        foreign = [
+            e.name
+            for e in os.scandir(self.folder)
+            if not _OWN_FILE.fullmatch(e.name) or not e.is_file(follow_symlinks=False)
+        ]
+        if foreign:
+            raise BatchError(
+                f"{self.folder} holds files that are not a batch run's ({', '.join(sorted(foreign)[:3])}); "
+                "move them or name another output"
+            )
 
     def part(self, index: int) -> Path:
         return self.folder / f"part-{index:06d}.jsonl"
@@ -211,8 +245,7 @@ class _State:
     def write(self, result: BlockResult) -> None:
         with write_new(self.part(result.index)) as handle:
             for line in result.lines:
-                handle.write(json.dumps(line, ensure_ascii=False).encode("utf-8", errors="surrogatepass"))
-                handle.write(b"\n")
+                handle.write(json_line(line))
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -240,6 +273,7 @@ def run_batch(
     }
     fingerprint = json.loads(json.dumps(fingerprint, default=str))
     reader = spec.session()
+    _refuse_overwriting(options, reader)
     for path in options.inputs:  # a bad rule folder or selector fails here, before anything is written
         reader.checker(reader.settings(path))
     state = _State(options.output, fingerprint, options.restart)
@@ -277,6 +311,47 @@ def run_batch(
     return result
 
 
+def _refuse_overwriting(options: BatchOptions, reader: Session) -> None:
+    """Raise BatchError when writing the findings or the summary would destroy an input or each other:
+    the same file by name, through a symbolic link or as a hard link, or a file a folder input holds.
+    Checked before anything is written or removed."""
+    targets = {"output": options.output, "summary": options.summary}
+    for what, target in targets.items():
+        if target.is_dir():
+            raise BatchError(f"{target}: the {what} is a folder; name a file")
+    if _same_file(options.output, options.summary):
+        raise BatchError(f"{options.output}: the output and the summary are the same file; name two files")
+    existing = {ident: what for what, target in targets.items() if (ident := _identity(target)) is not None}
+    for given in options.inputs:
+        for what, target in targets.items():
+            if _same_file(Path(given), target):
+                raise BatchError(f"{target}: the {what} is the input {given}; writing it would destroy it")
+        if existing and not is_corpus(given) and Path(given).is_dir():
+            for found in reader.files([given]):
+                if isinstance(found, str) and (what := existing.get(_identity(Path(found)))):
+                    raise BatchError(
+                        f"{targets[what]}: the {what} is {found}, an input in {given}; writing it would "
+                        "destroy it"
+                    )
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    """The same file (followed links, hard links), or the same path once resolved when one is missing."""
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return os.path.realpath(first) == os.path.realpath(second)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file's device and inode (what hard links share), or None when it cannot be looked at."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
 def _add(warnings: list[str], new: Iterable[str]) -> None:
     warnings.extend(w for w in new if w not in warnings)
 
@@ -292,8 +367,13 @@ def _merge(state: _State, count: int, options: BatchOptions, result: BatchResult
         for index in range(count):
             yield [line["summary"] for line in state.lines(index)]
 
-    write_rows(options.output, findings, finding_schema)
-    write_rows(options.summary, summaries, summary_schema)
+    replaced = write_rows(options.output, findings, finding_schema)
+    replaced += write_rows(options.summary, summaries, summary_schema)
+    if replaced:
+        result.warnings.append(
+            f"{replaced} rows held a lone surrogate (a broken \\ud800-style escape), which Parquet cannot "
+            "store: written with U+FFFD in its place (a .jsonl output keeps it)"
+        )
     for batch in summaries():
         for row in batch:
             result.documents += 1

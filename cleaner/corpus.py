@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,7 +89,7 @@ class Item:
     def key(self) -> str:
         """What a finished block records per document, to recognise it when a run is resumed."""
         if self.error is not None:
-            return f"unreadable\x00{self.input}\x00{self.row}\x00{self.error}"
+            return "\x00".join(["unreadable", *(str(v) for v in (self.id, self.input, self.row, self.error))])
         return f"{self.id}\x00{self.sha256}"
 
 
@@ -134,18 +135,23 @@ def count_items(paths: Iterable[str], session: Session) -> int:
     return total
 
 
-def _row_item(path: str, row: int, record: Any, columns: Columns) -> Item:
+def _row_item(path: str, row: int, record: Any, columns: Columns, undecodable: str | None = None) -> Item:
+    """The row as an item; ``undecodable``: why a column of it could not be decoded (Parquet). A row
+    that cannot be checked keeps its id, when it has one, so the summary names it."""
     if not isinstance(record, dict):
         return Item(None, path, row, error="not a JSON object")
+    name = record.get(columns.id)
+    known = None if name is None else str(name)
+    if undecodable is not None:
+        return Item(known, path, row, error=undecodable)
     text = record.get(columns.text)
     if not isinstance(text, str):
         what = "no" if text is None else "a non-text"
-        return Item(None, path, row, error=f"{what} {columns.text!r} column")
-    name = record.get(columns.id)
+        return Item(known, path, row, error=f"{what} {columns.text!r} column")
     source = record.get(columns.source) if columns.source else None
     if source is not None and not isinstance(source, str):
-        return Item(None, path, row, error=f"a non-text {columns.source!r} column")
-    return Item(f"{path}:{row}" if name is None else str(name), path, row, text, source, path)
+        return Item(known, path, row, error=f"a non-text {columns.source!r} column")
+    return Item(f"{path}:{row}" if known is None else known, path, row, text, source, path)
 
 
 def _jsonl_rows(path: str, columns: Columns) -> Iterator[Item]:
@@ -193,9 +199,30 @@ def _parquet_rows(path: str, columns: Columns) -> Iterator[Item]:
     wanted = [c for c in (columns.id, columns.text, columns.source) if c and c in names]
     row = 0
     for batch in table.iter_batches(batch_size=PARQUET_BATCH, columns=wanted):
-        for record in batch.to_pylist():
+        for record, undecodable in _decoded(batch):
             row += 1
-            yield _row_item(path, row, record, columns)
+            yield _row_item(path, row, record, columns, undecodable)
+
+
+def _decoded(batch: pa.RecordBatch) -> Iterator[tuple[dict[str, Any], str | None]]:
+    """Each row of a Parquet batch as a dict, with why a column of it is not UTF-8 (Parquet's writers
+    do not all check): such a row is reported, the rows beside it are read."""
+    try:
+        rows = batch.to_pylist()
+    except UnicodeDecodeError:
+        pass
+    else:
+        yield from ((record, None) for record in rows)
+        return
+    for index in range(batch.num_rows):
+        record: dict[str, Any] = {}
+        undecodable = None
+        for name, column in zip(batch.schema.names, batch.columns, strict=True):
+            try:
+                record[name] = column[index].as_py()
+            except UnicodeDecodeError as exc:
+                undecodable = undecodable or f"{name!r} column not UTF-8 ({exc.reason} at byte {exc.start})"
+        yield record, undecodable
 
 
 # -- writing -----------------------------------------------------------------------------------------
@@ -203,35 +230,74 @@ def _parquet_rows(path: str, columns: Columns) -> Iterator[Item]:
 
 def write_rows(
     target: Path, batches: Callable[[], Iterator[list[dict[str, Any]]]], schema: Callable[[], pa.Schema]
-) -> None:
+) -> int:
     """Write rows as JSONL or Parquet (by ``target``'s suffix), atomically.
 
     ``batches`` is called once for JSONL and twice for Parquet: the first pass finds the columns,
     starting from ``schema()`` and adding any field the rows have beyond it (the JSON report grows
     without breaking), so a Parquet file's schema always holds every field and is known before it is
     written in one streaming pass.
+
+    Returns how many rows held a lone surrogate (text decoded from a JSON ``\\ud800`` escape) that
+    Parquet, whose strings are UTF-8, cannot hold: those are written with U+FFFD in its place. JSONL
+    keeps them, as JSON escapes.
     """
     suffix = target.suffix.lower()
     if suffix == JSONL_SUFFIX:
         with write_new(target) as handle:
             for batch in batches():
-                handle.write(b"".join(_json_line(row) for row in batch))
-        return
+                handle.write(b"".join(json_line(row) for row in batch))
+        return 0
     if suffix != PARQUET_SUFFIX:
         raise CorpusError(f"{target}: an output must end in {JSONL_SUFFIX} or {PARQUET_SUFFIX}")
     pq = _parquet()
     import pyarrow as pa
 
-    found = [schema(), *(pa.Table.from_pylist(b).schema for b in batches() if b)]
+    found = [schema(), *(_table(b)[0].schema for b in batches() if b)]
     unified = pa.unify_schemas(found, promote_options="permissive")
+    replaced = 0
     with write_new(target) as handle, pq.ParquetWriter(handle, unified) as writer:
         for batch in batches():
             if batch:
-                writer.write_table(pa.Table.from_pylist(batch, schema=unified))
+                table, count = _table(batch, unified)
+                writer.write_table(table)
+                replaced += count
+    return replaced
 
 
-def _json_line(row: dict[str, Any]) -> bytes:
-    return json.dumps(row, ensure_ascii=False).encode("utf-8", errors="surrogatepass") + b"\n"
+def _table(batch: list[dict[str, Any]], schema: pa.Schema | None = None) -> tuple[pa.Table, int]:
+    """The rows as an Arrow table, and how many had a lone surrogate replaced to make one."""
+    import pyarrow as pa
+
+    try:
+        return pa.Table.from_pylist(batch, schema=schema), 0
+    except UnicodeEncodeError:
+        cleaned = [_without_surrogates(row) for row in batch]
+        replaced = sum(new != old for new, old in zip(cleaned, batch, strict=True))
+        return pa.Table.from_pylist(cleaned, schema=schema), replaced
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value: Any) -> Any:
+    """``value`` with every lone surrogate in its strings, at any depth, replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {key: _without_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    return value
+
+
+def json_line(row: dict[str, Any]) -> bytes:
+    """One JSONL line, UTF-8: characters as they are, except in a row holding a lone surrogate (text
+    decoded from a JSON ``\\ud800`` escape), which UTF-8 cannot encode and JSON escapes carry whole."""
+    try:
+        return json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n"
+    except UnicodeEncodeError:
+        return json.dumps(row, ensure_ascii=True).encode("ascii") + b"\n"
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:

@@ -104,7 +104,7 @@ def test_unreadable_rows_are_reported_in_place_and_the_rest_is_checked(tmp_path:
     assert [(row["id"], row["row"], row["unreadable"] is None) for row in summary] == [
         ("a", 1, True),
         (None, 2, False),
-        (None, 3, False),
+        ("c", 3, False),  # a row that cannot be checked keeps the id it has
         ("d", 5, True),
     ]
     assert {row["id"] for row in read_rows(out)} == {"a"}
@@ -295,3 +295,98 @@ def test_documents_left_without_grammar_are_flagged_and_checked_by_the_next_run(
     rules_only = run_cli("batch", *command[:-1], str(tmp_path / "rules.jsonl"), "--no-grammar")
     assert rules_only.returncode == 0, rules_only.stderr
     assert [row["grammar"] for row in read_rows(tmp_path / "rules.summary.jsonl")] == [None] * count
+
+
+def test_an_output_or_summary_that_is_an_input_or_each_other_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    corpus = write_jsonl(tmp_path / "corpus.jsonl", texts(2))
+    folder = write_folder(tmp_path / "docs", texts(0))
+    original, article = corpus.read_bytes(), next(folder.glob("*.txt"))
+    (tmp_path / "link.jsonl").symlink_to(corpus)
+    os.link(corpus, tmp_path / "hard.jsonl")
+    os.link(article, tmp_path / "article.jsonl")
+    (tmp_path / "folder.jsonl").mkdir()
+    before = sorted(tmp_path.rglob("*"))
+    refusals = [
+        ("the output is the input", [str(corpus), "-o", str(corpus)]),
+        ("the summary is the input", [str(corpus), "-o", "out.jsonl", "--summary", str(corpus)]),
+        ("the output is the input", [str(corpus), "--restart", "-o", "link.jsonl"]),  # a symbolic link
+        ("the output is the input", [str(tmp_path / "link.jsonl"), "-o", "hard.jsonl"]),  # a hard link
+        (
+            "the output and the summary are the same file",
+            [str(corpus), "-o", "x.jsonl", "--summary", "./x.jsonl"],
+        ),
+        (f"an input in {folder}", [str(folder), "-o", "article.jsonl"]),  # a hard link to a file in it
+        ("the output is a folder", [str(corpus), "-o", "folder.jsonl"]),
+    ]
+    for message, args in refusals:
+        result = run_cli("batch", *COLUMNS, "--no-grammar", *args, cwd=tmp_path)
+        assert result.returncode == 2 and message in result.stderr, (args, result.stderr)
+        assert sorted(tmp_path.rglob("*")) == before, args
+        assert (
+            corpus.read_bytes() == original
+            and (tmp_path / "article.jsonl").read_bytes() == article.read_bytes()
+        )
+
+
+def test_a_state_folder_holding_other_files_is_never_taken_over(tmp_path: Path) -> None:
+    corpus = write_jsonl(tmp_path / "corpus.jsonl", texts(1))
+    out = tmp_path / "out.jsonl"
+    state = state_folder(out)
+    state.mkdir()
+    (state / "notes.txt").write_text("mine")
+    for restart in ([], ["--restart"]):
+        result = run_cli("batch", str(corpus), *COLUMNS, "--no-grammar", *restart, "-o", str(out))
+        assert result.returncode == 2 and "not a batch run's (notes.txt)" in result.stderr
+        assert (state / "notes.txt").read_text() == "mine" and not out.exists()
+
+
+LONE_SURROGATE = "The caf\\ud800 is open again."
+"""A JSON row's text with a lone surrogate escape: the Unicode-damage check flags it, as check does."""
+
+
+def test_a_lone_surrogate_is_checked_and_written_as_json_escapes_and_parquet_replacements(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(
+        f'{{"doc": "g", "body": "{LONE_SURROGATE}"}}\n{{"doc": "\\udc80id", "body": "It is caf\\u00e9."}}\n'
+    )
+    out = tmp_path / "out.jsonl"
+    result = batch(str(corpus), *COLUMNS, "--no-grammar", "-o", str(out))
+    assert not state_folder(out).exists(), result.stderr
+    damage = [row for row in read_rows(out) if row["rule"] == "typography.unicode-damage"]
+    assert [(row["id"], row["start"], row["excerpt"]) for row in damage] == [("g", 7, "\ud800")]
+    out.read_bytes().decode("utf-8")  # valid UTF-8: the surrogate travels as a JSON escape
+    assert [row["id"] for row in read_rows(tmp_path / "out.summary.jsonl")] == ["g", "\udc80id"]
+
+    parquet = tmp_path / "out.parquet"
+    result = batch(str(corpus), *COLUMNS, "--no-grammar", "-o", str(parquet))
+    assert "2 rows held a lone surrogate" in result.stderr and "U+FFFD" in result.stderr
+    damage = [row for row in read_rows(parquet) if row["rule"] == "typography.unicode-damage"]
+    assert [(row["id"], row["start"], row["excerpt"]) for row in damage] == [("g", 7, "\ufffd")]
+    assert [row["id"] for row in read_rows(tmp_path / "out.summary.parquet")] == ["g", "\ufffdid"]
+
+
+def test_a_parquet_row_that_is_not_utf8_is_reported_by_its_id_and_the_rest_checked(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # Not every Parquet writer checks UTF-8: a string column built from its bytes, one stray byte in row 1
+    bad = "The caf\udcc3 is open. ".encode("utf-8", "surrogateescape")
+    data = bad + b"It rained on Monday."
+    offsets = pa.array([0, len(bad), len(data)], pa.int32()).buffers()[1]
+    body = pa.Array.from_buffers(pa.string(), 2, [None, offsets, pa.py_buffer(data)])
+    corpus = tmp_path / "corpus.parquet"
+    pq.write_table(pa.table({"doc": ["bad", "good"], "body": body}), corpus)
+    out = tmp_path / "out.jsonl"
+    result = run_cli("batch", str(corpus), *COLUMNS, "--no-grammar", "-o", str(out))
+    assert result.returncode == 2, result.stderr
+    assert f"error: {corpus}:1: 'body' column not UTF-8" in result.stderr
+    summary = read_rows(tmp_path / "out.summary.jsonl")
+    assert [(row["id"], row["unreadable"] is None, row["chars"]) for row in summary] == [
+        ("bad", False, 0),
+        ("good", True, len("It rained on Monday.")),
+    ]
+    assert not state_folder(out).exists()

@@ -4,6 +4,7 @@ path. The page itself is driven in a real browser in ``test_review_browser.py``.
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -444,3 +445,48 @@ def test_a_streamed_body_over_the_limit_is_refused(client: TestClient) -> None:
     )
     assert response.status_code == 413
     assert _file(client)["version"] == view["version"]
+
+
+def _post_json(client: TestClient, action: str, body: dict, index: int = 0) -> tuple[int, dict]:
+    """A body the client's own encoder cannot send (a lone surrogate): JSON escapes, as a browser sends."""
+    response = client.post(
+        f"/api/files/{index}/{action}",
+        headers={**HEADERS, "content-type": "application/json"},
+        content=json.dumps(body).encode("ascii"),
+    )
+    return response.status_code, response.json()
+
+
+def test_an_edit_holding_a_lone_surrogate_is_refused_and_nothing_is_stored(client: TestClient) -> None:
+    view = _file(client)
+    body = {"version": view["version"], "finding": 0, "text": "He would \ud800 accept it."}
+    status, reply = _post_json(client, "edit", body)
+    assert status == 400 and "lone surrogate (U+D800)" in reply["error"]
+    after = _file(client)
+    assert after["version"] == view["version"] and after["segments"] == view["segments"]
+    status, reply = _post(client, "undo", version=view["version"])
+    assert status == 400 and reply["error"] == "nothing to undo"
+
+
+def test_a_file_holding_a_lone_surrogate_is_shown_and_its_repair_saved(
+    session: Session, tmp_path: Path
+) -> None:
+    """A bilingual JSONL target's ``\\ud800`` escape decodes to a lone surrogate: the page is sent it
+    (JSON-escaped), and accepting the Unicode-damage repair saves U+FFFD in its place."""
+    path = tmp_path / "menu.jsonl"
+    path.write_text('{"id": "1", "source": "Das Café ist offen.", "target": "The caf\\ud800 is open."}\n')
+    files, errors = load_reviews(session, [str(path)])
+    assert not errors
+    client = _client(files)
+    view = _file(client)
+    damage = _find(view, "typography.unicode-damage")
+    assert view["findings"][damage]["excerpt"] == "\ud800"
+    status, reply = _post(client, "accept", version=view["version"], finding=damage, candidate=0)
+    assert status == 200, reply
+    status, reply = _post(client, "save", version=reply["file"]["version"])
+    assert status == 200, reply
+    assert json.loads(path.read_text(encoding="utf-8"))["target"] == "The caf\ufffd is open."
+    assert (
+        "+" + path.read_text(encoding="utf-8").rstrip("\n")
+        in client.get("/api/files/0/diff", headers=HEADERS).text
+    )

@@ -90,6 +90,18 @@ class _Reviews:
         return file_view(index, item.name, item.review)
 
 
+class _JSON(JSONResponse):
+    """A JSON response that a lone surrogate in a file's text (decoded from a JSON ``\\ud800`` escape in
+    a bilingual file, flagged as Unicode damage) cannot break: such a reply is sent ASCII-escaped,
+    which the page's JSON parser reads back to the same string."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
 class _Refusal(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -108,12 +120,12 @@ def create_app(
 
     async def list_files(request: Request) -> Response:
         reviews.authorise(request)
-        return JSONResponse({"files": await _locked(reviews, reviews.summaries)})
+        return _JSON({"files": await _locked(reviews, reviews.summaries)})
 
     async def show_file(request: Request) -> Response:
         reviews.authorise(request)
         index, _ = reviews.file(request)
-        return JSONResponse({"file": await _locked(reviews, lambda: reviews.view(index))})
+        return _JSON({"file": await _locked(reviews, lambda: reviews.view(index))})
 
     async def act(request: Request) -> Response:
         reviews.authorise(request)
@@ -136,7 +148,7 @@ def create_app(
             return status, {**reply, "file": reviews.view(index), "files": reviews.summaries()}
 
         status, reply = await _locked(reviews, run)
-        return JSONResponse(reply, status_code=status)
+        return _JSON(reply, status_code=status)
 
     async def download_diff(request: Request) -> Response:
         reviews.authorise(request)
@@ -151,7 +163,7 @@ def create_app(
 
     async def refused(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, _Refusal)
-        return JSONResponse({"error": str(exc)}, status_code=exc.status)
+        return _JSON({"error": str(exc)}, status_code=exc.status)
 
     routes = [
         Route("/", page),
@@ -307,5 +319,5 @@ class _BodyLimit:
 
 
 async def _too_large(limit: int, scope: Scope, receive: Receive, send: Send) -> None:
-    response = JSONResponse({"error": f"request too large (at most {limit} bytes)"}, status_code=413)
+    response = _JSON({"error": f"request too large (at most {limit} bytes)"}, status_code=413)
     await response(scope, receive, send)

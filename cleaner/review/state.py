@@ -42,6 +42,12 @@ class SaveRefused(ActionRefused):
     """The write path refused the file (changed on disk, read-only, …); nothing was written."""
 
 
+def lone_surrogates(text: str) -> list[str]:
+    """The lone surrogates in ``text`` (as U+XXXX): a JSON ``\\ud800`` escape decodes to one, but UTF-8
+    cannot encode it, so an edit holding one could be neither shown again nor saved."""
+    return [f"U+{ord(char):04X}" for char in dict.fromkeys(text) if "\ud800" <= char <= "\udfff"]
+
+
 class ChangeKind(StrEnum):
     ACCEPTED = "accepted"
     EDITED = "edited"
@@ -171,6 +177,12 @@ class FileReview:
         if bad:
             raise ActionRefused(
                 f"not applied: the text holds control characters or line breaks ({', '.join(bad)})"
+            )
+        lone = lone_surrogates(replacement)
+        if lone:
+            raise ActionRefused(
+                f"not applied: the text holds a lone surrogate ({', '.join(lone)}), half of a character, "
+                "which no file can hold"
             )
         begin, finish = self.sentence(finding)
         before = self.text[begin:finish]
