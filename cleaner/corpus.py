@@ -292,12 +292,10 @@ def _without_surrogates(value: Any) -> Any:
 
 
 def json_line(row: dict[str, Any]) -> bytes:
-    """One JSONL line, UTF-8: characters as they are, except in a row holding a lone surrogate (text
-    decoded from a JSON ``\\ud800`` escape), which UTF-8 cannot encode and JSON escapes carry whole."""
-    try:
-        return json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n"
-    except UnicodeEncodeError:
-        return json.dumps(row, ensure_ascii=True).encode("ascii") + b"\n"
+    """One JSONL line, UTF-8 (a row holding a lone surrogate as escapes: ``json_text``)."""
+    from cleaner.report.json_report import json_text
+
+    return json_text(row).encode("utf-8") + b"\n"
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:

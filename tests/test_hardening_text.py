@@ -237,6 +237,22 @@ def test_junit_sarif_and_json_are_valid_with_control_characters_in_text_and_name
         json.loads(run_cli("check", "--no-grammar", "--format", fmt, str(article)).stdout)
 
 
+def test_every_format_reports_a_lone_surrogate_from_a_bilingual_file(tmp_path: Path) -> None:
+    """A ``\\ud800`` escape in a JSON Lines target decodes to a lone surrogate, which no UTF-8 output
+    can hold: each report carries it as an escape instead of failing with an internal error."""
+    corpus = tmp_path / "units.jsonl"
+    corpus.write_text('{"source": "Es ist gut.", "target": "It is good \\ud800 ok."}\n', encoding="utf-8")
+    outputs = {}
+    for fmt in ("text", "json", "sarif", "github", "junit"):
+        result = run_cli("check", "--no-grammar", "--format", fmt, str(corpus))
+        assert result.returncode == 1, (fmt, result.stderr)
+        outputs[fmt] = result.stdout
+    (finding,) = json.loads(outputs["json"])["files"][0]["findings"]
+    assert (finding["rule"], finding["excerpt"]) == ("typography.unicode-damage", "\ud800")
+    json.loads(outputs["sarif"])
+    assert "\\ud800" in ElementTree.fromstring(outputs["junit"]).find(".//failure").text
+
+
 # -- 18: CR-only line numbers; escape sequences in file names -----------------------------------------
 
 

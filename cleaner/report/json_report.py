@@ -58,4 +58,16 @@ class JsonReport(WholeReport):
             "languagetool": run.languagetool,
             "statistics": [{"rule": rule, "count": count} for rule, count in statistics(run)],
         }
-        return json.dumps(report, ensure_ascii=False, indent=2)
+        return json_text(report, indent=2)
+
+
+def json_text(value: Any, indent: int | None = None) -> str:
+    """JSON with its characters as they are, unless it holds a lone surrogate (text decoded from a
+    ``\\ud800`` escape in a bilingual file or a corpus row): UTF-8 cannot encode one, so then every
+    character beyond ASCII is written as an escape, which JSON readers decode back whole."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, ensure_ascii=True, indent=indent)
+    return text

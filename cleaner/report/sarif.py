@@ -3,7 +3,6 @@ help a reviewer needs on the dashboard (what the rule finds, an example and its 
 
 from __future__ import annotations
 
-import json
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from cleaner.document import Document
 from cleaner.findings import Finding, Severity, Source
 from cleaner.grammar.mapping import RULE_PREFIX
 from cleaner.report.formats import WholeReport
+from cleaner.report.json_report import json_text
 from cleaner.ruleset import Rule, RuleError, load_rules
 from cleaner.session import FileResult, RunResult
 
@@ -180,7 +180,7 @@ class SarifReport(WholeReport):
                 }
             ],
         }
-        return json.dumps(log, ensure_ascii=False, indent=2)
+        return json_text(log, indent=2)
 
 
 def _file_offset(document: Document, offset: int) -> int:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 
 _HIDDEN = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufeff\ufffe\uffff]"
 )
-"""Control characters (C0, DEL, C1), line and paragraph separators, bidirectional controls, the
+"""Control characters (C0, DEL, C1), line and paragraph separators, bidirectional controls, lone
+surrogates (decoded from a ``\\ud800`` escape in a bilingual file: no UTF-8 output can hold one), the
 byte-order mark and the two non-characters XML 1.0 forbids."""
 
 
