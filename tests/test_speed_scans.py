@@ -16,8 +16,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from cleaner.analysis import _PROTECTED, protected_spans
+from cleaner.analysis import _PROTECTED, TextAnalysis, protected_spans
 from cleaner.detectors.patterns import required_characters
+from cleaner.detectors.unicode_damage import _MAYBE_DAMAGED, _PLAIN_ASCII
 from cleaner.detectors.weekday_date import _DATED_WEEKDAY, _dated_weekdays
 from cleaner.ruleset import Rule, load_rules
 from tests.conftest import SEEDS, SHARED_EVAL
@@ -67,6 +68,27 @@ def test_same_spans_as_finditer_on_the_dev_texts() -> None:
             assert spans == plain(text)
             count += len(spans)
     assert count > 1000  # the dev texts do hold URLs, numbers and initials
+
+
+_SENTENCE_PIECES = st.sampled_from(
+    [
+        "word", "Word", "U.S.", "Dr.", "e.g.", "J. Smith", "3.14", "...", "…", ". ", "! ", "? ", ".", "\n",
+        "\n\n", " ", "\t", '"', "”", ")", "A", "9", "www.x.com", "took place", "occurred",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_SENTENCE_PIECES, max_size=40).map("".join))
+@example("Dr. Smith said it occurred. The U.S. talks took place…\n\n“Really?” He left. 3.14 is pi.")
+def test_the_sentence_at_a_position_is_the_whole_splits(text: str) -> None:
+    """``sentence_at`` finds a sentence from its line's start (the scheduled-event detector asks for a
+    few of a long text's sentences): the span the whole text's split gives."""
+    sentences = list(TextAnalysis(text).sentences())
+    for position, char in enumerate(text):
+        if not char.isspace():
+            expected = next(s for s in sentences if s.start <= position < s.end)
+            assert TextAnalysis(text).sentence_at(position) == expected
 
 
 _DATE_PIECES = st.sampled_from(
@@ -121,3 +143,10 @@ def test_required_characters_of_typical_patterns() -> None:
     assert required_characters(re.compile(r"(?i)abc")) is None
     assert required_characters(re.compile(r"[^a]b?")) is None
     assert required_characters(re.compile(r"\w+")) is None
+
+
+def test_plain_ascii_is_what_the_unicode_damage_scan_never_matches() -> None:
+    """The unicode-damage detector skips a text of ``_PLAIN_ASCII`` characters without its scan: each
+    ASCII character is in that set exactly when the scan cannot match at it."""
+    for code in range(128):
+        assert (bytes([code]) in _PLAIN_ASCII) == (_MAYBE_DAMAGED.search(f"{chr(code)}#1;") is None), code
