@@ -108,11 +108,10 @@ def _names_in(folder: str) -> tuple[str, ...]:
 
 def is_source_of_sibling(path: str) -> bool:
     """Whether ``path`` (``article.de.txt``) is the source of a translation beside it (``article.txt``)."""
-    file = Path(path)
-    parts = file.name.split(".")
+    parts = os.path.basename(path).split(".")  # a string, not a Path: this runs for every walked file
     if len(parts) < 3 or not is_language_tag(parts[-2]):
         return False
-    return file.with_name(".".join([*parts[:-2], parts[-1]])).is_file()
+    return Path(path).with_name(".".join([*parts[:-2], parts[-1]])).is_file()
 
 
 def is_language_tag(text: str) -> bool:
