@@ -108,16 +108,24 @@ def test_dated_weekdays_are_the_plain_finditer(text: str) -> None:
     assert [match.span() for match in _dated_weekdays(text)] == expected
 
 
-def _pattern_rules() -> list[Rule]:
-    return [rule for rule in load_rules() if isinstance(rule.pattern, re.Pattern)]
+def _patterns() -> list[tuple[Rule, re.Pattern[str]]]:
+    """Every bundled rule's pattern, and its anchor when it has one."""
+    return [
+        (rule, pattern)
+        for rule in load_rules()
+        for pattern in (rule.pattern, rule.anchor)
+        if isinstance(pattern, re.Pattern)
+    ]
 
 
-@pytest.mark.parametrize("rule", _pattern_rules(), ids=lambda rule: rule.id)
-def test_a_text_without_the_required_characters_has_no_match(rule: Rule) -> None:
-    """The pattern detector skips a rule on a text holding none of its required characters: the rule
-    must indeed find nothing there, whatever else the text holds."""
-    assert isinstance(rule.pattern, re.Pattern)
-    required = required_characters(rule.pattern)
+@pytest.mark.parametrize(
+    ("rule", "pattern"), _patterns(), ids=lambda item: item.id if isinstance(item, Rule) else item.pattern
+)
+def test_a_text_without_the_required_characters_has_no_match(rule: Rule, pattern: re.Pattern[str]) -> None:
+    """The pattern detector skips a rule (or all the rules of an anchor) on a text holding none of the
+    required characters of its pattern (or anchor): it must indeed match nothing there, whatever else
+    the text holds."""
+    required = required_characters(pattern)
     if required is None:
         return  # no shortcut for this rule: it scans every text
     examples = [example.text for example in (*rule.flag_examples, *rule.pass_examples)]
@@ -125,12 +133,12 @@ def test_a_text_without_the_required_characters_has_no_match(rule: Rule) -> None
     alphabet = sorted({char for text in examples for char in text} - required) or ["x"]
     stripped = ["".join(char for char in text if char not in required) for text in examples]
     for text in stripped:
-        assert rule.pattern.search(text) is None, text
+        assert pattern.search(text) is None, text
 
     @settings(max_examples=200, deadline=None)
     @given(st.text(alphabet=st.sampled_from(alphabet), max_size=80))
     def no_match(text: str) -> None:
-        assert rule.pattern.search(text) is None
+        assert pattern.search(text) is None
 
     no_match()
 
@@ -143,6 +151,8 @@ def test_required_characters_of_typical_patterns() -> None:
     assert required_characters(re.compile(r"(?i)abc")) is None
     assert required_characters(re.compile(r"[^a]b?")) is None
     assert required_characters(re.compile(r"\w+")) is None
+    assert required_characters(re.compile(r"[.。](?<=[?!？！][.。])")) == {"?", "!", "？", "！"}
+    assert required_characters(re.compile(r"\.(?<![?!]\.)")) == {"."}
 
 
 def test_plain_ascii_is_what_the_unicode_damage_scan_never_matches() -> None:
