@@ -48,13 +48,19 @@ def run(checkout: Path | None, jobs: int, paths: list[str]) -> Run:
     import psutil
 
     env = {**os.environ, "NO_COLOR": "1"}
+    # as bench/speed.py: with PYTHONDONTWRITEBYTECODE set (as some sandboxes do) the command and each of
+    # its workers would compile cleaner afresh, a cost no installed cleaner pays
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if checkout is not None:
         env["PYTHONPATH"] = str(checkout)
     command = [sys.executable, "-m", "cleaner", "check", "--no-grammar", "--format", "json"]
-    command += ["--exit-zero", "--jobs", str(jobs), *paths]
+    command += ["--exit-zero", "--jobs", str(jobs), *[str(Path(path).resolve()) for path in paths]]
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, env=env)
+        # run outside any checkout: ``-m`` puts the working folder first on the path, before PYTHONPATH
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=tempfile.gettempdir()
+        )
         root, workers = psutil.Process(process.pid), {}
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)

@@ -149,6 +149,22 @@ class TextAnalysis:
         for index in range(0, len(bounds), 2):
             yield Span(bounds[index], bounds[index + 1])
 
+    def sentence_at(self, position: int) -> Span:
+        """The span ``sentences()`` gives for the sentence that holds ``position`` (a character that is
+        not white space), found from the start of its line: a detector that needs the sentences of a
+        few words need not split a long text.
+
+        The same span as the whole split's: every line break ends a sentence, so a scan for ends that
+        starts at a line's start finds the ends the whole text's scan finds in that line."""
+        start = self.text.rfind("\n", 0, position) + 1
+        for match in SENTENCE_END.finditer(self.text, start):
+            if match.group() != "\n" and self.is_protected(match.start(), match.start() + 1):
+                continue
+            if match.end() > position:
+                return Span(start, match.end())
+            start = match.end()
+        return Span(start, len(self.text))
+
     @cached_property
     def _sentence_bounds(self) -> array[int]:
         """Each sentence's start and end, one after the other: a 50 MB text has half a million sentences,

@@ -112,7 +112,8 @@ class Settings:
         )
 
     def included(self, path: str) -> bool:
-        name = Path(path).name
+        """Whether a file met in a walk (a path without a trailing separator) has an included name."""
+        name = os.path.basename(path)  # not Path(path).name: this runs for every file of a walk
         return any(fnmatch.fnmatch(name, pattern) for pattern in self.include)
 
     def origin(self, key: str) -> str:

@@ -104,7 +104,7 @@ class _Walker:
             yield from self._walk(self.linked.pop(0))
 
     def _walk(self, start: Path) -> Iterator[str | SourceError]:
-        stack: list[tuple[Path, Iterator[os.DirEntry[str]]]] = []
+        stack: list[tuple[str, Iterator[os.DirEntry[str]]]] = []
         listing = self._listing(start)
         while True:
             if isinstance(listing, SourceError):
@@ -120,24 +120,26 @@ class _Walker:
                 continue
             if entry.name.startswith("."):
                 continue
-            child = Path(entry.path)
+            # str(Path(entry.path)) without parsing a Path for every file: the folder's name is a Path's,
+            # so only a walk of "." differs ("./name" for "name")
+            child = entry.name if stack[-1][0] == "." else entry.path
             try:
                 if entry.is_symlink():
-                    found = self._link(child)
+                    found = self._link(Path(child))
                     if found is not None:
                         yield found
                 elif entry.is_dir(follow_symlinks=False):
-                    listing = self._listing(child)
-                elif self.accept(str(child)):
+                    listing = self._listing(Path(child))
+                elif self.accept(child):
                     if entry.is_file(follow_symlinks=False):  # from the listing's file type: no stat call
-                        yield str(child)
+                        yield child
                     else:
-                        yield _not_regular(str(child), entry.stat(follow_symlinks=False).st_mode)
+                        yield _not_regular(child, entry.stat(follow_symlinks=False).st_mode)
             except OSError as exc:
-                yield SourceError(str(child), _os_message(exc))
+                yield SourceError(child, _os_message(exc))
 
-    def _listing(self, folder: Path) -> tuple[Path, Iterator[os.DirEntry[str]]] | SourceError | None:
-        """The folder's entries in name order; None when it was walked already."""
+    def _listing(self, folder: Path) -> tuple[str, Iterator[os.DirEntry[str]]] | SourceError | None:
+        """The folder's entries in name order (with the folder's name); None when it was walked already."""
         try:
             info = os.stat(folder)
             key = (info.st_dev, info.st_ino)
@@ -145,7 +147,7 @@ class _Walker:
                 return None
             self.seen.add(key)
             with os.scandir(folder) as entries:
-                return folder, iter(sorted(entries, key=lambda e: e.name))
+                return str(folder), iter(sorted(entries, key=lambda e: e.name))
         except OSError as exc:
             return SourceError(str(folder), _os_message(exc))
 

@@ -16,8 +16,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from cleaner.analysis import _PROTECTED, protected_spans
+from cleaner.analysis import _PROTECTED, TextAnalysis, protected_spans
 from cleaner.detectors.patterns import required_characters
+from cleaner.detectors.unicode_damage import _MAYBE_DAMAGED, _PLAIN_ASCII
 from cleaner.detectors.weekday_date import _DATED_WEEKDAY, _dated_weekdays
 from cleaner.ruleset import Rule, load_rules
 from tests.conftest import SEEDS, SHARED_EVAL
@@ -69,6 +70,27 @@ def test_same_spans_as_finditer_on_the_dev_texts() -> None:
     assert count > 1000  # the dev texts do hold URLs, numbers and initials
 
 
+_SENTENCE_PIECES = st.sampled_from(
+    [
+        "word", "Word", "U.S.", "Dr.", "e.g.", "J. Smith", "3.14", "...", "…", ". ", "! ", "? ", ".", "\n",
+        "\n\n", " ", "\t", '"', "”", ")", "A", "9", "www.x.com", "took place", "occurred",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_SENTENCE_PIECES, max_size=40).map("".join))
+@example("Dr. Smith said it occurred. The U.S. talks took place…\n\n“Really?” He left. 3.14 is pi.")
+def test_the_sentence_at_a_position_is_the_whole_splits(text: str) -> None:
+    """``sentence_at`` finds a sentence from its line's start (the scheduled-event detector asks for a
+    few of a long text's sentences): the span the whole text's split gives."""
+    sentences = list(TextAnalysis(text).sentences())
+    for position, char in enumerate(text):
+        if not char.isspace():
+            expected = next(s for s in sentences if s.start <= position < s.end)
+            assert TextAnalysis(text).sentence_at(position) == expected
+
+
 _DATE_PIECES = st.sampled_from(
     [
         "Monday", "Tuesday", "Sunday", "Friday,", "xMonday", "Mondays", "on ", " ", "  ", "\n", ",", "the ",
@@ -86,16 +108,24 @@ def test_dated_weekdays_are_the_plain_finditer(text: str) -> None:
     assert [match.span() for match in _dated_weekdays(text)] == expected
 
 
-def _pattern_rules() -> list[Rule]:
-    return [rule for rule in load_rules() if isinstance(rule.pattern, re.Pattern)]
+def _patterns() -> list[tuple[Rule, re.Pattern[str]]]:
+    """Every bundled rule's pattern, and its anchor when it has one."""
+    return [
+        (rule, pattern)
+        for rule in load_rules()
+        for pattern in (rule.pattern, rule.anchor)
+        if isinstance(pattern, re.Pattern)
+    ]
 
 
-@pytest.mark.parametrize("rule", _pattern_rules(), ids=lambda rule: rule.id)
-def test_a_text_without_the_required_characters_has_no_match(rule: Rule) -> None:
-    """The pattern detector skips a rule on a text holding none of its required characters: the rule
-    must indeed find nothing there, whatever else the text holds."""
-    assert isinstance(rule.pattern, re.Pattern)
-    required = required_characters(rule.pattern)
+@pytest.mark.parametrize(
+    ("rule", "pattern"), _patterns(), ids=lambda item: item.id if isinstance(item, Rule) else item.pattern
+)
+def test_a_text_without_the_required_characters_has_no_match(rule: Rule, pattern: re.Pattern[str]) -> None:
+    """The pattern detector skips a rule (or all the rules of an anchor) on a text holding none of the
+    required characters of its pattern (or anchor): it must indeed match nothing there, whatever else
+    the text holds."""
+    required = required_characters(pattern)
     if required is None:
         return  # no shortcut for this rule: it scans every text
     examples = [example.text for example in (*rule.flag_examples, *rule.pass_examples)]
@@ -103,12 +133,12 @@ def test_a_text_without_the_required_characters_has_no_match(rule: Rule) -> None
     alphabet = sorted({char for text in examples for char in text} - required) or ["x"]
     stripped = ["".join(char for char in text if char not in required) for text in examples]
     for text in stripped:
-        assert rule.pattern.search(text) is None, text
+        assert pattern.search(text) is None, text
 
     @settings(max_examples=200, deadline=None)
     @given(st.text(alphabet=st.sampled_from(alphabet), max_size=80))
     def no_match(text: str) -> None:
-        assert rule.pattern.search(text) is None
+        assert pattern.search(text) is None
 
     no_match()
 
@@ -121,3 +151,12 @@ def test_required_characters_of_typical_patterns() -> None:
     assert required_characters(re.compile(r"(?i)abc")) is None
     assert required_characters(re.compile(r"[^a]b?")) is None
     assert required_characters(re.compile(r"\w+")) is None
+    assert required_characters(re.compile(r"[.。](?<=[?!？！][.。])")) == {"?", "!", "？", "！"}
+    assert required_characters(re.compile(r"\.(?<![?!]\.)")) == {"."}
+
+
+def test_plain_ascii_is_what_the_unicode_damage_scan_never_matches() -> None:
+    """The unicode-damage detector skips a text of ``_PLAIN_ASCII`` characters without its scan: each
+    ASCII character is in that set exactly when the scan cannot match at it."""
+    for code in range(128):
+        assert (bytes([code]) in _PLAIN_ASCII) == (_MAYBE_DAMAGED.search(f"{chr(code)}#1;") is None), code

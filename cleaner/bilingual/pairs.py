@@ -68,8 +68,7 @@ def sibling_sources(path: str) -> list[tuple[str, str]]:
     if not suffix or not stem:
         return []
     prefix = f"{stem}."
-    parent = Path(folder or ".")
-    names = _names_in(parent)  # no listing (not a folder, or none): no names
+    names = _names_in(folder or ".")  # no listing (not a folder, or none): no names
     found = []
     for index in range(bisect.bisect_left(names, prefix), len(names)):  # sorted: the names with the prefix
         name = names[index]
@@ -78,25 +77,26 @@ def sibling_sources(path: str) -> list[tuple[str, str]]:
         if len(name) <= len(prefix) + len(suffix) or not name.endswith(suffix):
             continue
         middle = name[len(prefix) : -len(suffix)]
-        candidate = parent / name
+        candidate = Path(folder or ".") / name
         if is_source_tag(middle) and candidate.is_file():
             found.append((str(candidate), middle.replace("_", "-")))
     return found
 
 
-_LISTING: dict[Path, tuple[int, int, tuple[str, ...]]] = {}
+_LISTING: dict[str, tuple[int, int, tuple[str, ...]]] = {}
 _RACY_NS = 1_000_000_000
 """File systems stamp changes with a coarse clock: a listing taken within this long of the folder's last
 change may have missed a file added in the same tick, so it is not reused (git's "racy" rule)."""
 
 
-def _names_in(folder: Path) -> tuple[str, ...]:
+def _names_in(folder: str) -> tuple[str, ...]:
     """The sorted names in ``folder``, listed again only when the folder changed. Every article of a
     walked folder asks for its sources: listing (or scanning) the folder each time would cost n² for n
-    articles, so each looks up only the names that start with its own.
+    articles, so each looks up only the names that start with its own (and with a plain string for
+    the folder, not a ``Path`` to parse, as this runs once per article).
     Only the last folder is kept, as a walk reads a folder's files together."""
     try:
-        changed = folder.stat().st_mtime_ns
+        changed = os.stat(folder).st_mtime_ns
         cached = _LISTING.get(folder)
         if cached is None or cached[0] != changed or cached[1] - changed < _RACY_NS:
             _LISTING.clear()
@@ -108,11 +108,10 @@ def _names_in(folder: Path) -> tuple[str, ...]:
 
 def is_source_of_sibling(path: str) -> bool:
     """Whether ``path`` (``article.de.txt``) is the source of a translation beside it (``article.txt``)."""
-    file = Path(path)
-    parts = file.name.split(".")
+    parts = os.path.basename(path).split(".")  # a string, not a Path: this runs for every walked file
     if len(parts) < 3 or not is_source_tag(parts[-2]):
         return False
-    return file.with_name(".".join([*parts[:-2], parts[-1]])).is_file()
+    return Path(path).with_name(".".join([*parts[:-2], parts[-1]])).is_file()
 
 
 def is_source_tag(text: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -14,28 +15,34 @@ from cleaner.ruleset import BudgetedPattern, Rule, render
 class PatternDetector:
     """Runs every pattern rule, grouped by anchor: one search per distinct anchor decides, for all the
     rules that share it, whether the text holds a line to scan at all. Most texts hold none for most
-    anchors, and then their rules cost nothing more (not even the casing test some of them need)."""
+    anchors, and then their rules cost nothing more (not even the casing test some of them need).
+
+    Before any scan, an anchor or a rule whose every match holds one of a few characters
+    (``required_characters``) is skipped on a text without them: ``char in text`` is a fast string
+    search, far cheaper than the pattern's scan (``re`` tries a pattern that opens with a character set
+    or a lookbehind at every character)."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = [rule for rule in rules if rule.pattern is not None]
-        self._required = {
-            rule.id: required_characters(rule.pattern) if isinstance(rule.pattern, re.Pattern) else None
-            for rule in self.rules
-        }
-        self._by_anchor: dict[re.Pattern[str] | BudgetedPattern | None, list[Rule]] = {}
+        by_anchor: dict[re.Pattern[str] | BudgetedPattern | None, list[Rule]] = {}
         for rule in self.rules:
-            self._by_anchor.setdefault(rule.anchor, []).append(rule)
+            by_anchor.setdefault(rule.anchor, []).append(rule)
+        self._groups = [
+            (anchor, _required(anchor), [(rule, _required(rule.pattern)) for rule in group])
+            for anchor, group in by_anchor.items()
+        ]
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         text = analysis.text
-        for anchor, rules in self._by_anchor.items():
+        for anchor, anchor_required, rules in self._groups:
+            if anchor_required is not None and not any(char in text for char in anchor_required):
+                continue
             spans = analysis.lines_with(anchor) if anchor is not None else [(0, len(text))]
             if not spans:
                 continue
-            for rule in rules:
-                required = self._required[rule.id]
+            for rule, required in rules:
                 if required is not None and not any(char in text for char in required):
-                    continue  # "⁇" in text is a fast string search; the pattern's scan for it is not
+                    continue
                 if rule.cased_text_only and not analysis.is_cased:
                     continue
                 yield from self._find_rule(rule, analysis, spans)
@@ -65,14 +72,20 @@ class PatternDetector:
             yield rule.finding(render(rule.message, match), start, end, fixes)
 
 
+def _required(pattern: re.Pattern[str] | BudgetedPattern | None) -> frozenset[str] | None:
+    """A rule's or an anchor's required characters; none for a user rule's budgeted pattern."""
+    return required_characters(pattern) if isinstance(pattern, re.Pattern) else None
+
+
 def required_characters(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Characters of which every match of ``pattern`` holds at least one, or None if that cannot be
     read off the pattern: a text with none of them is skipped without a scan.
 
     Read from the parsed pattern's top level (``re``'s own parser): an item every match must consume,
-    a literal or a small set of them ("⁇+", "[\\u200b\\u00ad]+", "," in ",[ \\t]*,"); of several such
-    items, the one least likely in English text (fewest ASCII characters). Case-insensitive patterns,
-    character categories and negated sets give None.
+    a literal or a small set of them ("⁇+", "[\\u200b\\u00ad]+", "," in ",[ \\t]*,"), also inside a
+    lookaround that must hold ("[?!]" in "\\.(?<=[?!]\\.)"); of several such items, the one least likely
+    in English text (fewest characters every English text holds, then fewest ASCII characters).
+    Case-insensitive patterns, character categories and negated sets give None.
     """
     if pattern.flags & re.IGNORECASE:
         return None
@@ -83,10 +96,16 @@ def required_characters(pattern: re.Pattern[str]) -> frozenset[str] | None:
     except Exception:  # a parser of another Python version, or another shape: no shortcut
         return None
     found = [chars for chars in _sequence_characters(items) if chars]
-    return min(found, key=lambda chars: (sum(c.isascii() for c in chars), len(chars)), default=None)
+    return min(found, key=_likelihood, default=None)
 
 
 _MAX_SET = 32
+_EVERYWHERE = frozenset(string.ascii_letters + string.digits + " \n.,")
+"""Characters nearly every English text holds: a set with one of them skips almost no text."""
+
+
+def _likelihood(chars: frozenset[str]) -> tuple[int, int, int]:
+    return (len(chars & _EVERYWHERE), sum(c.isascii() for c in chars), len(chars))
 
 
 def _sequence_characters(items: Sequence[Any]) -> Iterator[frozenset[str]]:
@@ -118,6 +137,8 @@ def _item_characters(item: Any) -> frozenset[str] | None:
     if op is sre.SUBPATTERN:
         _, add_flags, _, body = value
         return None if add_flags & re.IGNORECASE else next(_sequence_characters(list(body)), None)
+    if op is sre.ASSERT:  # a lookahead or lookbehind that must match: (direction, body)
+        return next(_sequence_characters(list(value[1])), None)
     if op is getattr(sre, "ATOMIC_GROUP", None):
         return next(_sequence_characters(list(value)), None)
     if op is sre.BRANCH:

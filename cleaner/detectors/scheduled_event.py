@@ -65,21 +65,21 @@ class ScheduledEventDetector:
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         """Narrations first: they are rare (a past occurrence verb after an event noun), and a text
         without one needs no search for schedules, a case-insensitive alternation tried at every
-        character, nor a split into sentences."""
+        character, nor a split into sentences: a narration's sentence is found around it."""
         text = analysis.text
-        if not any(verb in text for verb in self.future_of) or not self.narration.search(text):
+        if not any(verb in text for verb in self.future_of):
             return  # the common case: no past occurrence verb, found by substring searches alone
-        if not self.schedule.search(text):
-            return
         narrated: list[tuple[re.Match[str], _Mention]] = []
-        for sentence in analysis.sentences():
-            matches = list(self.narration.finditer(text, sentence.start, sentence.end))
-            if not matches or find_times(text[sentence.start : sentence.end]):
+        dated: dict[int, bool] = {}  # by sentence start: dated to the past by a time of its own
+        for match in self.narration.finditer(text):
+            sentence = analysis.sentence_at(match.start())
+            if sentence.start not in dated:
+                dated[sentence.start] = bool(find_times(text[sentence.start : sentence.end]))
+            if dated[sentence.start]:
                 continue  # "took place last week": dated to the past by the sentence itself
-            for match in matches:
-                mention = self._mention(text, sentence.start, match, None, scheduled=False)
-                if mention is not None:
-                    narrated.append((match, mention))
+            mention = self._mention(text, sentence.start, match, None, scheduled=False)
+            if mention is not None:
+                narrated.append((match, mention))
         if not narrated:
             return
         scheduled: list[_Mention] = []

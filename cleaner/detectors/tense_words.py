@@ -498,9 +498,11 @@ def find_times(text: str) -> list[TimeExpression]:
                 else:
                     add(patterns.deictic.match(text, at), kind)
             at = text.find(word, end)
-    last_finished_year = datetime.date.today().year - int(_data()["year-lag"])
+    last_finished_year: int | None = None  # asked of the clock only for a text that names a year
     for pattern in patterns.in_year:
         for match in pattern.finditer(text):  # no leading \b, which would cost the literal-prefix scan
+            if last_finished_year is None:
+                last_finished_year = datetime.date.today().year - int(_data()["year-lag"])
             starts_word = match.start() == 0 or not text[match.start() - 1].isalnum()
             if starts_word and int(match.group("year")) <= last_finished_year:
                 add(match, "in_year")
