@@ -280,6 +280,8 @@ def completes_clause_before(phrase: str) -> bool:
     remains strong", "Time ran out"): the first word is then the subject, not the bare verb.
     """
     main = ",".join(part for part in phrase.split(",") if not _is_reporting_tag(part))
+    # Capitalised words inside are names or months ("in May"), never the clause's finite verb.
+    main = " ".join(w for i, w in enumerate(main.split(" ")) if not i or w == "I" or not w[:1].isupper())
     if opens_sentence(main):
         return False
     words = re.findall(r"[a-z’'-]+", phrase.lower())

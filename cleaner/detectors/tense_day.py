@@ -63,6 +63,7 @@ _FUTURE = re.compile(
 _DATE_AFTER = re.compile(rf"\s*[,(]?\s*(?:\d|(?:{'|'.join(MONTHS)}|[A-Z][a-z]{{2}}\.?)\s+\d)")
 _NOT_BARE = frozenset(["last", "coming", "past"])
 _TIME_OF_DAY = frozenset(["late", "early"])
+_OPENS_CLAUSE = frozenset(["that", "which", "who", "when", "where", "while", "and", "but", "or", "if", "as"])
 _PASSIVE_AUX = frozenset(["was", "were"])
 _OTHER_AUX = frozenset(
     "had has have having been being be is are am do does did hadn't hasn't haven't didn't".split()
@@ -108,8 +109,11 @@ class TenseDayDetector:
         for step in (-1, 1):
             near = index + step
             while 0 <= near < len(tokens) and abs(near - index) <= reach and tokens[near].is_word:
-                if tokens[near].lower in self.other_week:
+                word = tokens[near].lower
+                if word in self.other_week:
                     return None
+                if word in _OPENS_CLAUSE:
+                    break  # "on Thursday that last year's talks …": another clause's time
                 near += step
         return dated
 
