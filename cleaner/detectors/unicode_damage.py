@@ -142,8 +142,12 @@ _QUOTES = "“”‘’«»‹›\"'"
 
 
 def _eaten_quotes(found: str, repaired: str) -> list[str]:
-    """Quotation marks the repair removes: a decoding that consumes one may be reading a real quote as
-    the second byte of a letter ("Ã”" as "Ô"), which would change what the text says."""
+    """Quotation marks the repair removes where the rest of what it replaces is letters: a decoding
+    that consumes one may be reading a real quote after a real letter as the second byte of another
+    letter ("AMANHÃ”" as "AMANHÔ"), which would change what the text says. Beside a character that
+    has no place in text ("â€”", the em dash's mojibake) the quote is part of the damage."""
+    if not all(char.isalpha() for char in found if char not in _QUOTES):
+        return []
     return [quote for quote in _QUOTES if found.count(quote) > repaired.count(quote)]
 
 
