@@ -131,9 +131,16 @@ def is_base_verb(word: str) -> bool:
 
 
 def is_noun_only(word: str) -> bool:
-    """A word known only as a noun ("pipeline"), which seldom opens an English sentence bare."""
+    """A word known only as a noun ("pipeline"), which seldom opens an English sentence bare. Pronouns,
+    determiners and quantifiers ("none", "something", "others") stand for a whole noun phrase, and
+    lemminflect's noun label for them says nothing about a missing head."""
     lemmas = word_lemmas(word)
-    return set(lemmas) == {"NOUN"} and word.lower() not in _PRONOUNS
+    lower = word.lower()
+    return (
+        set(lemmas) == {"NOUN"}
+        and lower not in _PRONOUNS
+        and lower not in word_class("indefinite-pronouns") | word_class("determiners")
+    )
 
 
 def is_known_word(word: str) -> bool:
@@ -260,6 +267,39 @@ def is_fragment(phrase: str) -> bool:
     """Words after a full stop that neither continue the sentence before with a conjunction or
     preposition nor read as a sentence with a finite verb of their own."""
     return not continues_clause(phrase) and not opens_sentence(phrase)
+
+
+def completes_clause_before(phrase: str) -> bool:
+    """Whether words after a full stop that open with a bare verb ("Accept anything about …", "Sign the
+    agreement", after "Not" in "will. Not negotiate") are the rest of the clause a modal or "to" left
+    open before the stop, rather than a sentence of their own.
+
+    They are not when they hold a finite verb of their own outside a closing attribution ("Fog grounded
+    all flights", "Support for it has collapsed"), open with a courtesy formula ("Thank you all"), or
+    open with a word that is a noun too followed by a verb form that can be its finite verb ("Demand
+    remains strong", "Time ran out"): the first word is then the subject, not the bare verb.
+    """
+    main = ",".join(part for part in phrase.split(",") if not _is_reporting_tag(part))
+    # Capitalised words inside are names or months ("in May"), never the clause's finite verb.
+    main = " ".join(w for i, w in enumerate(main.split(" ")) if not i or w == "I" or not w[:1].isupper())
+    if opens_sentence(main):
+        return False
+    words = re.findall(r"[a-z’'-]+", phrase.lower())
+    if words[:1] == ["not"]:
+        words = words[1:]
+    return not (len(words) > 1 and "NOUN" in word_lemmas(words[0]) and _can_be_finite(words[1]))
+
+
+def _can_be_finite(word: str) -> bool:
+    """A finite verb form, possibly a noun too ("remains", "rose"): an auxiliary, or a third-person
+    present or simple past of some verb."""
+    if word in _FINITE_AUXILIARIES:
+        return True
+    closed = word_class("articles") | word_class("determiners") | word_class("prepositions") | _PRONOUNS
+    if word in closed:
+        return False
+    forms = (_inflections(lemma) for lemma in word_lemmas(word).get("VERB", ()))
+    return any(word in tags.get("VBZ", ()) + tags.get("VBD", ()) for tags in forms)
 
 
 def is_comparative_fragment(phrase: str) -> bool:
@@ -411,6 +451,7 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "opens-with-preposition": opens_with_preposition,
     "opens-sentence": opens_sentence,
     "fragment": is_fragment,
+    "completes-clause-before": completes_clause_before,
     "comparative-fragment": is_comparative_fragment,
     "verbless-sentence": is_verbless_sentence,
     "formula": opens_with_formula,

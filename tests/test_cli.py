@@ -58,7 +58,7 @@ def test_json_output_follows_the_contract() -> None:
         "start": split["start"],
         "end": split["end"],
         "replacement": "not accept",
-        "applicability": "safe",
+        "applicability": "unsafe",
     }
 
 

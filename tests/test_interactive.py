@@ -64,8 +64,12 @@ def test_accept_reject_pick_an_alternative_then_quit(article: Path) -> None:
 
 def test_apply_all_then_nothing_left(article: Path) -> None:
     child = spawn(article)
-    answer(child, "a")  # the later safe ones too; the unsafe "them..they" is still shown
+    answer(child, "a")  # the later safe ones too; the unsafe joins and "them..they" are still shown
+    child.expect(r"\(2/5\) .*clause-split")
+    answer(child, "y")
     child.expect(r"\(3/5\) .*doubled-stop-between-words")
+    answer(child, "y")
+    child.expect(r"\(4/5\) .*noun-phrase-split")
     answer(child, "y")
     child.expect("5 repairs applied, 0 skipped, 0 undecided")
     child.expect(pexpect.EOF)
@@ -174,17 +178,19 @@ def test_hunk_says_safe_or_unsafe_and_a_applies_only_the_later_safe_ones(article
     answer(child, "?")
     child.expect(r"a - apply this and the file's later safe repairs \(unsafe ones are shown\)")
     answer(child, "n")
-    child.expect(r"\(2/5\) .*clause-split \[broken-sentence\] safe repair")
-    answer(child, "a")
-    child.expect(r"\(3/5\) .*doubled-stop-between-words \[punctuation\] unsafe repair")  # not applied unseen
+    child.expect(r"\(2/5\) .*clause-split \[broken-sentence\] unsafe repair")  # a join is for review
     answer(child, "n")
-    child.expect("3 repairs applied, 2 skipped, 0 undecided")
+    child.expect(r"\(3/5\) .*doubled-stop-between-words \[punctuation\] unsafe repair")
+    answer(child, "n")
+    child.expect(r"\(4/5\) .*noun-phrase-split \[broken-sentence\] unsafe repair")
+    answer(child, "a")  # and the later safe " ." after "attack.", applied unseen
+    child.expect("2 repairs applied, 3 skipped, 0 undecided")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0  # nothing left undecided
     text = article.read_text(encoding="utf-8")
-    assert "Biden told his" in text and "without them..they" in text
-    assert "would not accept anything" in text and "gas pipeline," in text and "possible attack.\n" in text
+    assert "Biden told his" in text and "without them..they" in text and "would not. Accept" in text
+    assert "gas pipeline," in text and "possible attack.\n" in text
 
 
 def test_ctrl_c_writes_the_accepted_repairs_and_says_so(article: Path) -> None:

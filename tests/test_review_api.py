@@ -314,7 +314,8 @@ def test_accept_all_safe_is_what_cleaner_fix_does(
     )
     view = _file(client)
     status, reply = _post(client, "accept-safe", version=view["version"])
-    assert status == 200 and reply["message"] == f"{len(expected.applied)} safe repairs accepted"
+    count = len(expected.applied)
+    assert status == 200 and reply["message"] == f"{count} safe repair{'s' * (count != 1)} accepted"
     assert "".join(s["text"] for s in reply["file"]["segments"]) == expected.text
     assert [f["rule"] for f in reply["file"]["findings"]] == [f.rule for f in expected.remaining]
     status, reply = _post(client, "accept-safe", version=reply["file"]["version"])
@@ -324,13 +325,13 @@ def test_accept_all_safe_is_what_cleaner_fix_does(
 def test_a_rejected_safe_repair_is_left_by_accept_all_safe(client: TestClient, article: Path) -> None:
     view = _file(client)
     status, reply = _post(
-        client, "reject", version=view["version"], finding=_find(view, "broken-sentence.clause-split")
+        client, "reject", version=view["version"], finding=_find(view, "punctuation.repeated-stop")
     )
+    assert status == 200  # the seed's one safe repair (its joins are for review)
     status, reply = _post(client, "accept-safe", version=reply["file"]["version"])
-    assert status == 200
-    status, reply = _post(client, "save", version=reply["file"]["version"])
-    text = article.read_text(encoding="utf-8")
-    assert "would not. Accept" in text and "Russian gas pipeline" in text
+    assert status == 400 and "no safe repair" in reply["error"]
+    assert "attack. ." in "".join(s["text"] for s in _file(client)["segments"])
+    assert article.read_bytes() == SEED_BYTES
 
 
 def test_save_is_refused_when_the_file_changed_on_disk(client: TestClient, article: Path) -> None:
@@ -390,7 +391,7 @@ def test_candidates_carry_their_applicability_and_an_inline_diff(client: TestCli
     view = _file(client)
     noun = view["findings"][_find(view, "broken-sentence.noun-phrase-split")]
     kinds = [c["applicability"] for c in noun["candidates"]]
-    assert kinds == [Applicability.SAFE, Applicability.UNSAFE]
+    assert kinds == [Applicability.UNSAFE, Applicability.UNSAFE]  # a join is for review
     first = noun["candidates"][0]["diff"]
     assert ["del", "."] in first and all(op in {"same", "del", "ins"} for op, _ in first)
     old_side = "".join(t for op, t in first if op != "ins").strip("…")

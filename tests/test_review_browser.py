@@ -172,7 +172,7 @@ def test_accept_reject_edit_then_save_writes_exactly_that(page: Page, tmp_path: 
 
         highlight(page, "not. Accept").click()
         showing(page, "broken-sentence.clause-split")
-        expect(page.locator("#candidate-list")).to_contain_text("safe")
+        expect(page.locator("#candidate-list")).to_contain_text("unsafe")  # a join is for review
         decided(page, page.get_by_role("button", name="Accept", exact=True).click)
 
         highlight(page, "told his Russian counterpart Vladimir Putin on Thursday").click()
@@ -275,7 +275,7 @@ def test_a_file_changed_on_disk_is_refused_and_the_page_says_so(page: Page, tmp_
     with review(tmp_path, "a.txt") as server:
         open_review(page, server.url)
         decided(page, page.get_by_role("button", name="Accept all safe in file").click)
-        expect(page.get_by_role("status")).to_contain_text("3 safe repairs accepted")
+        expect(page.get_by_role("status")).to_contain_text("1 safe repair accepted")  # joins are for review
         changed = SEED_TEXT.replace("Geneva", "Genf", 1)
         article.write_text(changed, encoding="utf-8")
         page.get_by_role("button", name="Save", exact=True).click()  # refused: the file stays as it is

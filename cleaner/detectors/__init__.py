@@ -31,6 +31,7 @@ _DETECTORS: dict[str, str] = {
     "unicode-damage": "cleaner.detectors.unicode_damage:UnicodeDamageDetector",
     "foreign-script": "cleaner.detectors.foreign_script:ForeignScriptDetector",
     "look-alike": "cleaner.detectors.look_alike:LookAlikeDetector",
+    "doubled-space": "cleaner.detectors.doubled_space:DoubledSpaceDetector",
     "weekday-mismatch": "cleaner.detectors.consistency_calendar:WeekdayMismatchDetector",
     "weekday-unsupported": "cleaner.detectors.consistency_calendar:WeekdayUnsupportedDetector",
     "month-mismatch": "cleaner.detectors.consistency_calendar:MonthMismatchDetector",

@@ -19,7 +19,9 @@ The evidence is kept narrow, because a false alarm costs as much as a miss:
 - a past event is flagged on the day after the report (``days-ahead``), or up to
   ``corroborated-days-ahead`` days after when the same article elsewhere puts a future event on that
   weekday ("will take place on Thursday"); a future event on the day before the report;
-- weekdays with a date ("Thursday, March 3") or a determiner ("last Thursday") are not bare weekdays.
+- weekdays with a date ("Thursday, March 3") or a determiner ("last Thursday") are not bare weekdays,
+  nor are weekdays that words beside them put in another week ("Thursday of last week", "a week ago
+  Thursday", "Thursday before last": the rule's ``other-week-words``).
 
 Repairs change the tense and are ``unsafe``: the day may be what is wrong.
 """
@@ -61,6 +63,7 @@ _FUTURE = re.compile(
 _DATE_AFTER = re.compile(rf"\s*[,(]?\s*(?:\d|(?:{'|'.join(MONTHS)}|[A-Z][a-z]{{2}}\.?)\s+\d)")
 _NOT_BARE = frozenset(["last", "coming", "past"])
 _TIME_OF_DAY = frozenset(["late", "early"])
+_OPENS_CLAUSE = frozenset(["that", "which", "who", "when", "where", "while", "and", "but", "or", "if", "as"])
 _PASSIVE_AUX = frozenset(["was", "were"])
 _OTHER_AUX = frozenset(
     "had has have having been being be is are am do does did hadn't hasn't haven't didn't".split()
@@ -92,6 +95,27 @@ class TenseDayDetector:
         self.report_gap = int(options.get("report-gap-words", 6))
         self.reporting = _verb_forms(options.get("reporting-verbs", ["say"]))
         self.object_verbs = _verb_forms(options.get("object-verbs", ["tell"]))
+        self.other_week = frozenset(str(word) for word in options.get("other-week-words", []))
+        self.other_week_reach = int(options.get("other-week-reach-words", 3))
+
+    def _dated(self, text: str, tokens: list[Token], index: int) -> _Dated | None:
+        """A bare weekday that dates a verb (``_dated``), unless words next to it put it in another week
+        than the report's ("Thursday of last week", "a week ago Thursday", "Thursday before last"):
+        then it is not the nearest such day, and its distance from the report cannot be told."""
+        dated = _dated(text, tokens, index)
+        if dated is None:
+            return None
+        reach = self.other_week_reach
+        for step in (-1, 1):
+            near = index + step
+            while 0 <= near < len(tokens) and abs(near - index) <= reach and tokens[near].is_word:
+                word = tokens[near].lower
+                if word in self.other_week:
+                    return None
+                if word in _OPENS_CLAUSE:
+                    break  # "on Thursday that last year's talks …": another clause's time
+                near += step
+        return dated
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         text = analysis.text
@@ -102,7 +126,7 @@ class TenseDayDetector:
             if len(_ANY_DAY.findall(text, sentence.start, sentence.end)) < 2:
                 continue
             tokens = tokenize(text, sentence.start, sentence.end)
-            dated = [d for d in (_dated(text, tokens, i) for i in range(len(tokens))) if d is not None]
+            dated = [d for d in (self._dated(text, tokens, i) for i in range(len(tokens))) if d is not None]
             reports = [r for r in (self._report(tokens, d) for d in dated) if r is not None]
             if not reports:
                 continue

@@ -3,7 +3,9 @@ full-width punctuation, ligatures and HTML entities left in plain text.
 
 Each line is run through ftfy with the options that keep an article's legitimate typography (curly
 quotes, line endings, Unicode normalisation form); every place where ftfy would change the line becomes
-one finding, with ftfy's result as a safe repair.
+one finding, with ftfy's result as a safe repair, unless the repair removes a quotation mark (a real
+closing quote after a capital reads as mojibake too: "“AMANHÃ”"), which is for review. Full-width
+punctuation inside Chinese, Japanese or Korean text is that text's own.
 """
 
 from __future__ import annotations
@@ -91,9 +93,13 @@ class UnicodeDamageDetector:
         )
         matcher = difflib.SequenceMatcher(None, line, fixed, autojunk=False)
         for tag, i1, i2, j1, j2 in _atomic(matcher.get_opcodes()):
-            if tag == "equal":
+            if tag == "equal" or _in_cjk_text(line, i1, i2):
                 continue
             i1, i2, j1, j2 = _whole_entities(line, i1, i2, j1, j2)
+            eaten = _eaten_quotes(line[i1:i2], fixed[j1:j2])
+            if any(_closes_quote(line, i1, quote) for quote in eaten):
+                continue  # "“AMANHÃ”": a closing quote after a capital, not the mojibake of "Ô"
+            applicability = Applicability.UNSAFE if eaten else Applicability.SAFE
             yield self.rule.finding(
                 self.rule.message.format(
                     kind=" / ".join(dict.fromkeys(kinds)),
@@ -102,7 +108,7 @@ class UnicodeDamageDetector:
                 ),
                 offset + i1,
                 offset + i2,
-                (Fix(offset + i1, offset + i2, _spaced(line, i1, i2, fixed[j1:j2]), Applicability.SAFE),),
+                (Fix(offset + i1, offset + i2, _spaced(line, i1, i2, fixed[j1:j2]), applicability),),
             )
 
 
@@ -136,6 +142,49 @@ def _whole_entities(line: str, i1: int, i2: int, j1: int, j2: int) -> tuple[int,
             before, after = max(0, i1 - entity.start()), max(0, entity.end() - i2)
             i1, i2, j1, j2 = i1 - before, i2 + after, j1 - before, j2 + after
     return i1, i2, j1, j2
+
+
+_CJK = re.compile(
+    "[\u2e80-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]"
+)
+"""Chinese, Japanese and Korean characters and punctuation, full-width forms included."""
+
+
+def _in_cjk_text(line: str, start: int, end: int) -> bool:
+    """Whether a full-width mark stands next to CJK text ("你好，世界！"): it belongs to an untranslated
+    fragment, where it is the right punctuation (``untranslated.foreign-script`` reports the fragment),
+    not to English text that borrowed it."""
+    found = line[start:end]
+    if not found or not all("\uff00" <= char <= "\uffef" or char in "、。" for char in found):
+        return False
+    return any(_CJK.match(char) for char in line[start - 1 : start] + line[end : end + 1])
+
+
+_QUOTE_PAIRS = {"”": "“", "’": "‘", "»": "«", "›": "‹", '"': '"', "'": "'"}
+"""Closing quotation marks and the mark that opens each."""
+_QUOTES = "“”‘’«»‹›\"'"
+
+
+def _eaten_quotes(found: str, repaired: str) -> list[str]:
+    """Quotation marks the repair removes where the rest of what it replaces is letters: a decoding
+    that consumes one may be reading a real quote after a real letter as the second byte of another
+    letter ("AMANHÃ”" as "AMANHÔ"), which would change what the text says. Beside a character that
+    has no place in text ("â€”", the em dash's mojibake) the quote is part of the damage."""
+    if not all(char.isalpha() for char in found if char not in _QUOTES):
+        return []
+    return [quote for quote in _QUOTES if found.count(quote) > repaired.count(quote)]
+
+
+def _closes_quote(line: str, start: int, quote: str) -> bool:
+    """Whether ``quote`` at ``start`` closes a quotation opened before it on the line."""
+    before = line[:start]
+    opening = _QUOTE_PAIRS.get(quote)
+    if opening is None:
+        return False
+    if opening == quote:
+        return before.count(quote) % 2 == 1
+    return before.count(opening) > before.count(quote)
 
 
 _CLOSING = frozenset(",.:;!?)]")
