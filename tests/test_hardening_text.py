@@ -274,12 +274,20 @@ def test_file_names_with_escape_sequences_are_printed_escaped(tmp_path: Path) ->
     article.write_text(DAMAGE + "\n", encoding="utf-8")
     missing = tmp_path / "gone\x1b[31m.txt"
     missing.symlink_to(tmp_path / "nowhere")
-    for fmt in ("text", "github"):
+    # Text shows a name as its repr; a workflow command's file= carries the runner's own escapes (which
+    # it decodes to match the repository's file), with other control characters written as escapes.
+    shown = {
+        "text": (repr(str(article)), repr(str(missing))),
+        "github": (
+            f"{tmp_path}/evil\\x1b[2J\\x1b]0;title\\x07%0A%3A1%3A1%3A name.txt",
+            f"{tmp_path}/gone\\x1b[31m.txt",
+        ),
+    }
+    for fmt, names in shown.items():
         result = run_cli("check", "--no-grammar", "--format", fmt, str(article), str(missing))
         output = result.stdout + result.stderr
         assert "\x1b" not in output and "\x07" not in output, fmt
-        assert repr(str(article)) in output.replace("%3A", ":").replace("%2C", ","), fmt
-        assert repr(str(missing)) in output.replace("%3A", ":"), fmt
+        assert all(name in output for name in names), (fmt, output)
         assert len([line for line in result.stdout.splitlines() if "name.txt" in line]) == 1, fmt
 
 
