@@ -34,6 +34,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cleaner.report.json_report import json_text
 from cleaner.review.state import ActionRefused, FileReview, SaveRefused, StaleView
 from cleaner.review.view import file_summary, file_view
 
@@ -92,14 +93,11 @@ class _Reviews:
 
 class _JSON(JSONResponse):
     """A JSON response that a lone surrogate in a file's text (decoded from a JSON ``\\ud800`` escape in
-    a bilingual file, flagged as Unicode damage) cannot break: such a reply is sent ASCII-escaped,
-    which the page's JSON parser reads back to the same string."""
+    a bilingual file, flagged as Unicode damage) cannot break: ``json_text`` sends such a reply
+    ASCII-escaped, which the page's JSON parser reads back to the same string."""
 
     def render(self, content: Any) -> bytes:
-        try:
-            return super().render(content)
-        except UnicodeEncodeError:
-            return json.dumps(content, allow_nan=False, separators=(",", ":")).encode("ascii")
+        return json_text(content).encode("utf-8")
 
 
 class _Refusal(Exception):
