@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -139,3 +141,21 @@ def test_a_run_of_many_files_sends_several_to_a_task(tmp_path: Path) -> None:
     budget = min(parallel.TASK_BYTES, 400 * 2880 // (2 * parallel.WINDOW_PER_WORKER))
     per_task = budget // 2880
     assert per_task >= 2 and {len(task) for task in tasks[:-1]} == {per_task} and len(tasks[-1]) <= per_task
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_workers_are_forked_only_while_no_other_thread_runs() -> None:
+    """A fork taken while another thread holds a lock would leave the worker that lock held forever: a
+    progress bar's thread (or a native library's) makes the run spawn its workers instead."""
+    before = parallel._start_method().get_start_method()
+    assert before == ("fork" if parallel._single_threaded() else "spawn")
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert not parallel._single_threaded()
+        assert parallel._start_method().get_start_method() == "spawn"
+    finally:
+        release.set()
+        thread.join()
+    assert parallel._start_method().get_start_method() == before
