@@ -26,7 +26,7 @@ from cleaner.repair.review_keys import HELP as REVIEW_HELP
 from cleaner.report import formats
 from cleaner.report.visible import display_path
 from cleaner.ruleset import RuleError, load_rules, on_time_budget_exceeded
-from cleaner.session import Session
+from cleaner.session import Session, WorkerDied
 from cleaner.sources import STDIN_PATH, SourceError, UnreadableSource
 
 if TYPE_CHECKING:  # rich and the repair layer load where a command uses them: `check` needs neither
@@ -99,9 +99,14 @@ NeuralOpt = Annotated[
     bool, typer.Option("--neural", help="Rank repairs with the local language model and guard their meaning.")
 ]
 JobsOpt = Annotated[
-    int,
+    int | None,
     typer.Option(
-        "--jobs", "-j", min=1, metavar="<N>", help="Check in this many worker processes (same output)."
+        "--jobs",
+        "-j",
+        min=1,
+        metavar="<N>",
+        help="Check in this many worker processes (same output). By default, one per core (up to 8) for"
+        " runs of 2 MB of text or more, one otherwise.",
     ),
 ]
 LanguageOpt = Annotated[
@@ -351,7 +356,7 @@ def check(
     source_column: SourceColumnOpt = None,
     target_column: TargetColumnOpt = None,
     dateline: DatelineOpt = None,
-    jobs: JobsOpt = 1,
+    jobs: JobsOpt = None,
 ) -> None:
     """Report machine-translation damage in articles.
 
@@ -395,22 +400,8 @@ def check(
         skipped: list[str] = []
         try:
             with _progress(consoles.err) as progress, _time_budget_watch(skipped, progress) as watched:
-                if jobs > 1:
-                    from cleaner import parallel
-
-                    spec = parallel.WorkerSpec(
-                        overrides, not no_grammar, not no_cache, report_unused_suppressions
-                    )
-                    starting = _starting_status(consoles.err)
-                    try:
-                        run = parallel.check_paths(
-                            session, spec, paths, jobs, watched, starting, on_file=report.add
-                        )
-                    except parallel.WorkerDied as exc:
-                        _fail(str(exc))
-                else:
-                    run = session.check_paths(paths, watched, on_file=report.add)
-        except (RuleError, ConfigError, ModelUnavailable) as exc:
+                run = session.check_paths(paths, watched, on_file=report.add, jobs=jobs)
+        except (RuleError, ConfigError, ModelUnavailable, WorkerDied) as exc:
             _fail(str(exc))
     run.warnings.extend(skipped)
     report.finish(run)
@@ -453,7 +444,9 @@ def batch(
         str | None,
         typer.Option("--source-column", metavar="<NAME>", help="Column holding the source text, if any."),
     ] = None,
-    jobs: JobsOpt = 1,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, metavar="<N>", help="Check in this many worker processes.")
+    ] = 1,
     ray: Annotated[
         str | None,
         typer.Option(
@@ -498,7 +491,7 @@ def batch(
     """
     from cleaner.batch import BLOCK_SIZE, BatchError, BatchOptions, run_batch, summary_path
     from cleaner.corpus import Columns, CorpusError, count_items
-    from cleaner.parallel import WorkerDied, WorkerSpec
+    from cleaner.parallel import WorkerSpec
 
     overrides = _overrides(
         select=select,

