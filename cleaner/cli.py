@@ -106,7 +106,7 @@ JobsOpt = Annotated[
         min=1,
         metavar="<N>",
         help="Check in this many worker processes (same output). By default, one per core (up to 8) for"
-        " runs of 2 MB of text or more, one otherwise.",
+        " runs of 2 MB of text or more without --neural, one otherwise.",
     ),
 ]
 LanguageOpt = Annotated[

@@ -245,7 +245,7 @@ class Session:
         and the machine's cores (``auto_jobs``).
         """
         items = list(self.files(paths))
-        workers = auto_jobs(items) if jobs is None else jobs
+        workers = self._auto_jobs(items) if jobs is None else jobs
         if workers > 1:
             from cleaner import parallel
 
@@ -272,6 +272,14 @@ class Session:
         result.languagetool, warnings, result.grammar_skipped = self.grammar_report()
         result.warnings.extend(warnings)
         return result
+
+    def _auto_jobs(self, items: Sequence[str | SourceError]) -> int:
+        """``auto_jobs``, but one process where a file is checked with the neural model: each worker
+        would load a copy of it (some hundreds of MB), and the model runs on every core already."""
+        workers = auto_jobs(items)
+        if workers > 1 and any(self.settings(item).neural.enabled for item in items if isinstance(item, str)):
+            return 1
+        return workers
 
     def grammar_incomplete(self, settings: Settings) -> int | None:
         """How many texts checked with these settings so far went without some of their grammar check

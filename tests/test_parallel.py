@@ -214,3 +214,6 @@ def test_a_session_left_to_choose_hands_a_big_run_to_workers(
     assert handed == [2]
     assert [(f.path, f.findings) for f in chosen.files] == [(f.path, f.findings) for f in one.files]
     assert len(one.files) == 3 and all(f.findings for f in one.files)
+    # The neural model runs on every core already, and each worker would load a copy of it.
+    with Session({"neural.enabled": True}, grammar=False) as session:
+        assert session._auto_jobs(list(session.files([str(tmp_path)]))) == 1
