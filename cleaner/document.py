@@ -86,9 +86,15 @@ class Document:
 
     def line_text(self, line: int) -> str:
         """The 1-based line ``line`` without its line ending."""
+        return self.text[slice(*self.line_bounds(line))]
+
+    def line_bounds(self, line: int) -> tuple[int, int]:
+        """Where the 1-based line ``line`` starts and ends in the text, its line ending left out."""
         start = self.line_starts[line - 1]
         end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
-        return self.text[start:end].rstrip("\r\n")
+        while end > start and self.text[end - 1] in "\r\n":
+            end -= 1
+        return start, end
 
     def excerpt(self, start: int, end: int, limit: int = 80) -> str:
         """The flagged text on one line (cut at a line break or after ``limit`` characters)."""

@@ -214,6 +214,21 @@ def test_wide_characters_keep_the_carets_aligned() -> None:
     check_fits(text, finding_at(text, "stray ."), 50)
 
 
+@pytest.mark.parametrize("width", [MIN_WIDTH, 80, 300])
+def test_a_line_of_megabytes_shows_the_same_window_as_its_neighbourhood(width: int) -> None:
+    """A file with no line breaks: the excerpt reads only what its window can show, and shows exactly
+    what it shows for the same words on a line of their own, ellipses included."""
+    around = LINE[:60] + " the stray . stop " + LINE[60:]
+    huge = "word " * 200_000 + around + " word" * 200_000
+    finding = finding_at(huge, "stray .")
+    near = "word " * 500 + around + " word" * 500
+    shown = check_fits(huge, finding, width)
+    assert shown == check_fits(near, finding_at(near, "stray ."), width)
+    assert shown[0].strip().startswith("…") and shown[0].endswith("…")
+    long_span = Finding("punctuation.x", Category.PUNCTUATION, Severity.ERROR, "m", 10, len(huge) - 10)
+    assert check_fits(huge, long_span, width)[0].endswith("…")
+
+
 def test_piped_output_uses_a_fixed_width_unless_columns_says_otherwise(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -60,14 +60,20 @@ def finding_text(document: Document, finding: Finding, width: int = PIPED_WIDTH)
 def excerpt(document: Document, finding: Finding, width: int = PIPED_WIDTH) -> Text:
     """The finding's line, cut to fit ``width`` screen columns around the span, with the span marked
     underneath: neither line wraps, so the carets stay under the span."""
-    line, column = document.line_col(finding.start)
-    text = _printable(document.line_text(line))
-    start = min(column - 1, len(text))
+    line, _ = document.line_col(finding.start)
+    line_start, line_end = document.line_bounds(line)
+    # Only the part of the line the window can show is read: on a line of megabytes (a file with no
+    # line breaks) each finding would otherwise scan the whole line.
+    reach = 4 * max(MIN_WIDTH, width)
+    first = max(line_start, finding.start - reach)
+    last = min(line_end, max(min(finding.end, finding.start + reach), finding.start + 1) + reach)
+    text = _printable(document.text[first:last])
+    start = min(finding.start - first, len(text))
     end = min(len(text), start + max(1, finding.end - finding.start))
     room = max(MIN_WIDTH, width) - len(_INDENT) - (start == len(text))  # a caret past the line's end
     left, right = _window(text, start, end, room)
-    prefix = "…" if left > 0 else ""
-    suffix = "…" if right < len(text) else ""
+    prefix = "…" if left > 0 or first > line_start else ""
+    suffix = "…" if right < len(text) or last < line_end else ""
     end = min(end, right)  # a span longer than the room is marked as far as it is shown
     shown = Text(_INDENT + prefix)
     shown.append(text[left:start])
