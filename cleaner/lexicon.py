@@ -148,6 +148,13 @@ def is_known_word(word: str) -> bool:
     return bool(word_lemmas(word)) or word.lower() in _FUNCTION_WORDS or _in_word_class(word.lower())
 
 
+def is_dictionary_word(word: str) -> bool:
+    """A known word, or a hyphenated compound of known words ("seventy-two", "follow-up"): what a
+    sentence of English prose opens with, where a name written in lower case ("adidas") or a program's
+    ("systemd", "py-spy") is none."""
+    return all(is_known_word(part) for part in word.split("-")) if word.strip("-") else False
+
+
 def _in_word_class(lower: str) -> bool:
     return any(lower in words for words in _word_classes().values())
 
@@ -443,6 +450,7 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "verb-base": is_base_verb,
     "noun-only": is_noun_only,
     "known-word": is_known_word,
+    "dictionary-word": is_dictionary_word,
     "abbreviation": is_abbreviation,
     "past-tense": lambda word: past_tense_lemma(word) is not None,
     "finite-clause": has_finite_verb,

@@ -288,14 +288,15 @@ def _parse(path: Path, data: dict[str, Any], user: bool = False) -> Rule:
         raise fail(f"flag group {flag!r} is not a named group of the pattern")
 
     where = []
-    for group, spec in (data.get("where") or {}).items():
-        negate = isinstance(spec, str) and spec.startswith("!")
-        name = spec[1:] if negate else spec
+    for group, tests in (data.get("where") or {}).items():
         if group not in groups:
             raise fail(f"'where' names group {group!r}, which the pattern does not have")
-        if name not in PREDICATES:
-            raise fail(f"unknown word test {spec!r} (known: {', '.join(sorted(PREDICATES))})")
-        where.append(Condition(group, name, negate))
+        for spec in tests if isinstance(tests, list) else [tests]:  # one test, or a list that must all hold
+            negate = isinstance(spec, str) and spec.startswith("!")
+            name = spec[1:] if negate else spec
+            if name not in PREDICATES:
+                raise fail(f"unknown word test {spec!r} (known: {', '.join(sorted(PREDICATES))})")
+            where.append(Condition(group, name, negate))
 
     fixes = []
     for item in data.get("fixes") or []:

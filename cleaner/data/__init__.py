@@ -27,19 +27,47 @@ class YamlError(ValueError):
 
 
 def load_yaml(text: str) -> Any:
-    """``yaml.safe_load`` (with libyaml where PyYAML has it), cached by content; raises ``YamlError``."""
+    """``yaml.safe_load`` (with libyaml where PyYAML has it) that refuses a key given twice in one
+    mapping, cached by content; raises ``YamlError``.
+
+    YAML forbids duplicate keys, but PyYAML keeps the last silently: a rule with two ``where`` tests on
+    one group, or two ``message`` lines, would lose one without a word."""
     key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
     cache = _cached()
     if key not in cache.parsed:
         import yaml  # only a document not parsed before needs the parser
 
         try:
-            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            data = yaml.load(text, Loader=_strict_loader())
         except yaml.YAMLError as exc:
             raise YamlError(str(exc)) from exc
         cache.add(key, pickle.dumps(data))
     cache.used.add(key)
     return pickle.loads(cache.parsed[key])  # a fresh copy each time: callers may change what they get
+
+
+@cache
+def _strict_loader() -> Any:
+    """PyYAML's safe loader (libyaml's where there is one) whose mappings refuse a duplicate key."""
+    import yaml
+    from yaml.constructor import ConstructorError
+
+    class StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if key in seen:
+                    raise ConstructorError(
+                        "while reading a mapping",
+                        node.start_mark,
+                        f"found the key {key!r} twice",
+                        key_node.start_mark,
+                    )
+                seen.add(key)
+            return super().construct_mapping(node, deep)
+
+    return StrictLoader
 
 
 def read_yaml(name: str) -> Any:

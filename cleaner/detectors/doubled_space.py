@@ -12,7 +12,9 @@ is taken for layout when the line shows columns:
   under the cell above it).
 
 Runs next to a pipe are Markdown table padding ("| France  | 94%  |") and never taken; nor are
-indentation and spaces at a line's end, which have no visible character on one side.
+indentation and spaces at a line's end, which have no visible character on one side. Nor are two spaces
+after a sentence's end ("was done.  Prices rose"): the typewriter convention, which whole archives of
+edited prose follow, and not damage.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from cleaner.findings import Applicability, Finding, Fix
 from cleaner.ruleset import Rule
 
 _RUN = re.compile(r"(?<=[^\s|]) {2,}(?=[^\s|])")
+_SENTENCE_SPACING = re.compile(r"[.!?:][\"'”’)\]]*  (?=\S)")
+"""Two spaces after a sentence's end: the stop, any closing quotes or brackets, the run."""
 _WORD = re.compile(r"\S+")
 
 
@@ -42,7 +46,9 @@ class DoubledSpaceDetector:
         while hit != -1:
             start = text.rfind("\n", 0, hit) + 1
             end = _line_end(text, hit)
-            runs = list(_RUN.finditer(text, start, end))
+            runs = [
+                run for run in _RUN.finditer(text, start, end) if not _is_sentence_spacing(text, run.start())
+            ]
             spans = [(run.start() - start, run.end() - start) for run in runs]
             if runs and not self._is_layout(text[start:end], spans):
                 above = _run_columns(text, text.rfind("\n", 0, start - 1) + 1, start - 1) if start else set()
@@ -64,6 +70,14 @@ class DoubledSpaceDetector:
         cuts = [0, *(edge for run in runs for edge in run), len(line)]
         stretches = (line[cuts[i] : cuts[i + 1]] for i in range(0, len(cuts), 2))
         return all(len(_WORD.findall(stretch)) <= self.cell_words for stretch in stretches)
+
+
+def _is_sentence_spacing(text: str, run: int) -> bool:
+    """Whether the run of spaces at ``run`` is two spaces after a sentence's end."""
+    closing = run
+    while closing > 0 and text[closing - 1] in "\"'”’)]":
+        closing -= 1
+    return _SENTENCE_SPACING.match(text, closing - 1) is not None if closing else False
 
 
 def _line_end(text: str, position: int) -> int:
