@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -81,6 +81,46 @@ _WORD_BEFORE = re.compile(r"(?<![A-Za-z])[A-Za-z]+$")
 _NEXT_WORD = re.compile(r"[.!?][\"”’)\]]*[ \t]+[\"“‘(\[]?(?P<letter>[^\W\d_])")
 SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n")
 """Terminal punctuation before a capital or digit, or a line break: where a sentence may end."""
+BACK_SCAN = 512
+"""Characters before a position searched first for the sentence end before it (then 8 times as many,
+and so on): a sentence is seldom longer, and a line can be megabytes long (a file with no line breaks),
+where a scan from the line's start for every word asked about would be quadratic."""
+
+
+def last_sentence_end(
+    text: str, position: int, endpos: int | None = None, skip: Callable[[re.Match[str]], bool] | None = None
+) -> int:
+    """Where the last sentence end (``SENTENCE_END``, a line break included) before ``position`` ends,
+    as a scan of ``text[:endpos]`` from the text's start finds it, leaving out the matches ``skip``
+    names; 0 if there is none. Only the last few hundred characters are usually read.
+
+    The scan starts just after a space (or at a line break): no match holds a space, so none is cut
+    there, and the matches after it are those a scan from the start finds."""
+    end = len(text) if endpos is None else endpos
+    width = BACK_SCAN
+    while True:
+        low = _scan_start(text, position - width, width)
+        last = 0
+        for match in SENTENCE_END.finditer(text, low, end):
+            if match.end() > position:
+                break
+            if skip is None or not skip(match):
+                last = match.end()
+        if last or low == 0:
+            return last
+        width *= 8
+
+
+def _scan_start(text: str, near: int, width: int) -> int:
+    """A place at or before ``near`` where no sentence-end match is cut: after a space, or at a line
+    break (itself a match); the text's start when ``near`` is before it."""
+    while near > 0:
+        space = text.rfind(" ", max(0, near - width), near)
+        newline = text.rfind("\n", max(0, near - width), near)
+        if space != -1 or newline != -1:
+            return newline if newline > space else space + 1
+        near -= width
+    return 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,11 +192,11 @@ class TextAnalysis:
     def sentence_at(self, position: int) -> Span:
         """The span ``sentences()`` gives for the sentence that holds ``position`` (a character that is
         not white space), found from the start of its line: a detector that needs the sentences of a
-        few words need not split a long text.
+        few words need not split a long text, and only the text near ``position`` is read.
 
         The same span as the whole split's: every line break ends a sentence, so a scan for ends that
         starts at a line's start finds the ends the whole text's scan finds in that line."""
-        start = self.text.rfind("\n", 0, position) + 1
+        start = last_sentence_end(self.text, position, skip=self._is_protected_stop)
         for match in SENTENCE_END.finditer(self.text, start):
             if match.group() != "\n" and self.is_protected(match.start(), match.start() + 1):
                 continue
@@ -164,6 +204,9 @@ class TextAnalysis:
                 return Span(start, match.end())
             start = match.end()
         return Span(start, len(self.text))
+
+    def _is_protected_stop(self, match: re.Match[str]) -> bool:
+        return match.group() != "\n" and self.is_protected(match.start(), match.start() + 1)
 
     @cached_property
     def _sentence_bounds(self) -> array[int]:

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import json
 import re
+from unittest import mock
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from cleaner import analysis
 from cleaner.analysis import _PROTECTED, TextAnalysis, protected_spans
 from cleaner.detectors.patterns import required_characters
+from cleaner.detectors.tense_words import sentence_around
 from cleaner.detectors.unicode_damage import _MAYBE_DAMAGED, _PLAIN_ASCII
 from cleaner.detectors.weekday_date import _DATED_WEEKDAY, _dated_weekdays
 from cleaner.ruleset import Rule, load_rules
@@ -79,16 +82,44 @@ _SENTENCE_PIECES = st.sampled_from(
 
 
 @settings(max_examples=1000, deadline=None)
-@given(st.lists(_SENTENCE_PIECES, max_size=40).map("".join))
-@example("Dr. Smith said it occurred. The U.S. talks took place…\n\n“Really?” He left. 3.14 is pi.")
-def test_the_sentence_at_a_position_is_the_whole_splits(text: str) -> None:
-    """``sentence_at`` finds a sentence from its line's start (the scheduled-event detector asks for a
-    few of a long text's sentences): the span the whole text's split gives."""
+@given(st.lists(_SENTENCE_PIECES, max_size=40).map("".join), st.sampled_from([2, 5, 512]))
+@example("Dr. Smith said it occurred. The U.S. talks took place…\n\n“Really?” He left. 3.14 is pi.", 2)
+def test_the_sentence_at_a_position_is_the_whole_splits(text: str, back_scan: int) -> None:
+    """``sentence_at`` finds a sentence from the text just before it (the scheduled-event detector asks
+    for a few of a long text's sentences): the span the whole text's split gives. A short first window
+    (``BACK_SCAN``) has the search widen over and over, as it does on a long sentence."""
     sentences = list(TextAnalysis(text).sentences())
-    for position, char in enumerate(text):
-        if not char.isspace():
-            expected = next(s for s in sentences if s.start <= position < s.end)
-            assert TextAnalysis(text).sentence_at(position) == expected
+    with mock.patch.object(analysis, "BACK_SCAN", back_scan):
+        for position, char in enumerate(text):
+            if not char.isspace():
+                expected = next(s for s in sentences if s.start <= position < s.end)
+                assert TextAnalysis(text).sentence_at(position) == expected
+
+
+def _sentence_around_from_the_line_start(text: str, start: int, end: int) -> tuple[int, int]:
+    """``tense_words.sentence_around`` as it was first written: a scan from the line's start."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    sentence_start = line_start
+    for match in analysis.SENTENCE_END.finditer(text, line_start, start):
+        sentence_start = match.end()
+    following = analysis.SENTENCE_END.search(text, end, line_end)
+    return sentence_start, following.end() if following else line_end
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_SENTENCE_PIECES, max_size=40).map("".join), st.sampled_from([2, 5, 512]))
+@example("It occurred. \nThe talks took place!  \n\nThen “Really?” Word word", 2)
+def test_the_sentence_around_a_word_is_the_one_a_scan_from_its_line_start_finds(
+    text: str, back_scan: int
+) -> None:
+    """The tense rules' sentence around a time expression reads only the text near it (a file with no
+    line breaks made it quadratic): the same span as a scan from the line's start."""
+    with mock.patch.object(analysis, "BACK_SCAN", back_scan):
+        for word in re.finditer(r"\w+", text):
+            expected = _sentence_around_from_the_line_start(text, word.start(), word.end())
+            assert sentence_around(text, word.start(), word.end()) == expected, word
 
 
 _DATE_PIECES = st.sampled_from(
