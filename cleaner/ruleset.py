@@ -395,8 +395,20 @@ class _Formatter(string.Formatter):
         return TEMPLATE_FILTERS[format_spec](value) if format_spec else str(value)
 
 
-def render(template: str, match: re.Match[str] | regex.Match[str]) -> str:
-    """Fill ``{group}`` / ``{group:filter}`` from a match; ``{match}`` is the whole match."""
+def render(template: str, match: re.Match[str] | regex.Match[str], shorten: int | None = None) -> str:
+    """Fill ``{group}`` / ``{group:filter}`` from a match; ``{match}`` is the whole match. With
+    ``shorten`` (a message, never a repair), a value longer than that is cut in its middle."""
     values = {name: value or "" for name, value in match.groupdict().items()}
     values["match"] = match.group()
+    if shorten is not None:
+        values = {name: shortened(value, shorten) for name, value in values.items()}
     return _Formatter().vformat(template, (), values)
+
+
+def shortened(text: str, limit: int) -> str:
+    """``text``, or its start and end around an ellipsis when it is longer than ``limit`` characters:
+    a message quoting a 100,000-character "word" must not be 100,000 characters long."""
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) // 2
+    return f"{text[:head]}…{text[len(text) - (limit - 1 - head) :]}"

@@ -349,3 +349,19 @@ def test_pre_commit_runs_the_hook_on_a_file_named_dash_i(tmp_path: Path) -> None
     passed = subprocess.run(run, cwd=repo, capture_output=True, text=True, timeout=600, check=False)
     assert passed.returncode == 0, passed.stdout
     assert shutil.which("git")
+
+
+def test_a_word_of_100000_characters_is_quoted_by_its_ends_but_repaired_whole(tmp_path: Path) -> None:
+    """Messages and the text report's repair line quote a long stretch by its ends; the JSON report's
+    repairs, which ``fix`` applies, keep every character."""
+    word = "a" * 100_000
+    path = tmp_path / "long.txt"
+    path.write_text(f"It was {word}.. {'b' * 100_000} then.\n", encoding="utf-8")
+    text = run_cli("check", "--no-grammar", str(path))
+    assert text.returncode == 1, text.stderr
+    assert all(len(line) < 400 for line in text.stdout.splitlines()), max(map(len, text.stdout.splitlines()))
+    assert "…" in text.stdout
+    report = json.loads(run_cli("check", "--no-grammar", "--format", "json", str(path)).stdout)
+    [finding] = report["files"][0]["findings"]
+    assert len(finding["message"]) < 200 and "…" in finding["message"]
+    assert any(len(fix["replacement"]) > 200_000 for fix in finding["fixes"])

@@ -11,6 +11,9 @@ from cleaner.analysis import TextAnalysis
 from cleaner.findings import Finding, Fix
 from cleaner.ruleset import BudgetedPattern, Rule, render
 
+MESSAGE_QUOTE = 60
+"""Characters of matched text a message quotes at most (longer words are cut in the middle)."""
+
 
 class PatternDetector:
     """Runs every pattern rule, grouped by anchor: one search per distinct anchor decides, for all the
@@ -69,7 +72,7 @@ class PatternDetector:
                 replacement = render(template.replacement, match)
                 if replacement != analysis.text[fix_start:fix_end]:
                     fixes.append(Fix(fix_start, fix_end, replacement, template.applicability))
-            yield rule.finding(render(rule.message, match), start, end, fixes)
+            yield rule.finding(render(rule.message, match, shorten=MESSAGE_QUOTE), start, end, fixes)
 
 
 def _required(pattern: re.Pattern[str] | BudgetedPattern | None) -> frozenset[str] | None:

@@ -17,12 +17,15 @@ from rich.text import Text
 from cleaner.document import Document
 from cleaner.findings import Applicability, Finding, Severity
 from cleaner.report.visible import display_path, escaped
+from cleaner.ruleset import shortened
 from cleaner.session import FileResult, RunResult
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _INDENT = "    "
 PIPED_WIDTH = 100
 """Columns for excerpts when the output is not a terminal and ``$COLUMNS`` is not set."""
+FIX_QUOTE = 80
+"""Characters of a repair's text and replacement the summary line shows at most."""
 MIN_WIDTH = 24
 """Excerpts keep at least this many columns however narrow the terminal says it is."""
 
@@ -50,7 +53,9 @@ def finding_text(document: Document, finding: Finding, width: int = PIPED_WIDTH)
         label = "fix" if fix.applicability is Applicability.SAFE else f"suggestion ({fix.applicability})"
         shown.append("\n    ")
         shown.append(f"{label}:", style="green")
-        shown.append(f" {document.text[fix.start : fix.end]!r} → {fix.replacement!r}")
+        # A repair of a long stretch shows its ends: the whole of it is in the JSON report and the diff.
+        before, after = document.text[fix.start : fix.end], fix.replacement
+        shown.append(f" {shortened(before, FIX_QUOTE)!r} → {shortened(after, FIX_QUOTE)!r}")
         if len(finding.fixes) > 1:
             shown.append(" ")
             shown.append(f"(+{len(finding.fixes) - 1} more)", style="dim")
