@@ -356,14 +356,22 @@ def is_participle(word: str) -> bool:
 
 def opens_verb_phrase(phrase: str) -> bool:
     """Whether words open with a verb that cannot start a statement: "Were injured" (a passive or
-    progressive auxiliary before a participle) or "Expects" (a verb-only present form)."""
+    progressive auxiliary before a participle) or "Expects" (a verb-only present form).
+
+    Not a courtesy formula ("Thanks to the leadership of …", "Thanks for coming"), and not a verb whose
+    subject follows it: the inversion of a quotation's tag or of old narrative ("Says I", "said he"),
+    told by a pronoun that is only ever a subject ("it" and "you" may be objects: "Expects it to")."""
     words = phrase.split()
-    if not words:
+    if not words or opens_with_formula(phrase):
         return False
     first = words[0].lower()
     if first in (word_class("be-forms") | word_class("have-forms")) - {"be", "been", "being"}:
         return len(words) > 1 and is_participle(words[1])
-    return is_present_verb(first)
+    inverted = len(words) > 1 and words[1].lower().strip(",;:") in _NOMINATIVE_PRONOUNS
+    return is_present_verb(first) and not inverted
+
+
+_NOMINATIVE_PRONOUNS = frozenset({"i", "he", "she", "we", "they"})
 
 
 def splits_adjective_from_noun(phrase: str) -> bool:
