@@ -92,6 +92,10 @@ class Session:
     def settings(self, path: str) -> Settings:
         return self._settings.settings(path)
 
+    def _file_settings(self, path: str) -> Settings:
+        """``settings`` for a file that ``discover`` found (no folder): the same answer, one syscall less."""
+        return self._settings.file_settings(path)
+
     def checker(self, settings: Settings) -> Checker:
         """The checker for these settings (RuleError for a bad rule folder or selector)."""
         key = (settings.select, settings.ignore, settings.min_severity, settings.rules, settings.languagetool)
@@ -210,7 +214,7 @@ class Session:
                     if key in seen:
                         continue
                     seen.add(key)
-                if isinstance(item, str) and item != "-" and self.settings(item).excluded(item):
+                if isinstance(item, str) and item != "-" and self._file_settings(item).excluded(item):
                     continue
                 if isinstance(item, str) and item != path and self._is_sibling_source(item):
                     continue  # article.de.txt: the source of article.txt beside it, not an article
