@@ -12,7 +12,6 @@ from cleaner.alignment import Alignment
 from cleaner.analysis import Span, TextAnalysis
 from cleaner.detectors import SOURCE_AWARE, Detector, factory, known_detectors
 from cleaner.findings import Finding, Severity
-from cleaner.markdown import syntax_spans, touches
 from cleaner.neural import MODEL_RULES
 from cleaner.ruleset import Rule, RuleError, load_rules
 from cleaner.selectors import CATEGORIES, close_selectors, matches_selector, selects
@@ -111,6 +110,8 @@ class Checker:
         source of each paragraph or unit, and where it does, the source orders each finding's candidates."""
         analysis = TextAnalysis(text, alignment)
         found = [finding for detector in self.detectors_for(alignment) for finding in detector.find(analysis)]
+        if markup:  # a Markdown file: plain-text runs never load the Markdown module
+            from cleaner.markdown import syntax_spans, touches
         if self.grammar is not None:
             syntax = syntax_spans(text, list(markup)) if markup else []
             found.extend(without_overlaps(self.grammar.findings(text, syntax), found))

@@ -16,7 +16,6 @@ from cleaner.bilingual import is_source_of_sibling, open_document
 from cleaner.config import LanguageToolConfig, NeuralConfig, Settings, SettingsLookup
 from cleaner.document import Document
 from cleaner.findings import Finding
-from cleaner.markdown import markup_spans
 from cleaner.neural.errors import ModelUnavailable
 from cleaner.pipeline import Checker, Selection, without_overlaps
 from cleaner.selectors import matches_selector
@@ -157,7 +156,11 @@ class Session:
         self, text: str, path: str, settings: Settings, alignment: Alignment | None = None
     ) -> list[Finding]:
         """Everything that applies to one file's text, in the order a user expects it applied."""
-        markup = markup_spans(text) if path.lower().endswith(MARKDOWN_SUFFIXES) else []
+        markup: list[Span] = []
+        if path.lower().endswith(MARKDOWN_SUFFIXES):
+            from cleaner.markdown import markup_spans  # loaded for Markdown files only
+
+            markup = markup_spans(text)
         findings = self.checker(settings).check_text(text, markup, alignment)
         ignored = settings.ignored_for(path)
         if ignored:

@@ -75,6 +75,7 @@ NOT_FOR_RULES_ONLY = (
     "cleaner.repair.interactive",
     "cleaner.repair.writer",
     "rich.progress",
+    "cleaner.markdown",  # Markdown files (and texts with a `cleaner:` marker) only
 )
 NOT_FOR_PLAIN_OUTPUT = ("rich",)
 """JSON, SARIF, GitHub and JUnit output is plain text: without a terminal to draw a progress bar on and
@@ -231,3 +232,11 @@ def test_a_user_rule_compiles_with_regex_and_a_bad_one_is_still_a_rule_error(tmp
     (folder / "bad.yaml").write_text(rule.format(name="bad", pattern="(unclosed"), encoding="utf-8")
     with pytest.raises(RuleError, match=r"bad\.yaml: bad pattern: missing \)"):
         load_rule_file(folder / "bad.yaml", user=True)
+
+
+def test_a_markdown_file_loads_the_markdown_module_and_its_code_is_not_checked(tmp_path) -> None:
+    article = tmp_path / "a.md"
+    article.write_text("The talks ended. . Then it rained.\n\n    code. . here\n", encoding="utf-8")
+    code, modules, output = _run("check", "--no-grammar", "--format", "json", str(article))
+    assert code == 1 and "cleaner.markdown" in modules
+    assert [f["line"] for f in json.loads(output)["files"][0]["findings"]] == [1]
