@@ -12,8 +12,6 @@ from cleaner.alignment import Alignment
 from cleaner.analysis import Span, TextAnalysis
 from cleaner.detectors import SOURCE_AWARE, Detector, factory, known_detectors
 from cleaner.findings import Finding, Severity
-from cleaner.grammar.mapping import RULE_PREFIX, default_treatments
-from cleaner.markdown import syntax_spans, touches
 from cleaner.neural import MODEL_RULES
 from cleaner.ruleset import Rule, RuleError, load_rules
 from cleaner.selectors import CATEGORIES, close_selectors, matches_selector, selects
@@ -52,7 +50,24 @@ class Checker:
         self.selection = selection or Selection()
         self.grammar = grammar
         all_rules = list(rules) if rules is not None else load_rules(self.selection.extra_rule_dirs)
-        known = [rule.id for rule in all_rules] + list(MODEL_RULES)
+        if self.selection.select or self.selection.ignore:
+            self._check_selectors(all_rules)
+        self.rules = [rule for rule in all_rules if self.selection.wants(rule.id, rule.category)]
+        self._order = {rule.id: index for index, rule in enumerate(self.rules)}
+        self._yields = {rule.id: rule.yields_to for rule in self.rules if rule.yields_to}
+        by_detector = self._by_detector(self.rules)
+        self.detectors = [
+            factory(name)(group) for name, group in by_detector.items() if name not in SOURCE_AWARE
+        ]
+        self._source_rules = {name: group for name, group in by_detector.items() if name in SOURCE_AWARE}
+        self._source_detectors: list[Detector] | None = None
+
+    def _check_selectors(self, rules: Sequence[Rule]) -> None:
+        """A RuleError for a selector that matches no rule, category or LanguageTool rule, with the
+        closest names. The LanguageTool names load here: a run without selectors does not need them."""
+        from cleaner.grammar.mapping import RULE_PREFIX, default_treatments
+
+        known = [rule.id for rule in rules] + list(MODEL_RULES)
         unknown = [
             s
             for s in (*self.selection.select, *self.selection.ignore)
@@ -68,15 +83,6 @@ class Checker:
                 f"no rule or category matches {unknown[0]!r}{hint} "
                 "(see `cleaner rules` and `cleaner rules --languagetool`)"
             )
-        self.rules = [rule for rule in all_rules if self.selection.wants(rule.id, rule.category)]
-        self._order = {rule.id: index for index, rule in enumerate(self.rules)}
-        self._yields = {rule.id: rule.yields_to for rule in self.rules if rule.yields_to}
-        by_detector = self._by_detector(self.rules)
-        self.detectors = [
-            factory(name)(group) for name, group in by_detector.items() if name not in SOURCE_AWARE
-        ]
-        self._source_rules = {name: group for name, group in by_detector.items() if name in SOURCE_AWARE}
-        self._source_detectors: list[Detector] | None = None
 
     @staticmethod
     def _by_detector(rules: Iterable[Rule]) -> dict[str, list[Rule]]:
@@ -104,6 +110,8 @@ class Checker:
         source of each paragraph or unit, and where it does, the source orders each finding's candidates."""
         analysis = TextAnalysis(text, alignment)
         found = [finding for detector in self.detectors_for(alignment) for finding in detector.find(analysis)]
+        if markup:  # a Markdown file: plain-text runs never load the Markdown module
+            from cleaner.markdown import syntax_spans, touches
         if self.grammar is not None:
             syntax = syntax_spans(text, list(markup)) if markup else []
             found.extend(without_overlaps(self.grammar.findings(text, syntax), found))

@@ -19,15 +19,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import regex
+from typing import TYPE_CHECKING, Any
 
 from cleaner.alignment import Alignment
 from cleaner.data import YamlError, load_yaml
 from cleaner.findings import Applicability, Category, Finding, Fix, Severity, Source
 from cleaner.lexicon import PREDICATES, lower_common
 from cleaner.selectors import CATEGORIES
+
+if TYPE_CHECKING:  # user rules alone need ``regex``: a run of the bundled rules does not import it
+    import regex
 
 PATTERN_DETECTOR = "pattern"
 
@@ -78,8 +79,14 @@ class BudgetedPattern:
     """
 
     def __init__(self, rule_id: str, source: str) -> None:
+        """Raises ``re.error`` for a pattern ``regex`` cannot compile, as ``re.compile`` would."""
+        import regex  # loaded for user rules only: the bundled ones compile with ``re``
+
         self.rule_id = rule_id
-        self.compiled = regex.compile(source, flags=regex.VERSION0)
+        try:
+            self.compiled = regex.compile(source, flags=regex.VERSION0)
+        except regex.error as exc:
+            raise re.error(str(exc)) from exc
         self._text: str | None = None
         self._position = -1
         self._left = 0.0
@@ -269,7 +276,7 @@ def _parse(path: Path, data: dict[str, Any], user: bool = False) -> Rule:
             raise fail("a pattern rule needs 'pattern'")
         try:
             pattern = BudgetedPattern(rule_id, data["pattern"]) if user else re.compile(data["pattern"])
-        except (re.error, regex.error) as exc:
+        except re.error as exc:
             raise fail(f"bad pattern: {exc}") from exc
     elif "pattern" in data:
         raise fail(f"'pattern' belongs to pattern rules, not to detector {detector!r}")
@@ -279,7 +286,7 @@ def _parse(path: Path, data: dict[str, Any], user: bool = False) -> Rule:
             raise fail("'anchor' is a pattern, and belongs to pattern rules")
         try:
             anchor = BudgetedPattern(rule_id, data["anchor"]) if user else re.compile(data["anchor"])
-        except (re.error, regex.error) as exc:
+        except re.error as exc:
             raise fail(f"bad anchor: {exc}") from exc
     groups = set(pattern.groupindex) if pattern else set()
 

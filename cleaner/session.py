@@ -16,7 +16,6 @@ from cleaner.bilingual import is_source_of_sibling, open_document
 from cleaner.config import LanguageToolConfig, NeuralConfig, Settings, SettingsLookup
 from cleaner.document import Document
 from cleaner.findings import Finding
-from cleaner.markdown import markup_spans
 from cleaner.neural.errors import ModelUnavailable
 from cleaner.pipeline import Checker, Selection, without_overlaps
 from cleaner.selectors import matches_selector
@@ -103,6 +102,10 @@ class Session:
     def settings(self, path: str) -> Settings:
         return self._settings.settings(path)
 
+    def _file_settings(self, path: str) -> Settings:
+        """``settings`` for a file that ``discover`` found (no folder): the same answer, one syscall less."""
+        return self._settings.file_settings(path)
+
     def checker(self, settings: Settings) -> Checker:
         """The checker for these settings (RuleError for a bad rule folder or selector)."""
         key = (settings.select, settings.ignore, settings.min_severity, settings.rules, settings.languagetool)
@@ -164,7 +167,11 @@ class Session:
         self, text: str, path: str, settings: Settings, alignment: Alignment | None = None
     ) -> list[Finding]:
         """Everything that applies to one file's text, in the order a user expects it applied."""
-        markup = markup_spans(text) if path.lower().endswith(MARKDOWN_SUFFIXES) else []
+        markup: list[Span] = []
+        if path.lower().endswith(MARKDOWN_SUFFIXES):
+            from cleaner.markdown import markup_spans  # loaded for Markdown files only
+
+            markup = markup_spans(text)
         findings = self.checker(settings).check_text(text, markup, alignment)
         ignored = settings.ignored_for(path)
         if ignored:
@@ -221,7 +228,7 @@ class Session:
                     if key in seen:
                         continue
                     seen.add(key)
-                if isinstance(item, str) and item != "-" and self.settings(item).excluded(item):
+                if isinstance(item, str) and item != "-" and self._file_settings(item).excluded(item):
                     continue
                 if isinstance(item, str) and item != path and self._is_sibling_source(item):
                     continue  # article.de.txt: the source of article.txt beside it, not an article

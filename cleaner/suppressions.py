@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 from cleaner.analysis import Span
 from cleaner.findings import Applicability, Category, Finding, Fix, Severity
-from cleaner.markdown import inside, layout, normalise_line_breaks
 from cleaner.selectors import matches_selector
 
 UNUSED_RULE = "suppression.unused"
@@ -120,6 +119,8 @@ def parse(text: str) -> Suppressions:
     """
     if "cleaner:" not in text:  # every marker says it: most articles need no Markdown layout at all
         return Suppressions()
+    from cleaner.markdown import inside, layout, normalise_line_breaks  # nor load the module
+
     found = layout(text)
     quoted = _merge([*found.code, *found.comments])
     markers: list[tuple[int, int, str, str | None]] = []

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import sys
 from importlib import resources
 from pathlib import Path
@@ -105,7 +106,11 @@ def main() -> int:
             return 1
         print(f"{TARGET} is up to date")
         return 0
-    TARGET.write_text(text, encoding="utf-8")
+    # A new file put in place, not the old one rewritten: a running cleaner maps the file into memory,
+    # and a mapped file cut short under it would crash it (SIGBUS); it keeps reading the old one.
+    temporary = TARGET.with_name(f".{TARGET.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, TARGET)
     print(f"wrote {TARGET}: {text.count(chr(10)) - 1} words")
     return 0
 

@@ -50,3 +50,21 @@ def test_files_of_one_folder_share_one_answer(tmp_path: Path) -> None:
     sibling.write_text("text\n")
     assert lookup.settings(str(sibling)) is first
     assert lookup.settings(str(files[4])).min_severity.value == "error"
+
+
+def test_a_walked_file_gets_the_same_settings_without_asking_whether_it_is_a_folder(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """``file_settings`` (for the files a folder walk found) answers as ``settings`` does, without the
+    ``isdir`` call per file that ``settings`` needs for a path that may be a folder."""
+    files = _tree(tmp_path)
+    expected = [SettingsLookup().settings(str(path)) for path in files]
+    relative = "top.txt"
+    monkeypatch.chdir(tmp_path)
+    expected_relative = SettingsLookup().settings(relative)
+    asked: list[str] = []
+    monkeypatch.setattr("os.path.isdir", lambda path: asked.append(path) or False)
+    lookup = SettingsLookup()
+    assert [lookup.file_settings(str(path)) for path in files] == expected
+    assert lookup.file_settings(relative) == expected_relative
+    assert asked == []

@@ -71,3 +71,15 @@ def test_words_lemminflect_does_not_know_get_its_model_answer(word: str) -> None
     assert lexicon.word_lemmas.__wrapped__(word) == {}
     assert lexicon.inflection(word, "VBD") == lemminflect.getInflection(word, "VBD")
     assert lexicon.inflection(word, "NNS") == lemminflect.getInflection(word, "NNS")
+
+
+def test_the_mapped_file_and_its_bytes_answer_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lexicon is searched in a memory map of the file, or in its bytes where it is no plain file
+    (a zip archive): both give the same entries, first and last lines and unknown words included."""
+    mapped = lexicon._lexicon()
+    assert not isinstance(mapped, bytes)  # an installed or editable package is plain files
+    words = [*_sample_words()[:300], "aardvark", "zzzz", "", "\uffff"]
+    expected = [lexicon._entry(word.lower()) for word in words]
+    monkeypatch.setattr(lexicon, "_lexicon", lambda: bytes(mapped))
+    assert [lexicon._entry(word.lower()) for word in words] == expected
+    assert any(expected) and not all(expected)

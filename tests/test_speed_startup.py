@@ -14,6 +14,7 @@ import itertools
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import ftfy
 import pytest
@@ -21,9 +22,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.cli import PROGRESS_MIN_FILES
+from cleaner.detectors.look_alike import first_maybe_foreign
 from cleaner.detectors.unicode_damage import TYPOGRAPHY
 from cleaner.pipeline import Checker, Selection
 from cleaner.repair.fixer import fix_text
+from cleaner.ruleset import RuleError, load_rule_file
 from tests.conftest import SEEDS
 
 _PROBE = """
@@ -39,6 +42,7 @@ print(json.dumps({"exit": code, "modules": sorted(sys.modules)}), file=sys.stder
 NOT_FOR_RULES_ONLY = (
     "lemminflect",
     "ftfy",  # the seed's curly quotes and dashes are no Unicode damage: ftfy loads for suspect lines only
+    "regex",  # the script detectors' patterns: for texts that may hold a foreign letter, and user rules
     "numpy",
     "ctranslate2",
     "tokenizers",
@@ -71,6 +75,7 @@ NOT_FOR_RULES_ONLY = (
     "cleaner.repair.interactive",
     "cleaner.repair.writer",
     "rich.progress",
+    "cleaner.markdown",  # Markdown files (and texts with a `cleaner:` marker) only
 )
 NOT_FOR_PLAIN_OUTPUT = ("rich",)
 """JSON, SARIF, GitHub and JUnit output is plain text: without a terminal to draw a progress bar on and
@@ -97,11 +102,14 @@ def _among(modules: list[str], names: tuple[str, ...]) -> list[str]:
 
 def test_rules_only_check_imports_no_grammar_neural_or_lemminflect() -> None:
     seed = str(next(SEEDS.glob("*.txt")))
+    assert first_maybe_foreign(Path(seed).read_text(encoding="utf-8")) is None  # so no `regex` either
     code, modules = _loaded("check", "--no-grammar", seed)
     assert code == 1  # the seed is damaged on purpose: the rules ran and found it
     assert "cleaner.detectors.tense_words" in modules
     assert "rich.console" in modules  # the text format renders with rich
     assert _among(modules, NOT_FOR_RULES_ONLY) == []
+    # LanguageTool's rule names: for a run with selectors to check (and SARIF output to describe)
+    assert "cleaner.grammar.mapping" not in modules
 
 
 @pytest.mark.parametrize("output_format", ["json", "sarif", "github", "junit"])
@@ -194,3 +202,41 @@ def test_unicode_damage_jumps_to_its_lines_and_finds_what_a_check_of_each_line_f
         for f in _UNICODE_DAMAGE.check_text(text)
     ]
     assert found == expected
+
+
+def test_a_text_with_a_foreign_letter_still_loads_regex_and_is_reported(tmp_path) -> None:
+    """The script detectors compile their ``regex`` patterns for the first text that may need them."""
+    article = tmp_path / "a.txt"
+    article.write_text("The p-value was (\u0440=0.001) and the talks ended.\n", encoding="utf-8")
+    code, modules, output = _run("check", "--no-grammar", "--format", "json", str(article))
+    assert code == 0  # an info-level finding
+    assert "regex" in modules
+    assert [f["rule"] for f in json.loads(output)["files"][0]["findings"]] == ["typography.look-alike-letter"]
+
+
+def test_a_user_rule_compiles_with_regex_and_a_bad_one_is_still_a_rule_error(tmp_path) -> None:
+    """``regex`` loads where a user rule needs it, and its compile errors read as before."""
+    folder = tmp_path / "house"
+    folder.mkdir()
+    rule = (
+        "id: house.{name}\ncategory: style\nseverity: warning\nsummary: S.\nmessage: M.\n"
+        "pattern: '{pattern}'\nexamples:\n  flag: ['We utilize it.']\n  pass: ['We use it.']\n"
+    )
+    (folder / "good.yaml").write_text(rule.format(name="good", pattern=r"(?<=We )utilize"), encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text("We utilize it.\n", encoding="utf-8")
+    rules = ("--rules", str(folder))
+    code, modules, output = _run("check", "--no-grammar", "--format", "json", *rules, str(article))
+    assert code == 1 and "regex" in modules
+    assert [f["rule"] for f in json.loads(output)["files"][0]["findings"]] == ["house.good"]
+    (folder / "bad.yaml").write_text(rule.format(name="bad", pattern="(unclosed"), encoding="utf-8")
+    with pytest.raises(RuleError, match=r"bad\.yaml: bad pattern: missing \)"):
+        load_rule_file(folder / "bad.yaml", user=True)
+
+
+def test_a_markdown_file_loads_the_markdown_module_and_its_code_is_not_checked(tmp_path) -> None:
+    article = tmp_path / "a.md"
+    article.write_text("The talks ended. . Then it rained.\n\n    code. . here\n", encoding="utf-8")
+    code, modules, output = _run("check", "--no-grammar", "--format", "json", str(article))
+    assert code == 1 and "cleaner.markdown" in modules
+    assert [f["line"] for f in json.loads(output)["files"][0]["findings"]] == [1]

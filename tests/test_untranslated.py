@@ -5,7 +5,9 @@ them: one finding per run, every script, the full pipeline without double report
 from __future__ import annotations
 
 import pytest
+import regex
 
+from cleaner.detectors.look_alike import first_maybe_foreign
 from cleaner.findings import Applicability, Category
 from cleaner.pipeline import Checker, Selection
 from cleaner.ruleset import load_rules
@@ -110,3 +112,14 @@ def test_markdown_code_is_not_flagged() -> None:
     text = f"{ENGLISH}Run `echo 你好` to greet.\n"
     checker = Checker(Selection(select=(RULE,)))
     assert checker.check_text(text, markup_spans(text)) == []
+
+
+def test_the_first_look_for_foreign_letters_passes_over_none_the_script_detectors_report() -> None:
+    """``first_maybe_foreign`` skips whole Unicode blocks with the standard library before the script
+    detectors load ``regex``: none of those blocks holds a letter either detector reports (the ohm sign,
+    a Greek letter, is a symbol in English text and was never one)."""
+    foreign = regex.compile(r"[^\P{L}\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]")
+    skipped = [chr(code) for code in range(0x2800) if first_maybe_foreign(f"a{chr(code)}") is None]
+    assert [char for char in skipped if foreign.match(char)] == ["\u2126"]
+    assert first_maybe_foreign("plain “ASCII” — with typography") is None
+    assert first_maybe_foreign("Рutin") == 0

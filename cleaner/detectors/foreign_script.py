@@ -32,28 +32,51 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-
-import regex
+from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
 
 from cleaner.analysis import TextAnalysis
 from cleaner.detectors import single_rule
-from cleaner.detectors.look_alike import in_latin_token, latin_look_alike
+from cleaner.detectors.look_alike import first_maybe_foreign, in_latin_token, latin_look_alike
 from cleaner.findings import Applicability, Finding, Fix
 from cleaner.ruleset import Rule
+
+if TYPE_CHECKING:
+    import regex
 
 _FOREIGN = r"[^\P{L}\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]"
 """A letter of a script other than Latin (Common-script letters such as µ and ー are not)."""
 _CJK_PUNCTUATION = "、。〈〉《》「」『』【】〔〕〖〗〘〙〚〛"
 _BETWEEN = rf"[ \t\u3000\p{{P}}\p{{N}}\p{{S}}{_CJK_PUNCTUATION}\u30fc\u30fb\u3005]"
 """What may stand between the letters of one run: spaces, digits, punctuation, the katakana length mark."""
-_RUN = regex.compile(rf"{_FOREIGN}(?:\p{{M}}|{_BETWEEN}{{0,3}}{_FOREIGN})*")
-_LETTER = regex.compile(rf"{_FOREIGN}")
-_CJK = regex.compile(r"\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}|\p{Script=Hangul}")
-_GREEK = regex.compile(r"\p{Script=Greek}")
-_WORD = regex.compile(r"\p{L}+")
-_MAYBE_FOREIGN = re.compile("[^\x00-\u036f\u2000-\u206f\u20a0-\u20cf\u2100-\u214f\u2190-\u23ff\u2500-\u27bf]")
-"""A cheap first look with the standard library: past Latin, the general punctuation, currency, letter-like,
-arrow, mathematical and drawing symbols, where is the first character that might be a foreign letter?"""
+
+
+class _Scripts(NamedTuple):
+    """The patterns that need Unicode's script properties (``regex``), compiled for the first text that
+    may hold a foreign letter (``first_maybe_foreign``): most articles hold none."""
+
+    run: regex.Pattern[str]
+    letter: regex.Pattern[str]
+    cjk: regex.Pattern[str]
+    greek: regex.Pattern[str]
+    word: regex.Pattern[str]
+    latin_word: regex.Pattern[str]
+
+
+@cache
+def _scripts() -> _Scripts:
+    import regex
+
+    return _Scripts(
+        run=regex.compile(rf"{_FOREIGN}(?:\p{{M}}|{_BETWEEN}{{0,3}}{_FOREIGN})*"),
+        letter=regex.compile(rf"{_FOREIGN}"),
+        cjk=regex.compile(r"\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}|\p{Script=Hangul}"),
+        greek=regex.compile(r"\p{Script=Greek}"),
+        word=regex.compile(r"\p{L}+"),
+        latin_word=regex.compile(r"\p{Script=Latin}+"),
+    )
+
+
 _PUNCTUATION = re.compile(f"[{_CJK_PUNCTUATION}]")
 _ENGLISH_PUNCTUATION = {
     "、": ",",
@@ -71,7 +94,6 @@ _OPENING = "([{（［"
 _CLOSING = ")]}）］"
 _QUOTES = "\"'“”‘’«»„‹›「」『』"
 _MERGE_GAP = re.compile(r"[^\n]{0,12}")
-_LATIN_WORD = regex.compile(r"\p{Script=Latin}+")
 
 _UNTRANSLATED = "text left untranslated"
 SCRIPT_NAMES = {"CJK": "Chinese/Japanese (Han)", "HANGUL": "Korean (Hangul)"}
@@ -87,12 +109,12 @@ class ForeignScriptDetector:
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         text = analysis.text
-        first = None if text.isascii() else _MAYBE_FOREIGN.search(text)
+        first = first_maybe_foreign(text)
         if first is None:
             return
         runs = [
             (match.start(), match.end(), self._describe(text, *match.span()))
-            for match in _RUN.finditer(text, first.start())
+            for match in _scripts().run.finditer(text, first)
         ]
         runs = [run for run in runs if run[2] is not None]
         if runs and self._largely_foreign(text):
@@ -102,7 +124,7 @@ class ForeignScriptDetector:
         ]
         for start, end, what in reported:
             yield self._finding(what, text[start:end], start, end)
-        for match in _PUNCTUATION.finditer(text, first.start()):
+        for match in _PUNCTUATION.finditer(text, first):
             start, end = match.span()
             if any(s <= start < e for s, e, _ in reported):
                 continue
@@ -122,7 +144,7 @@ class ForeignScriptDetector:
         for start, end, what in runs:
             if merged and merged[-1][2] == what and what.endswith(_UNTRANSLATED):
                 gap = text[merged[-1][1] : start]
-                if _MERGE_GAP.fullmatch(gap) and len(_LATIN_WORD.findall(gap)) <= 1:
+                if _MERGE_GAP.fullmatch(gap) and len(_scripts().latin_word.findall(gap)) <= 1:
                     merged[-1] = (merged[-1][0], end, what)
                     continue
             merged.append((start, end, what))
@@ -130,18 +152,20 @@ class ForeignScriptDetector:
 
     def _largely_foreign(self, text: str) -> bool:
         foreign = cjk = 0
-        for match in _LETTER.finditer(text):
+        scripts = _scripts()
+        for match in scripts.letter.finditer(text):
             foreign += 1
-            cjk += bool(_CJK.match(match.group()))
+            cjk += bool(scripts.cjk.match(match.group()))
         weighted = foreign - cjk + cjk * self.cjk_weight
         latin = sum(map(str.isalpha, text)) - foreign
         return weighted >= self.foreign_share * (weighted + latin)
 
     def _describe(self, text: str, start: int, end: int) -> str | None:
         """What the run is, for the message; None for a run that is fine where it stands."""
-        letters = _LETTER.findall(text, start, end)
-        if all(_GREEK.match(letter) for letter in letters) and all(
-            len(word) <= self.symbol_letters for word in _WORD.findall(text, start, end)
+        scripts = _scripts()
+        letters = scripts.letter.findall(text, start, end)
+        if all(scripts.greek.match(letter) for letter in letters) and all(
+            len(word) <= self.symbol_letters for word in scripts.word.findall(text, start, end)
         ):
             return None
         before = text[max(0, start - 4) : start].rstrip(" ")[-1:]
@@ -151,7 +175,7 @@ class ForeignScriptDetector:
         if before and after and before in _QUOTES and after in _QUOTES and _one_word(text[start:end]):
             return None
         script = _script_name(letters[0])
-        if len(letters) == 1 and not _CJK.match(letters[0]) and in_latin_token(text, start, end):
+        if len(letters) == 1 and not scripts.cjk.match(letters[0]) and in_latin_token(text, start, end):
             if latin_look_alike(letters[0]) is not None:
                 return None  # typography.look-alike-letter's
             name = unicodedata.name(letters[0], script)
@@ -172,7 +196,7 @@ def _with_punctuation(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _one_word(run: str) -> bool:
-    return not any(char.isspace() for char in run) and (not _CJK.match(run) or len(run) <= 4)
+    return not any(char.isspace() for char in run) and (not _scripts().cjk.match(run) or len(run) <= 4)
 
 
 def _script_name(letter: str) -> str:

@@ -13,30 +13,57 @@ no Latin look-alike ("ж" in a Latin word) is not this rule's: ``untranslated.fo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from functools import cache
-
-import regex
+from typing import TYPE_CHECKING
 
 from cleaner.analysis import TextAnalysis
 from cleaner.detectors import single_rule
 from cleaner.findings import Applicability, Finding, Fix
 from cleaner.ruleset import Rule
 
-_LONE = regex.compile(
-    r"(?<![^\P{L}\p{Latin}\p{Common}\p{Inherited}])"
-    r"[^\P{L}\p{Latin}\p{Common}\p{Inherited}\p{Greek}]"
-    r"(?![^\P{L}\p{Latin}\p{Common}\p{Inherited}]|\p{M})"
-)
-"""One letter of a script other than Latin (and Greek), with no such letter on either side."""
-_LATIN = regex.compile(r"\p{Latin}")
+if TYPE_CHECKING:
+    import regex
+
+_MAYBE_FOREIGN = re.compile("[^\x00-\u036f\u2000-\u206f\u20a0-\u20cf\u2100-\u214f\u2190-\u23ff\u2500-\u27bf]")
+"""A cheap first look with the standard library: past Latin, the general punctuation, currency, letter-like,
+arrow, mathematical and drawing symbols, where is the first character that might be a foreign letter?
+(Of all letters in those blocks, only the ohm sign is of another script, Greek.)"""
+
+
+def first_maybe_foreign(text: str) -> int | None:
+    """Where the first character that may be a letter of another script than Latin stands, or None: most
+    articles hold none, and then neither script detector compiles its ``regex`` patterns (nor imports
+    ``regex``, a tenth of a one-article run's imports)."""
+    first = None if text.isascii() else _MAYBE_FOREIGN.search(text)
+    return None if first is None else first.start()
+
+
+@cache
+def _lone() -> regex.Pattern[str]:
+    """One letter of a script other than Latin (and Greek), with no such letter on either side."""
+    import regex
+
+    return regex.compile(
+        r"(?<![^\P{L}\p{Latin}\p{Common}\p{Inherited}])"
+        r"[^\P{L}\p{Latin}\p{Common}\p{Inherited}\p{Greek}]"
+        r"(?![^\P{L}\p{Latin}\p{Common}\p{Inherited}]|\p{M})"
+    )
+
+
+@cache
+def _latin() -> regex.Pattern[str]:
+    import regex
+
+    return regex.compile(r"\p{Latin}")
 
 
 def in_latin_token(text: str, start: int, end: int) -> bool:
     """Whether the letter at ``start:end`` touches Latin letters, digits or a unit or comparison sign:
     part of a Latin-script token ("°С", "р=0.001", "Рutin"), not a word of its own."""
     neighbours = text[start - 1 : start] + text[end : end + 1]
-    return any(char.isdigit() or char in "°=<>" or _LATIN.match(char) for char in neighbours)
+    return any(char.isdigit() or char in "°=<>" or _latin().match(char) for char in neighbours)
 
 
 @cache
@@ -47,7 +74,7 @@ def latin_look_alike(letter: str) -> str | None:
     found = confusables.is_confusable(letter, preferred_aliases=["latin"], greedy=True) or []
     for entry in found:
         for glyph in entry["homoglyphs"]:
-            if len(glyph["c"]) == 1 and _LATIN.match(glyph["c"]):
+            if len(glyph["c"]) == 1 and _latin().match(glyph["c"]):
                 return glyph["c"]
     return None
 
@@ -58,9 +85,10 @@ class LookAlikeDetector:
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         text = analysis.text
-        if text.isascii():
+        first = first_maybe_foreign(text)
+        if first is None:
             return
-        for match in _LONE.finditer(text):
+        for match in _lone().finditer(text, first):
             start, end = match.span()
             if not in_latin_token(text, start, end):
                 continue

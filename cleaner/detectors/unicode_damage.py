@@ -144,11 +144,14 @@ def _whole_entities(line: str, i1: int, i2: int, j1: int, j2: int) -> tuple[int,
     return i1, i2, j1, j2
 
 
-_CJK = re.compile(
-    "[\u2e80-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]"
-)
-"""Chinese, Japanese and Korean characters and punctuation, full-width forms included."""
+@cache
+def _cjk() -> re.Pattern[str]:
+    """Chinese, Japanese and Korean characters and punctuation, full-width forms included. Compiled on
+    first use (a line ftfy changes): its ranges make it the costliest pattern of a start-up, 2 ms."""
+    return re.compile(
+        "[\u2e80-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+        "\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]"
+    )
 
 
 def _in_cjk_text(line: str, start: int, end: int) -> bool:
@@ -158,7 +161,7 @@ def _in_cjk_text(line: str, start: int, end: int) -> bool:
     found = line[start:end]
     if not found or not all("\uff00" <= char <= "\uffef" or char in "、。" for char in found):
         return False
-    return any(_CJK.match(char) for char in line[start - 1 : start] + line[end : end + 1])
+    return any(_cjk().match(char) for char in line[start - 1 : start] + line[end : end + 1])
 
 
 _QUOTE_PAIRS = {"”": "“", "’": "‘", "»": "«", "›": "‹", '"': '"', "'": "'"}
