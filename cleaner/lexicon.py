@@ -371,6 +371,18 @@ def splits_adjective_from_noun(phrase: str) -> bool:
     return "ADJ" in before and "VERB" not in before and "NOUN" in after
 
 
+def needs_complement(word: str) -> bool:
+    """A word that leaves its clause open: a preposition that is no adverb particle ("from", "with",
+    "than"), "to", "not", a modal, or a form of "be" or "have". Each wants what follows it (an object, a
+    verb, a complement), so a full stop after one ends a sentence only where that was said before
+    ("I hope not.", "as it is."), and a verbless fragment after that stop is what it wanted."""
+    lower = word.lower()
+    if lower in word_class("prepositions"):
+        return lower not in word_class("particles")
+    closed = ("modals", "be-forms", "have-forms")
+    return lower in ("to", "not") or any(lower in word_class(name) for name in closed)
+
+
 def is_subject_word(word: str) -> bool:
     """A word that can be the subject of the verb after it: a subject pronoun or a noun."""
     lower = word.lower()
@@ -462,6 +474,7 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "present-verb": is_present_verb,
     "opens-verb-phrase": opens_verb_phrase,
     "subject-word": is_subject_word,
+    "needs-complement": needs_complement,
     "adjective-noun": splits_adjective_from_noun,
     "article": lambda word: word.lower() in word_class("articles"),
     "determiner": lambda word: word.lower() in word_class("determiners") | word_class("articles"),
