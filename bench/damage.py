@@ -29,8 +29,10 @@ two sides are complete is judged by a rough test independent of the rules under 
 holds a verb form and ends on an open-class word, the right side opens with a subject pronoun,
 a name or a determiner and holds a finite verb form. It errs both ways; read ``--show`` output.
 
-Also: every original (undamaged) segment is checked, and findings on them are reported per 10,000
-characters (they should be about 0), as are findings in a damaged sample away from its cut.
+Each sample is a segment and the one after it (so the rules see the sentence that follows a cut).
+Also: every original talk is checked undamaged, as one paragraph (every sentence boundary inside a
+line), and its findings are reported per 10,000 characters (they should be about 0), as are findings
+in a damaged sample away from its cut.
 
 Limits: synthetic damage is not real MT damage. Real systems cut where the source's segmentation or
 an abbreviation misled them, which is not uniform over word boundaries; real output also carries
@@ -266,8 +268,14 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the table here")
     args = parser.parse_args()
 
-    records = [json.loads(line) for line in TED.open(encoding="utf-8")]
-    segments = [r["text"] for r in records if r.get("human_reference") and r["text"].strip()]
+    talks: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for line in TED.open(encoding="utf-8"):
+        record = json.loads(line)
+        if record.get("human_reference") and record["text"].strip():
+            talks[record["system"], record["doc"]].append((int(record["seg"]), record["text"].strip()))
+    talk_texts = [[text for _, text in sorted(segs)] for segs in talks.values()]
+    # A segment with the one after it: the rules see the sentence that follows a cut, as in an article.
+    segments = [f"{a} {b}" for texts in talk_texts for a, b in pairwise(texts)]
     rng = random.Random(args.seed)
     samples = [s for kind in CUT_KINDS for s in cut_samples(segments, kind, args.cuts, rng)]
     samples += [s for kind in STRAY_KINDS for s in stray_samples(segments, kind, args.stray, rng)]
@@ -278,10 +286,12 @@ def main() -> None:
     def check(text: str) -> list[Finding]:
         return session.check_text(text, "damage.txt", settings)
 
-    clean_chars = sum(len(s) for s in segments)
+    # The undamaged text: each talk as one paragraph, so every sentence boundary is inside a line.
+    paragraphs = [" ".join(texts) for texts in talk_texts]
+    clean_chars = sum(len(p) for p in paragraphs)
     clean_findings: Counter = Counter()
     clean_examples: list[str] = []
-    for text in segments:
+    for text in paragraphs:
         for finding in check(text):
             clean_findings[finding.rule] += 1
             if len(clean_examples) < 10:
@@ -314,7 +324,10 @@ def main() -> None:
         if not hit:
             tally.misses.append(sample)
 
-    print(f"seed {args.seed}; {len(segments)} TED human reference segments, {clean_chars:,} characters\n")
+    print(
+        f"seed {args.seed}; {len(talk_texts)} TED human reference talks, {clean_chars:,} characters; "
+        f"{len(segments)} passages of two segments to damage\n"
+    )
     print(f"{'family':26} {'kind':13} {'found':>11} {'recall':>7} {'!casing':>7}  rules that fired")
     order = sorted(table, key=lambda k: (k[1] in STRAY_KINDS, k[1], k[0]))
     for key in order:
