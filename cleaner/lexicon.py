@@ -404,6 +404,20 @@ def needs_complement(word: str) -> bool:
     return lower in ("to", "not") or any(lower in word_class(name) for name in closed)
 
 
+def is_subject_only_pronoun(word: str) -> bool:
+    """A pronoun that is only ever a subject ("I", "he", "she", "we", "they"; not "it" or "you", which
+    are objects too): it wants its verb after it."""
+    lower = word.lower()
+    return lower in word_class("subject-pronouns") and lower not in ("it", "you")
+
+
+def is_verb_only(word: str) -> bool:
+    """A word known only as a verb ("get", "performs", "went"), or an auxiliary or modal: never the
+    noun, adjective or adverb that a verbless sentence opens with."""
+    lower = word.lower()
+    return lower in _FINITE_AUXILIARIES or set(word_lemmas(lower)) == {"VERB"}
+
+
 def is_subject_word(word: str) -> bool:
     """A word that can be the subject of the verb after it: a subject pronoun or a noun."""
     lower = word.lower()
@@ -495,6 +509,8 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "present-verb": is_present_verb,
     "opens-verb-phrase": opens_verb_phrase,
     "subject-word": is_subject_word,
+    "subject-only-pronoun": is_subject_only_pronoun,
+    "verb-only": is_verb_only,
     "needs-complement": needs_complement,
     "bound-preposition": is_bound_preposition,
     "no-verb-form": has_no_verb_form,
