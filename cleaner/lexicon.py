@@ -316,6 +316,20 @@ def _can_be_finite(word: str) -> bool:
     return any(word in tags.get("VBZ", ()) + tags.get("VBD", ()) for tags in forms)
 
 
+def has_no_verb_form(phrase: str) -> bool:
+    """Whether the main clause of a phrase (up to its first subordinating word, as in `opens_sentence`)
+    holds no word that could be a finite verb, counting forms that are nouns too ("matters", "plans"):
+    a stricter test than `is_fragment`, for where a capital leaves a sentence of its own likelier."""
+    words = re.findall(r"[a-z’'-]+", phrase.lower())
+    ends_main = word_class("subordinators") | word_class("relatives") | {"than", "that"}
+    cut = next((i for i, w in enumerate(words) if i and w in ends_main), len(words))
+    contractions = tuple(word_class("finite-contractions"))
+    main = words[:cut]
+    return not any(_can_be_finite(w) or w.endswith(contractions) for w in main) and not (
+        opens_with_formula(phrase) or continues_clause(phrase)
+    )
+
+
 def is_comparative_fragment(phrase: str) -> bool:
     """A verbless fragment built on a comparison ("more than 20 years", "longer than both sides had
     planned"): a comparative needs the clause it compares, so it is the rest of the sentence before."""
@@ -391,6 +405,39 @@ def splits_adjective_from_noun(phrase: str) -> bool:
         return False
     before, after = word_lemmas(words[0].lower()), word_lemmas(words[1].lower())
     return "ADJ" in before and "VERB" not in before and "NOUN" in after
+
+
+def is_bound_preposition(word: str) -> bool:
+    """A preposition that is no adverb particle ("from", "with", "of", "than", "to"): it ends a sentence
+    only where a question or relative clause strands it ("where he came from")."""
+    lower = word.lower()
+    return lower in word_class("prepositions") and lower not in word_class("particles")
+
+
+def needs_complement(word: str) -> bool:
+    """A word that leaves its clause open: a preposition that is no adverb particle ("from", "with",
+    "than"), "to", "not", a modal, or a form of "be" or "have". Each wants what follows it (an object, a
+    verb, a complement), so a full stop after one ends a sentence only where that was said before
+    ("I hope not.", "as it is."), and a verbless fragment after that stop is what it wanted."""
+    lower = word.lower()
+    if lower in word_class("prepositions"):
+        return is_bound_preposition(lower)
+    closed = ("modals", "be-forms", "have-forms")
+    return lower in ("to", "not") or any(lower in word_class(name) for name in closed)
+
+
+def is_subject_only_pronoun(word: str) -> bool:
+    """A pronoun that is only ever a subject ("I", "he", "she", "we", "they"; not "it" or "you", which
+    are objects too): it wants its verb after it."""
+    lower = word.lower()
+    return lower in word_class("subject-pronouns") and lower not in ("it", "you")
+
+
+def is_verb_only(word: str) -> bool:
+    """A word known only as a verb ("get", "performs", "went"), or an auxiliary or modal: never the
+    noun, adjective or adverb that a verbless sentence opens with."""
+    lower = word.lower()
+    return lower in _FINITE_AUXILIARIES or set(word_lemmas(lower)) == {"VERB"}
 
 
 def is_subject_word(word: str) -> bool:
@@ -485,6 +532,11 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "present-verb": is_present_verb,
     "opens-verb-phrase": opens_verb_phrase,
     "subject-word": is_subject_word,
+    "subject-only-pronoun": is_subject_only_pronoun,
+    "verb-only": is_verb_only,
+    "needs-complement": needs_complement,
+    "bound-preposition": is_bound_preposition,
+    "no-verb-form": has_no_verb_form,
     "adjective-noun": splits_adjective_from_noun,
     "article": lambda word: word.lower() in word_class("articles"),
     "determiner": lambda word: word.lower() in word_class("determiners") | word_class("articles"),
