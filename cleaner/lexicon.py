@@ -375,6 +375,17 @@ def is_participle(word: str) -> bool:
     )
 
 
+def strands_of(word: str) -> bool:
+    """Whether "of" after ``word`` may end a sentence, its object moved before it by a relative clause
+    or a question ("something we can be proud of.", "the best I ever heard of."): after an adjective or
+    a verb that takes "of" ("proud", "heard"), never a noun or a quantifier ("the head of", "most of"),
+    whose "of" wants its object after it."""
+    lower = word.lower()
+    lemmas = word_lemmas(lower)
+    closed = word_class("indefinite-pronouns") | word_class("determiners") | word_class("articles")
+    return bool(lemmas) and "NOUN" not in lemmas and lower not in closed
+
+
 def opens_verb_phrase(phrase: str) -> bool:
     """Whether words open with a verb that cannot start a statement: "Were injured" (a passive or
     progressive auxiliary before a participle) or "Expects" (a verb-only present form).
@@ -531,6 +542,7 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "past-participle": is_past_participle,
     "present-verb": is_present_verb,
     "opens-verb-phrase": opens_verb_phrase,
+    "strands-of": strands_of,
     "subject-word": is_subject_word,
     "subject-only-pronoun": is_subject_only_pronoun,
     "verb-only": is_verb_only,
