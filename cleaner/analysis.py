@@ -91,6 +91,20 @@ _WORD_BEFORE = re.compile(r"(?<![A-Za-z])[A-Za-z]+$")
 _NEXT_WORD = re.compile(r"[.!?][\"”’)\]]*[ \t]+[\"“‘(\[]?(?P<letter>[^\W\d_])")
 SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n")
 """Terminal punctuation before a capital or digit, or a line break: where a sentence may end."""
+_MAYBE_FOREIGN = re.compile("[^\x00-\u036f\u2000-\u206f\u20a0-\u20cf\u2100-\u214f\u2190-\u23ff\u2500-\u27bf]")
+"""A cheap first look with the standard library: past Latin, the general punctuation, currency, letter-like,
+arrow, mathematical and drawing symbols, where is the first character that might be a foreign letter?
+(Of all letters in those blocks, only the ohm sign is of another script, Greek.)"""
+
+
+def first_maybe_foreign(text: str) -> int | None:
+    """Where the first character that may be a letter of another script than Latin stands, or None: most
+    articles hold none, and then neither script detector compiles its ``regex`` patterns (nor imports
+    ``regex``, a tenth of a one-article run's imports)."""
+    first = None if text.isascii() else _MAYBE_FOREIGN.search(text)
+    return None if first is None else first.start()
+
+
 BACK_SCAN = 512
 """Characters before a position searched first for the sentence end before it (then 8 times as many,
 and so on): a sentence is seldom longer, and a line can be megabytes long (a file with no line breaks),
@@ -214,6 +228,11 @@ class TextAnalysis:
                 return Span(start, match.end())
             start = match.end()
         return Span(start, len(self.text))
+
+    @cached_property
+    def first_maybe_foreign(self) -> int | None:
+        """``first_maybe_foreign`` of the text, once for both script detectors."""
+        return first_maybe_foreign(self.text)
 
     def _is_protected_stop(self, match: re.Match[str]) -> bool:
         return match.group() != "\n" and self.is_protected(match.start(), match.start() + 1)

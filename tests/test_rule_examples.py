@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cleaner.findings import Finding
+from cleaner.lexicon import word_class
 from cleaner.pipeline import Checker
 from cleaner.repair.edits import apply_fixes
 from cleaner.ruleset import Example, Rule, load_rules
@@ -69,3 +72,17 @@ def test_anchors_lose_no_match() -> None:
             lines = TextAnalysis(text).lines_with(rule.anchor)
             narrowed = [m.span() for start, end in lines for m in rule.pattern.finditer(text, start, end)]
             assert narrowed == whole, (rule.id, text)
+
+
+def test_preposition_split_names_every_bound_preposition() -> None:
+    """The rule lists the prepositions of ``word_classes.yaml`` that are no adverb particle in its pattern
+    and anchor (a capital after a stop opens nearly every line: a generic pattern would be tried at
+    every character), so the list must follow the word class."""
+    rule = next(rule for rule in RULES if rule.id == "broken-sentence.preposition-split")
+    assert rule.pattern is not None and rule.anchor is not None
+    named = set(re.search(r"\(\?P<end>([a-z|]+)\)", rule.pattern.pattern).group(1).split("|"))
+    assert named == set(word_class("prepositions") - word_class("particles"))
+    for word in named:
+        assert rule.anchor.search(f"It came {word}. Siemens") and not rule.anchor.search(
+            f"It came x{word}. Siemens"
+        )

@@ -21,8 +21,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner.analysis import first_maybe_foreign
 from cleaner.cli import PROGRESS_MIN_FILES
-from cleaner.detectors.look_alike import first_maybe_foreign
 from cleaner.detectors.unicode_damage import TYPOGRAPHY
 from cleaner.pipeline import Checker, Selection
 from cleaner.repair.fixer import fix_text

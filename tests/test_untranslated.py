@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import regex
 
-from cleaner.detectors.look_alike import first_maybe_foreign
+from cleaner.analysis import first_maybe_foreign
 from cleaner.findings import Applicability, Category
 from cleaner.pipeline import Checker, Selection
 from cleaner.ruleset import load_rules

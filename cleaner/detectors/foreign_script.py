@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from cleaner.analysis import TextAnalysis
 from cleaner.detectors import single_rule
-from cleaner.detectors.look_alike import first_maybe_foreign, in_latin_token, latin_look_alike
+from cleaner.detectors.look_alike import in_latin_token, latin_look_alike
 from cleaner.findings import Applicability, Finding, Fix
 from cleaner.ruleset import Rule
 
@@ -53,7 +53,7 @@ _BETWEEN = rf"[ \t\u3000\p{{P}}\p{{N}}\p{{S}}{_CJK_PUNCTUATION}\u30fc\u30fb\u300
 
 class _Scripts(NamedTuple):
     """The patterns that need Unicode's script properties (``regex``), compiled for the first text that
-    may hold a foreign letter (``first_maybe_foreign``): most articles hold none."""
+    may hold a foreign letter (``TextAnalysis.first_maybe_foreign``): most articles hold none."""
 
     run: regex.Pattern[str]
     letter: regex.Pattern[str]
@@ -109,7 +109,7 @@ class ForeignScriptDetector:
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         text = analysis.text
-        first = first_maybe_foreign(text)
+        first = analysis.first_maybe_foreign
         if first is None:
             return
         runs = [

@@ -13,7 +13,6 @@ no Latin look-alike ("ж" in a Latin word) is not this rule's: ``untranslated.fo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
@@ -25,19 +24,6 @@ from cleaner.ruleset import Rule
 
 if TYPE_CHECKING:
     import regex
-
-_MAYBE_FOREIGN = re.compile("[^\x00-\u036f\u2000-\u206f\u20a0-\u20cf\u2100-\u214f\u2190-\u23ff\u2500-\u27bf]")
-"""A cheap first look with the standard library: past Latin, the general punctuation, currency, letter-like,
-arrow, mathematical and drawing symbols, where is the first character that might be a foreign letter?
-(Of all letters in those blocks, only the ohm sign is of another script, Greek.)"""
-
-
-def first_maybe_foreign(text: str) -> int | None:
-    """Where the first character that may be a letter of another script than Latin stands, or None: most
-    articles hold none, and then neither script detector compiles its ``regex`` patterns (nor imports
-    ``regex``, a tenth of a one-article run's imports)."""
-    first = None if text.isascii() else _MAYBE_FOREIGN.search(text)
-    return None if first is None else first.start()
 
 
 @cache
@@ -85,7 +71,7 @@ class LookAlikeDetector:
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         text = analysis.text
-        first = first_maybe_foreign(text)
+        first = analysis.first_maybe_foreign
         if first is None:
             return
         for match in _lone().finditer(text, first):
