@@ -222,7 +222,7 @@ class TextAnalysis:
         starts at a line's start finds the ends the whole text's scan finds in that line."""
         start = last_sentence_end(self.text, position, skip=self._is_protected_stop)
         for match in SENTENCE_END.finditer(self.text, start):
-            if match.group() != "\n" and self.is_protected(match.start(), match.start() + 1):
+            if self._is_protected_stop(match):
                 continue
             if match.end() > position:
                 return Span(start, match.end())
@@ -235,6 +235,7 @@ class TextAnalysis:
         return first_maybe_foreign(self.text)
 
     def _is_protected_stop(self, match: re.Match[str]) -> bool:
+        """A sentence-end match that is a protected stop (an abbreviation's, an initial's): no end."""
         return match.group() != "\n" and self.is_protected(match.start(), match.start() + 1)
 
     @cached_property
@@ -244,7 +245,7 @@ class TextAnalysis:
         bounds = array("q")
         start = 0
         for match in SENTENCE_END.finditer(self.text):
-            if match.group() != "\n" and self.is_protected(match.start(), match.start() + 1):
+            if self._is_protected_stop(match):
                 continue
             end = match.end()
             if self.text[start:end].strip():
