@@ -109,7 +109,7 @@ def test_tasks_keep_the_files_in_order_with_errors_in_place_and_spread_a_small_r
     small = []
     for number in range(40):
         small.append(str(tmp_path / f"{number:02d}.txt"))
-        Path(small[-1]).write_text("x" * 999 + "\n", encoding="utf-8")
+        Path(small[-1]).write_text("x" * 9_999 + "\n", encoding="utf-8")
     big = tmp_path / "big.txt"
     big.write_text("y" * (2 * parallel.TASK_BYTES), encoding="utf-8")
     gone = SourceError("gone", "no such file or directory")
@@ -122,8 +122,8 @@ def test_tasks_keep_the_files_in_order_with_errors_in_place_and_spread_a_small_r
     tasks = parallel._tasks(Session(grammar=False), items, jobs=2)
     assert [x for task in tasks for x in (task if isinstance(task, tuple) else [task])] == items
     assert tasks[:3] == [tuple(small[:3]), gone, (str(big),)]  # a big file is a task of its own
-    budget = (40 * 1000 + 2 * parallel.TASK_BYTES) // (2 * parallel.WINDOW_PER_WORKER)
-    assert [len(task) for task in tasks[3:]] == [budget // 1000, 37 - budget // 1000]
+    per_task = (40 * 10_000 + 2 * parallel.TASK_BYTES) // (2 * parallel.WINDOW_PER_WORKER) // 10_000
+    assert [len(task) for task in tasks[3:]] == [per_task] * (37 // per_task) + [37 % per_task]
 
 
 def test_a_run_of_many_files_sends_several_to_a_task(tmp_path: Path) -> None:
