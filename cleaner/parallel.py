@@ -353,10 +353,12 @@ def run_ray(
 
 @dataclass
 class Checked:
-    """One file of a task as its worker read and checked it: the document (the report needs it) with its
-    findings and the user rules skipped on it for lack of time, or why it could not be read."""
+    """One file of a task as its worker read and checked it, with its findings and the user rules skipped
+    on it for lack of time: the document where it has findings (a report reads a file's text only to
+    place them), else its path alone; or why it could not be read. A clean file's text sent back would
+    cross the pipe for nothing: on 3,800 articles, 4 % of the run's wall clock."""
 
-    read: Document | SourceError
+    read: Document | str | SourceError
     findings: list[Finding] = field(default_factory=list)
     skipped_rules: list[str] = field(default_factory=list)
 
@@ -374,7 +376,7 @@ def _check_files(session: Session, files: tuple[str | Document, ...]) -> list[Ch
         skipped: list[str] = []
         with on_time_budget_exceeded(skipped.append):
             findings = session.check_document(document, session.settings(document.path))
-        checked.append(Checked(document, findings, skipped))
+        checked.append(Checked(document if findings else document.path, findings, skipped))
     return checked
 
 
@@ -467,17 +469,18 @@ def check_files(
             unwalkable()
             planned.popleft()
             for checked in outcome.value:
+                read = checked.read
+                path = read if isinstance(read, str) else read.path
                 if progress is not None:
-                    progress(total, checked.read.path)
-                if isinstance(checked.read, SourceError):
-                    result.errors.append(checked.read)
+                    progress(total, path)
+                if isinstance(read, SourceError):
+                    result.errors.append(read)
                     continue
                 for rule in checked.skipped_rules:
                     time_budget_exceeded(rule)
-                document = checked.read
-                file = FileResult(document.path, checked.findings, session.settings(document.path))
+                file = FileResult(path, checked.findings, session.settings(path))
                 if on_file is not None:
-                    on_file(document, file)
+                    on_file(read if isinstance(read, Document) else None, file)
                 result.files.append(file)
             result.languagetool = result.languagetool or outcome.languagetool
             result.grammar_skipped = result.grammar_skipped or outcome.grammar_skipped

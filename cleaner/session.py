@@ -49,8 +49,10 @@ class FileResult:
     settings: Settings
 
 
-FileListener = Callable[[Document, FileResult], None]
-"""Told of each file as soon as it is checked, with its document (which is dropped afterwards)."""
+FileListener = Callable[[Document | None, FileResult], None]
+"""Told of each file as soon as it is checked, with its document (which is dropped afterwards). The
+document is None for a file without findings that a worker process checked (``cleaner.parallel``): its
+text stays there, since a report reads a file's text only to place findings."""
 
 
 @dataclass
