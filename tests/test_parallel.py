@@ -10,6 +10,7 @@ import os
 import shutil
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -143,12 +144,27 @@ def test_a_run_of_many_files_sends_several_to_a_task(tmp_path: Path) -> None:
     assert per_task >= 2 and {len(task) for task in tasks[:-1]} == {per_task} and len(tasks[-1]) <= per_task
 
 
+def _slow_pid(session: Session, task: int) -> tuple[int, int]:
+    time.sleep(0.02)
+    return task, os.getpid()
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_two_jobs_are_this_process_and_one_worker_with_results_in_order(ordered: bool) -> None:
+    """``--jobs 2`` is two processes at work: a worker, and this one, which takes a task whenever the
+    worker's queue is full and, at the end, the queued tasks the worker has not started."""
+    spec = parallel.WorkerSpec(grammar=False)
+    results = [done.value for done in parallel.run_local(_slow_pid, range(40), spec, 2, ordered=ordered)]
+    tasks = [task for task, _ in results]
+    assert tasks == list(range(40)) if ordered else sorted(tasks) == list(range(40))
+    processes = {pid for _, pid in results}
+    assert len(processes) == 2 and os.getpid() in processes
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
 def test_workers_are_forked_only_while_no_other_thread_runs() -> None:
     """A fork taken while another thread holds a lock would leave the worker that lock held forever: a
     progress bar's thread (or a native library's) makes the run spawn its workers instead."""
-    before = parallel._start_method().get_start_method()
-    assert before == ("fork" if parallel._single_threaded() else "spawn")
     release = threading.Event()
     thread = threading.Thread(target=release.wait)
     thread.start()
@@ -158,7 +174,12 @@ def test_workers_are_forked_only_while_no_other_thread_runs() -> None:
     finally:
         release.set()
         thread.join()
-    assert parallel._start_method().get_start_method() == before
+    # a joined thread (this one, or the pool threads of an earlier test's run) leaves the kernel's list
+    # of the process's threads a moment after it ends
+    deadline = time.monotonic() + 10
+    while not parallel._single_threaded() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert parallel._start_method().get_start_method() == "fork"
 
 
 def test_a_run_is_split_over_the_cores_by_default_only_when_it_is_big_enough(
