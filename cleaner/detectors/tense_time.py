@@ -23,23 +23,30 @@ from collections.abc import Iterator, Sequence
 
 from cleaner.analysis import TextAnalysis
 from cleaner.detectors.tense_words import (
+    BE_PRESENT,
+    MODALS,
+    SUBJECT_PRONOUNS,
     TIME_KINDS,
     Tense,
     TimeExpression,
     Token,
     VerbGroup,
+    estimate_participles,
     find_times,
     group_at,
     is_boundary,
     is_clause_time,
     noun_prepositions,
     past_repairs,
+    present_exempt,
     sentence_around,
     tokenize,
     verb_follows,
     verb_groups,
+    verb_lemma,
 )
 from cleaner.findings import Applicability, Finding, Fix
+from cleaner.lexicon import inflection
 from cleaner.ruleset import Rule, RuleError
 
 _OPENING = frozenset("\"“‘'([—–-")
@@ -92,6 +99,11 @@ class TenseTimeDetector:
                     continue
                 if group.tense is Tense.PRESENT and headline:
                     continue  # "Bank raises rates" as a title: headlines narrate in the present
+                if (
+                    group.tense is Tense.PRESENT
+                    and _present_lemma(tokens[group.first].lower) in present_exempt()
+                ):
+                    continue  # "Last year I remember the floods": a present view of the past
                 reported.add(group.first)
                 yield self._finding(rule, text, tokens, group, time, fronted)
 
@@ -105,6 +117,14 @@ class TenseTimeDetector:
             group = self._first_group(tokens, index)
             if group is None or group.first == index:
                 return None  # "Yesterday marks the anniversary": the time is the subject
+            if group.tense is Tense.OTHER and _narrating_be(tokens, group.first):
+                # "Last year, Ryan is on duty", "In 1997, Alice is sentenced": the participle is the group's
+                last = group.first + 1
+                participle = last < len(tokens) and tokens[last].is_word
+                participle = participle and bool(
+                    verb_lemma(tokens[last].text, "VBN") or verb_lemma(tokens[last].text, "VBG")
+                )
+                group = VerbGroup(Tense.PRESENT, group.first, last if participle else group.first)
             if group.tense is Tense.PRESENT and (
                 _parenthetical(tokens, group.last + 1) or verb_follows(tokens, group.last + 1)
             ):
@@ -131,6 +151,8 @@ class TenseTimeDetector:
         for position in range(index, min(len(tokens), index + self.max_subject + 1)):
             if is_boundary(tokens, position):
                 return None
+            if _base_present(tokens, position):
+                return VerbGroup(Tense.PRESENT, position + 1, position + 1)  # "Last year we extend …"
             group = group_at(tokens, position, has_verb=False)
             if group is not None:
                 return group
@@ -147,6 +169,34 @@ class TenseTimeDetector:
         )
         start, end = (time.start, verb_end) if fronted else (verb_start, time.end)
         return rule.finding(rule.message.format(verb=verb, time=time.text), start, end, fixes)
+
+
+def _present_lemma(word: str) -> str:
+    return verb_lemma(word, "VBZ") or verb_lemma(word, "VB") or word
+
+
+def _narrating_be(tokens: list[Token], index: int) -> bool:
+    """A present of "be" after a fronted past time and its subject, narrating ("Last year, Ryan is on
+    duty", "In 1997, Alice is sentenced …"); not an estimate or a judgment made now ("is estimated to
+    have been", "it is hard to say")."""
+    if tokens[index].lower not in BE_PRESENT or tokens[index].text[0].isupper():
+        return False
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    return following is not None and following.is_word and following.lower not in estimate_participles()
+
+
+def _base_present(tokens: list[Token], index: int) -> bool:
+    """A subject pronoun and a base-form present right after it ("we extend", "I outline")."""
+    if tokens[index].lower not in SUBJECT_PRONOUNS or index + 1 >= len(tokens):
+        return False
+    verb = tokens[index + 1]
+    if not verb.is_word or not verb.text.islower() or verb.lower in MODALS:
+        return False
+    lemma = verb_lemma(verb.text, "VB")
+    if lemma is None or lemma in ("be", "have", "do") or verb.lower not in inflection(lemma, "VBP"):
+        return False
+    # "we put", "we set" are past as well; "I saw" is the past of "see" before it is "to saw"
+    return verb_lemma(verb.text, "VBD") is None and verb_lemma(verb.text, "VBN") is None
 
 
 def _parenthetical(tokens: list[Token], index: int) -> bool:
