@@ -158,7 +158,9 @@ def _simple_past(word: str) -> str | None:
     if word in ("was", "were"):
         return "be"
     lemma = lexicon.past_tense_lemma(word)
-    if lemma is None or lemma in ("have", "do") or not lexicon.inflection(lemma, "VBN"):
+    if lemma is None or lemma in ("have", "do", "shall", "will", "can", "may", "must"):
+        return None  # "should", "would", "could", "might" are modals
+    if not lexicon.inflection(lemma, "VBN"):
         return None
     return lemma
 
@@ -331,7 +333,7 @@ def report_samples(texts: list[str], count: int, rng: random.Random) -> list[tup
                 if _simple_past(word.lower()) and _number([t.group() for t in tokens], index - 1):
                     bases.append((body, tokens[index].start()))
                     break
-                if _is_verbish(word):
+                if _is_verbish(word) or word.lower() == "to" or lexicon.is_base_verb(word.lower()):
                     break  # "it would look like": the last verb is no simple past
     samples: list[tuple[str, Sample]] = []
     if not bases:

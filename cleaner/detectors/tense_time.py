@@ -117,14 +117,7 @@ class TenseTimeDetector:
             group = self._first_group(tokens, index)
             if group is None or group.first == index:
                 return None  # "Yesterday marks the anniversary": the time is the subject
-            if group.tense is Tense.OTHER and _narrating_be(tokens, group.first):
-                # "Last year, Ryan is on duty", "In 1997, Alice is sentenced": the participle is the group's
-                last = group.first + 1
-                participle = last < len(tokens) and tokens[last].is_word
-                participle = participle and bool(
-                    verb_lemma(tokens[last].text, "VBN") or verb_lemma(tokens[last].text, "VBG")
-                )
-                group = VerbGroup(Tense.PRESENT, group.first, last if participle else group.first)
+            group = _be_present(tokens, group)  # "Last year, Ryan is on duty", "In 1997, Alice is sentenced"
             if group.tense is Tense.PRESENT and (
                 _parenthetical(tokens, group.last + 1) or verb_follows(tokens, group.last + 1)
             ):
@@ -134,14 +127,26 @@ class TenseTimeDetector:
         while start > 0 and not is_boundary(tokens, start - 1):
             start -= 1
         groups = verb_groups(tokens, start, first)
+        # "the steps we take last year", "I recommend to Congress last year": a base-form present after
+        # its pronoun subject, when no other verb comes after it
+        after_last = groups[-1].last + 1 if groups else start
+        bases = [i + 1 for i in range(after_last, first - 1) if _base_present(tokens, i)]
+        if bases:
+            groups.append(VerbGroup(Tense.PRESENT, bases[-1], bases[-1]))
         if not groups:
             return None
+        # Not a present of "be" here: its complement is a noun phrase the time may date ("we are
+        # disappointed at the appropriations last year", "is below the level in 2019").
         group = groups[-1]
         between = [token for token in tokens[group.last + 1 : first] if token.is_word]
-        if len(between) > self.max_gap or any(token.lower in noun_prepositions() for token in between):
-            return None  # too far, or "tried for the murder last year": the time may date the noun
+        if len(between) > self.max_gap:
+            return None
+        if any(token.lower in noun_prepositions() for token in between) and not _destination(between):
+            return None  # "tried for the murder last year": the time may date the noun
         if group.tense is Tense.PRESENT and not between:
             return None  # "remembers last summer": a time straight after a present verb is its object
+        if group.tense is Tense.PRESENT and time.kind == "in_year" and _possessive(between):
+            return None  # "as we approach our anniversary in 1976": "in" dates the noun
         if verb_follows(tokens, after):
             return None
         return group, False
@@ -171,8 +176,47 @@ class TenseTimeDetector:
         return rule.finding(rule.message.format(verb=verb, time=time.text), start, end, fixes)
 
 
+_DESTINATION_PREPOSITIONS = frozenset(("to", "from"))
+_OBJECT_PRONOUNS = frozenset(("me", "you", "him", "her", "us", "them"))
+
+
+def _destination(between: list[Token]) -> bool:
+    """Whether the words between a verb and its time are only "to"/"from" and a name or a pronoun
+    ("has sent to Congress last year", "has written to me last spring", "have returned from the United
+    States"): a name or a person has no time of its own, so the time dates the verb."""
+    if len(between) < 2 or between[0].lower not in _DESTINATION_PREPOSITIONS:
+        return False
+    rest = between[1:]
+    if len(rest) == 1 and rest[0].lower in _OBJECT_PRONOUNS:
+        return True
+    if rest[0].lower == "the":
+        rest = rest[1:]
+    return bool(rest) and len(rest) <= 3 and all(token.text[0].isupper() for token in rest)
+
+
+_POSSESSIVES = frozenset(("its", "their", "our", "his", "her", "my", "your"))
+
+
+def _possessive(between: list[Token]) -> bool:
+    """A possessive among the words: an object that is someone's, which a year may date ("its benefits
+    in 1964", "our 200th anniversary in 1976")."""
+    return any(token.lower in _POSSESSIVES for token in between)
+
+
 def _present_lemma(word: str) -> str:
     return verb_lemma(word, "VBZ") or verb_lemma(word, "VB") or word
+
+
+def _be_present(tokens: list[Token], group: VerbGroup) -> VerbGroup:
+    """``group`` as a present when it is "is"/"are" narrating, with its participle ("is sentenced")."""
+    if group.tense is not Tense.OTHER or not _narrating_be(tokens, group.first):
+        return group
+    last = group.first + 1
+    participle = last < len(tokens) and tokens[last].is_word
+    participle = participle and bool(
+        verb_lemma(tokens[last].text, "VBN") or verb_lemma(tokens[last].text, "VBG")
+    )
+    return VerbGroup(Tense.PRESENT, group.first, last if participle else group.first)
 
 
 def _narrating_be(tokens: list[Token], index: int) -> bool:
