@@ -23,19 +23,25 @@ from collections.abc import Iterator, Sequence
 
 from cleaner.analysis import TextAnalysis
 from cleaner.detectors.tense_words import (
+    BE,
     BE_PRESENT,
+    DO,
     MODALS,
+    PERFECT_AUX,
+    PREPOSITIONS,
     SUBJECT_PRONOUNS,
     TIME_KINDS,
     Tense,
     TimeExpression,
     Token,
     VerbGroup,
+    determiners,
     estimate_participles,
     find_times,
     group_at,
     is_boundary,
     is_clause_time,
+    is_only_verb,
     noun_prepositions,
     past_repairs,
     present_exempt,
@@ -46,7 +52,7 @@ from cleaner.detectors.tense_words import (
     verb_lemma,
 )
 from cleaner.findings import Applicability, Finding, Fix
-from cleaner.lexicon import inflection
+from cleaner.lexicon import inflection, past_tense_lemma
 from cleaner.ruleset import Rule, RuleError
 
 _OPENING = frozenset("\"“‘'([—–-")
@@ -119,7 +125,7 @@ class TenseTimeDetector:
                 return None  # "Yesterday marks the anniversary": the time is the subject
             group = _be_present(tokens, group)  # "Last year, Ryan is on duty", "In 1997, Alice is sentenced"
             if group.tense is Tense.PRESENT and (
-                _parenthetical(tokens, group.last + 1) or verb_follows(tokens, group.last + 1)
+                _parenthetical(tokens, group.last + 1) or _finite_follows(tokens, group.last + 1)
             ):
                 return None  # "A year ago, she says, the factory closed": the time is the reported verb's
             return group, True
@@ -159,6 +165,8 @@ class TenseTimeDetector:
             if _base_present(tokens, position):
                 return VerbGroup(Tense.PRESENT, position + 1, position + 1)  # "Last year we extend …"
             group = group_at(tokens, position, has_verb=False)
+            if group is not None and group.tense is Tense.PRESENT and _verb_at(tokens, position + 1):
+                continue  # "Last year, food prices have risen", "American troops served": a noun
             if group is not None:
                 return group
         return None
@@ -201,6 +209,45 @@ def _possessive(between: list[Token]) -> bool:
     """A possessive among the words: an object that is someone's, which a year may date ("its benefits
     in 1964", "our 200th anniversary in 1976")."""
     return any(token.lower in _POSSESSIVES for token in between)
+
+
+def _auxiliary_at(tokens: list[Token], index: int) -> bool:
+    """Whether ``tokens[index]`` is an auxiliary or modal that opens a verb group."""
+    if index >= len(tokens) or not tokens[index].is_word:
+        return False
+    word = tokens[index].lower
+    return word in MODALS or word in BE or word in DO or word in PERFECT_AUX or word in ("had", "hadn't")
+
+
+def _verb_at(tokens: list[Token], index: int) -> bool:
+    """Whether ``tokens[index]`` is an auxiliary, a modal or a past form: a verb that the word before it
+    is the subject of."""
+    if _auxiliary_at(tokens, index):
+        return True
+    return index < len(tokens) and tokens[index].is_word and past_tense_lemma(tokens[index].text) is not None
+
+
+def _finite_follows(tokens: list[Token], index: int, window: int = 5) -> bool:
+    """Whether a verb that is surely finite follows within a few words of the clause: an auxiliary, a
+    modal, a present in -s after its subject, or a past that is no participle ("she says the factory
+    shut"). Unlike ``verb_follows`` it passes over participles and -ing forms, which after a fronted time
+    belong to the present verb's object ("we are a country devoted to …", "I sign a bill promoting …")."""
+    for position in range(index, min(len(tokens), index + window)):
+        if is_boundary(tokens, position):
+            return False
+        token = tokens[position]
+        if not token.is_word:
+            continue
+        previous = tokens[position - 1].lower if position > 0 else ""
+        if previous in determiners() or previous in PREPOSITIONS:
+            continue
+        if _auxiliary_at(tokens, position):
+            return True
+        if is_only_verb(token.text) and verb_lemma(token.text, "VBZ"):
+            return True  # "says", not "cuts" (a noun too: "planning cuts")
+        if past_tense_lemma(token.text) and verb_lemma(token.text, "VBN") is None:
+            return True
+    return False
 
 
 def _present_lemma(word: str) -> str:
