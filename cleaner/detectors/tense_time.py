@@ -28,6 +28,7 @@ from cleaner.detectors.tense_words import (
     TimeExpression,
     Token,
     VerbGroup,
+    determiners,
     find_times,
     group_at,
     is_boundary,
@@ -40,6 +41,7 @@ from cleaner.detectors.tense_words import (
     verb_groups,
 )
 from cleaner.findings import Applicability, Finding, Fix
+from cleaner.lexicon import is_past_participle
 from cleaner.ruleset import Rule, RuleError
 
 _OPENING = frozenset("\"“‘'([—–-")
@@ -122,6 +124,8 @@ class TenseTimeDetector:
             return None  # too far, or "tried for the murder last year": the time may date the noun
         if group.tense is Tense.PRESENT and not between:
             return None  # "remembers last summer": a time straight after a present verb is its object
+        if _clause_between(tokens, group.last + 1, first):
+            return None  # "the trends he set 150 years ago", "their work done weeks ago": its own verb
         if verb_follows(tokens, after):
             return None
         return group, False
@@ -147,6 +151,28 @@ class TenseTimeDetector:
         )
         start, end = (time.start, verb_end) if fronted else (verb_start, time.end)
         return rule.finding(rule.message.format(verb=verb, time=time.text), start, end, fixes)
+
+
+def _clause_between(tokens: list[Token], start: int, end: int) -> bool:
+    """Whether ``tokens[start:end]`` hold a clause of their own that the time may date: a subject
+    pronoun ("the trends he set 150 years ago") or a participle after a noun ("the runs hit in 1927",
+    the reduced relative clause: "have not equalled the work done some weeks ago"). A verb group
+    before such a clause is not the one the time dates, and a "present" one is often a plural noun
+    ("the style trends", "home runs"); forms alike in past and present ("set", "hit") are not known as
+    past forms, so the clause is told by its subject or by the participle."""
+    for index in range(start, end):
+        token = tokens[index]
+        if not token.is_word:
+            continue
+        if token.lower in _SUBJECT_PRONOUNS:
+            return True
+        previous = tokens[index - 1]
+        if previous.is_word and previous.lower not in determiners() and is_past_participle(token.lower):
+            return True
+    return False
+
+
+_SUBJECT_PRONOUNS = frozenset({"i", "he", "she", "we", "they"})
 
 
 def _parenthetical(tokens: list[Token], index: int) -> bool:
