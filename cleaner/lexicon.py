@@ -292,8 +292,12 @@ def completes_clause_before(phrase: str) -> bool:
     They are not when they hold a finite verb of their own outside a closing attribution ("Fog grounded
     all flights", "Support for it has collapsed"), open with a courtesy formula ("Thank you all"), or
     open with a word that is a noun too followed by a verb form that can be its finite verb ("Demand
-    remains strong", "Time ran out"): the first word is then the subject, not the bare verb.
+    remains strong", "Time ran out"): the first word is then the subject, not the bare verb. Nor when
+    they open with a subordinator that is a verb too ("While my memory holds …", "While, however, the
+    right is unsettled, …"): the sentence opens with its subordinate clause.
     """
+    if _first_words(phrase)[0] in word_class("subordinators") - {"even"}:
+        return False  # "While my memory holds …": a subordinate clause opens a sentence of its own
     main = ",".join(part for part in phrase.split(",") if not _is_reporting_tag(part))
     # Capitalised words inside are names or months ("in May"), never the clause's finite verb.
     main = " ".join(w for i, w in enumerate(main.split(" ")) if not i or w == "I" or not w[:1].isupper())
@@ -333,10 +337,15 @@ def has_no_verb_form(phrase: str) -> bool:
 
 def _pronoun_before_verb(words: list[str]) -> bool:
     """Whether a subject pronoun that takes a plain present ("we", "they") stands before a verb's base
-    form ("we see", "they know"): a finite clause, though the form alone may be a noun or infinitive."""
+    form ("we see", "they know") in the first clause (before "and", "but" …): a finite clause, though
+    the form alone may be a noun or infinitive. A later clause ("This thing, and they fly …") may follow
+    the object a preposition was cut from."""
+    first_clause = words[
+        : next((i for i, w in enumerate(words) if w in word_class("coordinators")), len(words))
+    ]
     return any(
         first in _PLAIN_PRESENT_SUBJECTS and "VERB" in word_lemmas(second) and is_base_verb(second)
-        for first, second in pairwise(words)
+        for first, second in pairwise(first_clause)
     )
 
 
@@ -598,7 +607,6 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "subject-word": is_subject_word,
     "subject-only-pronoun": is_subject_only_pronoun,
     "verb-only": is_verb_only,
-    "marked-participle": is_marked_participle,
     "needs-complement": needs_complement,
     "bound-preposition": is_bound_preposition,
     "no-verb-form": has_no_verb_form,
