@@ -498,6 +498,14 @@ def is_subject_word(word: str) -> bool:
     return lower in word_class("subject-pronouns") or "NOUN" in word_lemmas(lower)
 
 
+def is_middle_initial(phrase: str) -> bool:
+    """Whether "a." stands between two words no lexicon knows ("william a. martinelli"): a name's middle
+    initial in lower-case text, not an article cut from its noun ("has a. long history"), whose word
+    before is a verb or preposition and whose word after is an adjective or noun the lexicon knows."""
+    words = phrase.split()
+    return len(words) == 3 and not is_known_word(words[0]) and not is_known_word(words[2])
+
+
 def is_abbreviated(word: str) -> bool:
     """A listed abbreviation, or a short lower-case token no lexicon knows ("pcs", "excl", "spol"):
     product lists and untranslated text abbreviate freely, and a full stop after such a token ends
@@ -583,6 +591,7 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "verb-base": is_base_verb,
     "noun-only": is_noun_only,
     "known-word": is_known_word,
+    "middle-initial": is_middle_initial,
     "dictionary-word": is_dictionary_word,
     "abbreviation": is_abbreviation,
     "adverb-only": lambda word: set(word_lemmas(word.lower())) == {"ADV"},
