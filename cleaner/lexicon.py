@@ -322,12 +322,16 @@ def _can_be_finite(word: str) -> bool:
 
 
 def has_no_verb_form(phrase: str) -> bool:
-    """Whether the main clause of a phrase (up to its first subordinating word, as in `opens_sentence`)
-    holds no word that could be a finite verb, counting forms that are nouns too ("matters", "plans"):
-    a stricter test than `is_fragment`, for where a capital leaves a sentence of its own likelier."""
+    """Whether the main clause of a phrase (up to its first subordinating word, as in `opens_sentence`,
+    though not one after an article or determiner: "after a while" is a noun) holds no word that could
+    be a finite verb, counting forms that are nouns too ("matters", "plans"): a stricter test than
+    `is_fragment`, for where a capital leaves a sentence of its own likelier."""
     words = re.findall(r"[a-z’'-]+", phrase.lower())
     ends_main = word_class("subordinators") | word_class("relatives") | {"than", "that"}
-    cut = next((i for i, w in enumerate(words) if i and w in ends_main), len(words))
+    nominal = word_class("articles") | word_class("determiners")  # "after a while": a noun, no clause
+    cut = next(
+        (i for i, w in enumerate(words) if i and w in ends_main and words[i - 1] not in nominal), len(words)
+    )
     contractions = tuple(word_class("finite-contractions"))
     main = words[:cut]
     return not any(_can_be_finite(w) or w.endswith(contractions) for w in main) and not (
