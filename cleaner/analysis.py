@@ -88,6 +88,10 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
 
 
 _WORD_BEFORE = re.compile(r"(?<![A-Za-z])[A-Za-z]+$")
+_LINE_START = re.compile(r"^[ \t]*[\"“‘(\[]?(?P<letter>[^\W\d_])", re.MULTILINE)
+_INNER_CAPITAL = re.compile(r"(?:(?<=[a-z0-9,;:][ \t])|(?<=\())[A-Z]")
+"""A capital inside a sentence (after a lower-case word, a number or a comma, or in parentheses): a
+name, an acronym, "I"; text written in lower case has none."""
 _NEXT_WORD = re.compile(r"[.!?][\"”’)\]]*[ \t]+[\"“‘(\[]?(?P<letter>[^\W\d_])")
 SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n")
 """Terminal punctuation before a capital or digit, or a line break: where a sentence may end."""
@@ -259,11 +263,17 @@ class TextAnalysis:
 
     @cached_property
     def is_cased(self) -> bool:
-        """Whether sentences after a full stop mostly open with a capital: false for lower-case MT output.
+        """Whether sentences mostly open with a capital: false for text written in lower case (chat, some
+        MT output), where a lower-case sentence start is the style, not damage.
 
-        Counted after stops inside a line: line starts are often capitalised by the layout even where
-        the system wrote every sentence in lower case. One lower-case start is the damage the rules
-        look for, not a style, so it takes two to call a text lower-case.
+        Counted first after stops inside a line. One lower-case start there is damage, not a style, so
+        it takes two to call a text lower-case. Where lower-case starts outnumber capital ones, line
+        starts that open with a capital count too: in a text with a sentence per line (a segment per
+        line, as translated articles often are) its capitals show there, and its few stops inside a
+        line are the damage the rules look for. But a layout may capitalise the lines of output the
+        system wrote in lower case; such text writes its names and acronyms in lower case too, so with
+        no capital inside any sentence, three lower-case starts after stops are its style. A
+        lower-case line start is never counted: it is as often damage as style.
         """
         upper = lower = 0
         for match in _NEXT_WORD.finditer(self.text):
@@ -273,4 +283,7 @@ class TextAnalysis:
                 upper += 1
             else:
                 lower += 1
-        return lower < 2 or upper >= lower
+        if lower < 2 or upper >= lower:
+            return True
+        upper += sum(1 for line in _LINE_START.finditer(self.text) if line.group("letter").isupper())
+        return upper >= lower and (lower < 3 or _INNER_CAPITAL.search(self.text) is not None)

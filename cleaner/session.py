@@ -49,8 +49,10 @@ class FileResult:
     settings: Settings
 
 
-FileListener = Callable[[Document, FileResult], None]
-"""Told of each file as soon as it is checked, with its document (which is dropped afterwards)."""
+FileListener = Callable[[Document | None, FileResult], None]
+"""Told of each file as soon as it is checked, with its document (which is dropped afterwards). The
+document is None for a file without findings that a worker process checked (``cleaner.parallel``): its
+text stays there, since a report reads a file's text only to place findings."""
 
 
 @dataclass
@@ -150,8 +152,11 @@ class Session:
         return self._rankers[config]
 
     def read(self, path: str) -> Document:
-        """One file as it is checked: with its source's alignment when it has one (UnreadableSource)."""
-        return open_document(path, self.settings(path).source, self.source)
+        """One file as it is checked: with its source's alignment when it has one (UnreadableSource).
+        What is read is a file (a folder is refused by the reading), so its settings are those of its
+        folder, found without asking the file system whether it is one: a worker process of a big run
+        has no answer cached from the walk."""
+        return open_document(path, self._file_settings(path).source, self.source)
 
     def check_document(
         self, document: Document, settings: Settings, text: str | None = None

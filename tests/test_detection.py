@@ -139,6 +139,27 @@ def test_a_verbless_sentence_that_lost_its_capital_is_casing_and_a_comparison_is
 def test_lower_case_text_is_not_flagged_for_its_case() -> None:
     text = "the council met today. officials said the budget passed. residents complained about it."
     assert CHECKER.check_text(text) == []
+    # a layout capitalised its lines, but names are in lower case too: the text's style
+    lines = (
+        "The council met in paris today. officials said the budget passed.\n"
+        "Residents complained. the mayor of lyon was not there. nobody asked why.\n"
+    )
+    assert CHECKER.check_text(lines) == []
+
+
+def test_damage_in_a_text_with_a_sentence_per_line_is_found_however_often_it_occurs() -> None:
+    """Stops inside a line are few where each sentence has a line of its own: there, two lost capitals
+    and a cut are damage in a cased text (its line starts and its names say so), not a lower-case style."""
+    text = (
+        "The council met in Paris today.\n"
+        "Officials said the budget was high. the mayor said it was not.\n"
+        "Residents complained about the water. supply lines were broken for a week.\n"
+        "The shops closed early. most of them reopened on Monday.\n"
+    )
+    found = {text[f.start : f.end]: f.rule for f in CHECKER.check_text(text)}
+    assert found.get("high. the", "").startswith("casing.")
+    assert found.get("early. most", "").startswith("casing.")
+    assert "water. supply" in found
 
 
 def _letters(text: str) -> str:

@@ -4,6 +4,7 @@ numbers are reported, never asserted against thresholds)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -83,3 +84,39 @@ def test_labelled_eval_with_sources_scores_each_record_with_its_source(tmp_path:
     assert sourced["labels"][stray]["repair_first"] > own["labels"][stray]["repair_first"]
     assert sourced["casing_only_capitalised_first"] == own["casing_only_capitalised_first"]
     assert sourced["casing_only_offered_a_join"] == own["casing_only_offered_a_join"] == 0
+
+
+def test_tense_damage_bench_finds_injected_tense_errors_in_a_small_text(tmp_path: Path) -> None:
+    """``bench/tense_damage.py`` on a few sentences of its own (no shared data): it finds the dated verbs,
+    damages each into a present perfect, a future and a present, and counts what the rules find."""
+    text = tmp_path / "sound.txt"
+    text.write_text(
+        "The talks were tense. Last week the minister signed the agreement in Geneva. Two years ago, the "
+        "company opened a factory in Ohio. The police arrested three men yesterday in the capital. The "
+        "delegation met the mayor.\n\nWe remember the floods. Our town has grown since last year.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "tense.json"
+    args = ("--show", "2", "--json", str(out))
+    result = subprocess.run(
+        [sys.executable, "bench/tense_damage.py", "--no-ted", "--text", str(text), "--reports", "4", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "undamaged text: 0 tense findings" in result.stdout
+    report = json.loads(out.read_text(encoding="utf-8"))
+    rows = {(row["damage"], row["time"]): row for row in report["rows"]}
+    for damage in ("perfect", "future", "present"):
+        row = rows[damage, "all"]
+        assert row["total"] == 3, row  # "signed last week", "opened two years ago", "arrested yesterday"
+        assert row["repaired"] <= row["found"] == 3
+    reports = {(row["label"], row["shape"]): row for row in report["reports"]}
+    assert sum(row["total"] for row in reports.values()) == 8
+    for (label, _), row in reports.items():
+        assert row["flagged"] == (row["total"] if label == "day-after-report" else 0), (label, row)
+    assert report["clean_findings"] == {}

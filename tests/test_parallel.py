@@ -10,6 +10,7 @@ import os
 import shutil
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("output_format", ["json", "text"])
+@pytest.mark.parametrize("output_format", ["json", "text", "sarif", "github", "junit"])
 def test_two_jobs_report_what_one_job_reports_on_bilingual_paired_and_unreadable_files(
     mixed: Path, output_format: str
 ) -> None:
@@ -45,7 +46,7 @@ def test_two_jobs_report_what_one_job_reports_on_bilingual_paired_and_unreadable
     one, two = run_cli(*command), run_cli(*command[:1], "--jobs", "2", *command[1:])
     assert one.returncode == two.returncode == 2  # files that could not be checked
     assert two.stdout == one.stdout and two.stderr == one.stderr
-    if output_format == "text":
+    if output_format != "json":
         return
     report = json.loads(two.stdout)
     files = {Path(f["path"]).name: f["findings"] for f in report["files"]}
@@ -90,8 +91,12 @@ def test_progress_and_reports_hear_of_every_file_once_in_order_as_in_a_run_of_on
         told: list[tuple[int, str]] = []
         heard: list[tuple[str, int]] = []
 
-        def listen(document: Document, file: FileResult) -> None:
-            heard.append((document.path, len(file.findings)))
+        def listen(document: Document | None, file: FileResult) -> None:
+            heard.append((file.path, len(file.findings)))
+            if document is not None:
+                assert document.path == file.path
+            # a worker sends back a document only where a report needs its text: to place findings
+            assert document is not None if jobs == 1 or file.findings else document is None
 
         with Session(grammar=False) as session:
             result = session.check_paths(paths, lambda n, p: told.append((n, p)), listen, jobs=jobs)
@@ -101,6 +106,7 @@ def test_progress_and_reports_hear_of_every_file_once_in_order_as_in_a_run_of_on
     one, two = run(1), run(2)
     assert two == one
     told, heard, errors = two
+    assert {count for _, count in heard} > {0}  # clean files and files with findings
     assert told[0] == (len(told) - 1, "") and len(told) - 1 == len(heard) + len(errors)
     assert errors == [str(mixed / "image.txt"), str(mixed / "latin1.txt"), "missing.txt"]
 
@@ -138,12 +144,32 @@ def test_a_run_of_many_files_sends_several_to_a_task(tmp_path: Path) -> None:
     assert per_task >= 2 and {len(task) for task in tasks[:-1]} == {per_task} and len(tasks[-1]) <= per_task
 
 
+def _slow_pid(session: Session, task: int) -> tuple[int, int]:
+    time.sleep(0.02)
+    return task, os.getpid()
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_two_jobs_are_this_process_and_one_worker_with_results_in_order(ordered: bool) -> None:
+    """``--jobs 2`` is two processes at work: a worker, and this one, which takes a task whenever the
+    worker's queue is full and, at the end, the queued tasks the worker has not started."""
+    spec = parallel.WorkerSpec(grammar=False)
+    results = [done.value for done in parallel.run_local(_slow_pid, range(40), spec, 2, ordered=ordered)]
+    tasks = [task for task, _ in results]
+    assert tasks == list(range(40)) if ordered else sorted(tasks) == list(range(40))
+    processes = {pid for _, pid in results}
+    assert len(processes) == 2 and os.getpid() in processes
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
 def test_workers_are_forked_only_while_no_other_thread_runs() -> None:
     """A fork taken while another thread holds a lock would leave the worker that lock held forever: a
     progress bar's thread (or a native library's) makes the run spawn its workers instead."""
-    before = parallel._start_method().get_start_method()
-    assert before == ("fork" if parallel._single_threaded() else "spawn")
+
+    def threads() -> int:
+        return len(os.listdir("/proc/self/task"))
+
+    before = threads()
     release = threading.Event()
     thread = threading.Thread(target=release.wait)
     thread.start()
@@ -153,7 +179,13 @@ def test_workers_are_forked_only_while_no_other_thread_runs() -> None:
     finally:
         release.set()
         thread.join()
-    assert parallel._start_method().get_start_method() == before
+    # a joined thread leaves the kernel's list of the process's threads a moment after it ends (as may
+    # the pool threads of an earlier test's run); other tests may leave threads of their own running
+    deadline = time.monotonic() + 10
+    while threads() > before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    expected = "fork" if threads() == 1 else "spawn"
+    assert parallel._start_method().get_start_method() == expected
 
 
 def test_a_run_is_split_over_the_cores_by_default_only_when_it_is_big_enough(

@@ -23,25 +23,36 @@ from collections.abc import Iterator, Sequence
 
 from cleaner.analysis import TextAnalysis
 from cleaner.detectors.tense_words import (
+    BE,
+    BE_PRESENT,
+    DO,
+    MODALS,
+    PERFECT_AUX,
+    PREPOSITIONS,
+    SUBJECT_PRONOUNS,
     TIME_KINDS,
     Tense,
     TimeExpression,
     Token,
     VerbGroup,
     determiners,
+    estimate_participles,
     find_times,
     group_at,
     is_boundary,
     is_clause_time,
+    is_only_verb,
     noun_prepositions,
     past_repairs,
+    present_exempt,
     sentence_around,
     tokenize,
     verb_follows,
     verb_groups,
+    verb_lemma,
 )
 from cleaner.findings import Applicability, Finding, Fix
-from cleaner.lexicon import is_past_participle
+from cleaner.lexicon import inflection, is_past_participle, past_tense_lemma
 from cleaner.ruleset import Rule, RuleError
 
 _OPENING = frozenset("\"“‘'([—–-")
@@ -94,6 +105,11 @@ class TenseTimeDetector:
                     continue
                 if group.tense is Tense.PRESENT and headline:
                     continue  # "Bank raises rates" as a title: headlines narrate in the present
+                if (
+                    group.tense is Tense.PRESENT
+                    and _present_lemma(tokens[group.first].lower) in present_exempt()
+                ):
+                    continue  # "Last year I remember the floods": a present view of the past
                 reported.add(group.first)
                 yield self._finding(rule, text, tokens, group, time, fronted)
 
@@ -107,8 +123,9 @@ class TenseTimeDetector:
             group = self._first_group(tokens, index)
             if group is None or group.first == index:
                 return None  # "Yesterday marks the anniversary": the time is the subject
+            group = _be_present(tokens, group)  # "Last year, Ryan is on duty", "In 1997, Alice is sentenced"
             if group.tense is Tense.PRESENT and (
-                _parenthetical(tokens, group.last + 1) or verb_follows(tokens, group.last + 1)
+                _parenthetical(tokens, group.last + 1) or _finite_follows(tokens, group.last + 1)
             ):
                 return None  # "A year ago, she says, the factory closed": the time is the reported verb's
             return group, True
@@ -116,14 +133,26 @@ class TenseTimeDetector:
         while start > 0 and not is_boundary(tokens, start - 1):
             start -= 1
         groups = verb_groups(tokens, start, first)
+        # "the steps we take last year", "I recommend to Congress last year": a base-form present after
+        # its pronoun subject, when no other verb comes after it
+        after_last = groups[-1].last + 1 if groups else start
+        bases = [i + 1 for i in range(after_last, first - 1) if _base_present(tokens, i)]
+        if bases:
+            groups.append(VerbGroup(Tense.PRESENT, bases[-1], bases[-1]))
         if not groups:
             return None
+        # Not a present of "be" here: its complement is a noun phrase the time may date ("we are
+        # disappointed at the appropriations last year", "is below the level in 2019").
         group = groups[-1]
         between = [token for token in tokens[group.last + 1 : first] if token.is_word]
-        if len(between) > self.max_gap or any(token.lower in noun_prepositions() for token in between):
-            return None  # too far, or "tried for the murder last year": the time may date the noun
+        if len(between) > self.max_gap:
+            return None
+        if any(token.lower in noun_prepositions() for token in between) and not _destination(between):
+            return None  # "tried for the murder last year": the time may date the noun
         if group.tense is Tense.PRESENT and not between:
             return None  # "remembers last summer": a time straight after a present verb is its object
+        if group.tense is Tense.PRESENT and time.kind == "in_year" and _possessive(between):
+            return None  # "as we approach our anniversary in 1976": "in" dates the noun
         if _clause_between(tokens, group.last + 1, first):
             return None  # "the trends he set 150 years ago", "their work done weeks ago": its own verb
         if verb_follows(tokens, after):
@@ -135,7 +164,11 @@ class TenseTimeDetector:
         for position in range(index, min(len(tokens), index + self.max_subject + 1)):
             if is_boundary(tokens, position):
                 return None
+            if _base_present(tokens, position):
+                return VerbGroup(Tense.PRESENT, position + 1, position + 1)  # "Last year we extend …"
             group = group_at(tokens, position, has_verb=False)
+            if group is not None and group.tense is Tense.PRESENT and _verb_at(tokens, position + 1):
+                continue  # "Last year, food prices have risen", "American troops served": a noun
             if group is not None:
                 return group
         return None
@@ -173,6 +206,112 @@ def _clause_between(tokens: list[Token], start: int, end: int) -> bool:
 
 
 _SUBJECT_PRONOUNS = frozenset({"i", "he", "she", "we", "they"})
+
+
+_DESTINATION_PREPOSITIONS = frozenset(("to", "from"))
+_OBJECT_PRONOUNS = frozenset(("me", "you", "him", "her", "us", "them"))
+
+
+def _destination(between: list[Token]) -> bool:
+    """Whether the words between a verb and its time are only "to"/"from" and a name or a pronoun
+    ("has sent to Congress last year", "has written to me last spring", "have returned from the United
+    States"): a name or a person has no time of its own, so the time dates the verb."""
+    if len(between) < 2 or between[0].lower not in _DESTINATION_PREPOSITIONS:
+        return False
+    rest = between[1:]
+    if len(rest) == 1 and rest[0].lower in _OBJECT_PRONOUNS:
+        return True
+    if rest[0].lower == "the":
+        rest = rest[1:]
+    return bool(rest) and len(rest) <= 3 and all(token.text[0].isupper() for token in rest)
+
+
+_POSSESSIVES = frozenset(("its", "their", "our", "his", "her", "my", "your"))
+
+
+def _possessive(between: list[Token]) -> bool:
+    """A possessive among the words: an object that is someone's, which a year may date ("its benefits
+    in 1964", "our 200th anniversary in 1976")."""
+    return any(token.lower in _POSSESSIVES for token in between)
+
+
+def _auxiliary_at(tokens: list[Token], index: int) -> bool:
+    """Whether ``tokens[index]`` is an auxiliary or modal that opens a verb group."""
+    if index >= len(tokens) or not tokens[index].is_word:
+        return False
+    word = tokens[index].lower
+    return word in MODALS or word in BE or word in DO or word in PERFECT_AUX or word in ("had", "hadn't")
+
+
+def _verb_at(tokens: list[Token], index: int) -> bool:
+    """Whether ``tokens[index]`` is an auxiliary, a modal or a past form: a verb that the word before it
+    is the subject of."""
+    if _auxiliary_at(tokens, index):
+        return True
+    return index < len(tokens) and tokens[index].is_word and past_tense_lemma(tokens[index].text) is not None
+
+
+def _finite_follows(tokens: list[Token], index: int, window: int = 5) -> bool:
+    """Whether a verb that is surely finite follows within a few words of the clause: an auxiliary, a
+    modal, a present in -s after its subject, or a past that is no participle ("she says the factory
+    shut"). Unlike ``verb_follows`` it passes over participles and -ing forms, which after a fronted time
+    belong to the present verb's object ("we are a country devoted to …", "I sign a bill promoting …")."""
+    for position in range(index, min(len(tokens), index + window)):
+        if is_boundary(tokens, position):
+            return False
+        token = tokens[position]
+        if not token.is_word:
+            continue
+        previous = tokens[position - 1].lower if position > 0 else ""
+        if previous in determiners() or previous in PREPOSITIONS:
+            continue
+        if _auxiliary_at(tokens, position):
+            return True
+        if is_only_verb(token.text) and verb_lemma(token.text, "VBZ"):
+            return True  # "says", not "cuts" (a noun too: "planning cuts")
+        if past_tense_lemma(token.text) and verb_lemma(token.text, "VBN") is None:
+            return True
+    return False
+
+
+def _present_lemma(word: str) -> str:
+    return verb_lemma(word, "VBZ") or verb_lemma(word, "VB") or word
+
+
+def _be_present(tokens: list[Token], group: VerbGroup) -> VerbGroup:
+    """``group`` as a present when it is "is"/"are" narrating, with its participle ("is sentenced")."""
+    if group.tense is not Tense.OTHER or not _narrating_be(tokens, group.first):
+        return group
+    last = group.first + 1
+    participle = last < len(tokens) and tokens[last].is_word
+    participle = participle and bool(
+        verb_lemma(tokens[last].text, "VBN") or verb_lemma(tokens[last].text, "VBG")
+    )
+    return VerbGroup(Tense.PRESENT, group.first, last if participle else group.first)
+
+
+def _narrating_be(tokens: list[Token], index: int) -> bool:
+    """A present of "be" after a fronted past time and its subject, narrating ("Last year, Ryan is on
+    duty", "In 1997, Alice is sentenced …"); not an estimate or a judgment made now ("is estimated to
+    have been", "it is hard to say")."""
+    if tokens[index].lower not in BE_PRESENT or tokens[index].text[0].isupper():
+        return False
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    return following is not None and following.is_word and following.lower not in estimate_participles()
+
+
+def _base_present(tokens: list[Token], index: int) -> bool:
+    """A subject pronoun and a base-form present right after it ("we extend", "I outline")."""
+    if tokens[index].lower not in SUBJECT_PRONOUNS or index + 1 >= len(tokens):
+        return False
+    verb = tokens[index + 1]
+    if not verb.is_word or not verb.text.islower() or verb.lower in MODALS:
+        return False
+    lemma = verb_lemma(verb.text, "VB")
+    if lemma is None or lemma in ("be", "have", "do") or verb.lower not in inflection(lemma, "VBP"):
+        return False
+    # "we put", "we set" are past as well; "I saw" is the past of "see" before it is "to saw"
+    return verb_lemma(verb.text, "VBD") is None and verb_lemma(verb.text, "VBN") is None
 
 
 def _parenthetical(tokens: list[Token], index: int) -> bool:

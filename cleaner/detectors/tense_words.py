@@ -60,7 +60,9 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     expression than a short one. It does not know abbreviations, so "Dr. Smith" ends a sentence at
     "Dr.": that only ever shortens a clause, which makes the tense rules quieter, never louder.
     """
-    sentence_start = last_sentence_end(text, start, endpos=start)
+    # No ``endpos=start``: a stop is a sentence end only with the capital after it in view, and the
+    # capital that opens this sentence is at ``start`` or after it.
+    sentence_start = last_sentence_end(text, start)
     following = SENTENCE_END.search(text, end)
     if following is None:
         return sentence_start, len(text)
@@ -138,6 +140,17 @@ def noun_prepositions() -> frozenset[str]:
 @cache
 def determiners() -> frozenset[str]:
     return _words("determiners")
+
+
+@cache
+def present_exempt() -> frozenset[str]:
+    """Lemmas whose present is sound beside a past time ("last year I remember the floods")."""
+    return _words("present-exempt-verbs")
+
+
+@cache
+def estimate_participles() -> frozenset[str]:
+    return _words("estimate-participles")
 
 
 @cache
@@ -315,7 +328,16 @@ def _is_present_verb(tokens: list[Token], index: int) -> bool:
     lower = before.lower
     if lower in determiners() or lower in PREPOSITIONS or lower.endswith("'s") or lower in clause_words():
         return False
-    return not _is_adjective(lower)
+    return not _is_adjective(lower) and not _is_plural_noun(lower)
+
+
+def _is_plural_noun(word: str) -> bool:
+    """A plural noun that is no verb form ("appropriations", "rates" is a verb too): before an -s form it
+    makes a compound ("the appropriations bills"), since a plural subject takes no -s."""
+    lemmas = word_lemmas(word)
+    if not word.endswith("s") or "VERB" in lemmas or "AUX" in lemmas:
+        return False
+    return any(word in inflection(lemma, "NNS") and word != lemma for lemma in lemmas.get("NOUN", ()))
 
 
 def is_boundary(tokens: list[Token], index: int) -> bool:
@@ -360,7 +382,9 @@ def past_repairs(tokens: list[Token], group: VerbGroup) -> list[str]:
     words = [token.text for token in tokens[group.first : group.last + 1]]
     lowers = [token.lower for token in tokens[group.first : group.last + 1]]
     if group.tense is Tense.PRESENT:
-        lemma = verb_lemma(words[0], "VBZ")
+        if lowers[0] in _BE_PAST:
+            return _fix_case(words[0], [_join([_BE_PAST[lowers[0]], *words[1:]])])  # "is sentenced"
+        lemma = verb_lemma(words[0], "VBZ") or verb_lemma(words[0], "VB")
         return [inflect(lemma, "VBD")] if lemma else []
     aux = lowers[0]
     contracted = aux.endswith("n't")
@@ -386,6 +410,12 @@ def past_repairs(tokens: list[Token], group: VerbGroup) -> list[str]:
     else:
         repair = _join([*adverbs, inflect(lemma, "VBD")])
     return _fix_case(words[0], [repair])
+
+
+_BE_PAST = {"is": "was", "am": "was", "are": "were", "isn't": "wasn't", "aren't": "weren't"}
+BE_PRESENT = frozenset(_BE_PAST)
+SUBJECT_PRONOUNS = frozenset(("i", "we", "they", "you"))
+"""Subjects whose simple present is the base form ("we extend")."""
 
 
 def _be_past(aux: str, subject: str) -> list[str]:

@@ -28,9 +28,10 @@ class OutputFormat(StrEnum):
 class Report(Protocol):
     """One output format, fed as the run goes: ``add`` takes what the output needs of each file's
     document as soon as the file is checked (so the run never holds more than one document), and
-    ``finish`` writes the output once the run is over."""
+    ``finish`` writes the output once the run is over. The document is None only for a file without
+    findings (``FileListener``): a report needs a file's text only to place its findings."""
 
-    def add(self, document: Document, result: FileResult) -> None: ...
+    def add(self, document: Document | None, result: FileResult) -> None: ...
 
     def finish(self, run: RunResult) -> None: ...
 
@@ -40,7 +41,7 @@ class WholeReport(ABC):
     ``render`` puts the parts together."""
 
     @abstractmethod
-    def add(self, document: Document, result: FileResult) -> None: ...
+    def add(self, document: Document | None, result: FileResult) -> None: ...
 
     @abstractmethod
     def render(self, run: RunResult) -> str: ...

@@ -27,8 +27,8 @@ class GithubReport(WholeReport):
     def __init__(self) -> None:
         self.lines: list[str] = []
 
-    def add(self, document: Document, result: FileResult) -> None:
-        for finding in result.findings:
+    def add(self, document: Document | None, result: FileResult) -> None:
+        for finding in result.findings if document is not None else ():
             line, column = document.position(finding.start)
             end_line, end_column = document.position(finding.end)
             properties = ",".join(

@@ -42,10 +42,9 @@ class JsonReport(WholeReport):
     def __init__(self) -> None:
         self.files: list[dict[str, Any]] = []
 
-    def add(self, document: Document, result: FileResult) -> None:
-        self.files.append(
-            {"path": result.path, "findings": [finding_to_json(document, f) for f in result.findings]}
-        )
+    def add(self, document: Document | None, result: FileResult) -> None:
+        findings = [finding_to_json(document, f) for f in result.findings] if document is not None else []
+        self.files.append({"path": result.path, "findings": findings})
 
     def render(self, run: RunResult) -> str:
         """The report; ``statistics`` (findings per rule, most first, as ``--statistics`` prints them) is

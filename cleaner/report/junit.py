@@ -20,10 +20,10 @@ class JunitReport(WholeReport):
         self.cases: list[tuple[str, list[dict[str, str]]]] = []
         """Each checked file's name and the attributes and text of its failures."""
 
-    def add(self, document: Document, result: FileResult) -> None:
+    def add(self, document: Document | None, result: FileResult) -> None:
         path = display_path(result.path)  # repr() when not printable: nothing XML forbids
         failures = []
-        for finding in result.findings:
+        for finding in result.findings if document is not None else ():
             line, column = document.position(finding.start)
             rule, message = escaped(finding.rule), escaped(finding.message)
             failures.append(

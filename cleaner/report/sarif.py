@@ -87,7 +87,9 @@ class SarifReport(WholeReport):
     def __init__(self) -> None:
         self.results: list[dict[str, Any]] = []
 
-    def add(self, document: Document, result: FileResult) -> None:
+    def add(self, document: Document | None, result: FileResult) -> None:
+        if document is None:
+            return  # no findings
         uri = Path(result.path).as_posix()
         for finding in result.findings:
             start_line, start_column = document.position(finding.start)

@@ -143,8 +143,8 @@ class TextReport:
         self.console, self.errors, self.statistics = console, errors, statistics
         self.rendered: list[str] = []
 
-    def add(self, document: Document, result: FileResult) -> None:
-        if self.statistics or not result.findings:
+    def add(self, document: Document | None, result: FileResult) -> None:
+        if self.statistics or document is None or not result.findings:
             return
         width = excerpt_width(self.console)
         shown = Text("\n").join(finding_text(document, finding, width) for finding in result.findings)
