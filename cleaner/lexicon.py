@@ -560,13 +560,18 @@ def is_abbreviation_in_setting(text: str, start: int, end: int) -> bool:
     lower = text[start:end].lower()
     before = text[max(0, start - 40) : start]
     if lower in word_class("state-abbreviations"):
-        return _AFTER_PLACE.search(before) is not None
+        if _AFTER_PLACE.search(before):
+            return True
+        # after a place in lower-case text only where the abbreviation is no word ("hays, kan.", but
+        # not "he said, ill." or "newburyport, mass.")
+        return not word_lemmas(lower) and _AFTER_LOWER_PLACE.search(before) is not None
     if lower in word_class("number-units"):
         return _AFTER_NUMBER.search(before) is not None
     return lower == "cent" and _AFTER_PER.search(before) is not None
 
 
 _AFTER_PLACE = re.compile(r"\b[A-Z][A-Za-z'’.-]*,[ \t]+$")
+_AFTER_LOWER_PLACE = re.compile(r"\b[a-z][a-z'’.-]*,[ \t]+$")
 _AFTER_NUMBER = re.compile(r"\d['\"″’”]*(?:-|[ \t]+)$")
 _AFTER_PER = re.compile(r"\b[Pp]er[ \t]+$")
 

@@ -233,6 +233,7 @@ ABBREVIATED_IN_SETTING = [
     "Fifty 24-in. and six 36-in. red letters were mounted on the wall.",
     "The stores turn over 45 per cent. to the Government.",
     "It takes about 16 msec. to cross the tissue.",
+    "the college has named dr. clark of hays, kan. as its new president.",
 ]
 
 
@@ -242,9 +243,19 @@ def test_an_abbreviation_in_its_setting_ends_no_sentence(text: str) -> None:
     assert found == []
 
 
+def test_a_state_that_is_no_word_is_abbreviated_after_a_place_in_lower_case_text() -> None:
+    text = "the college has named dr. clark of hays, kan. as its new president."
+    stop = text.index("kan.") + 3
+    assert TextAnalysis(text).is_protected(stop, stop + 1)
+
+
 @pytest.mark.parametrize(
     ("text", "word"),
-    [("He felt ill. And then he left.", "ill"), ("They came in. And then they left.", "in")],
+    [
+        ("He felt ill. And then he left.", "ill"),
+        ("They came in. And then they left.", "in"),
+        ("it rained all day in boston, mass. and then it cleared.", "mass"),
+    ],
 )
 def test_the_same_word_outside_its_setting_ends_a_sentence(text: str, word: str) -> None:
     stop = text.index(word + ".") + len(word)
