@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from cleaner.alignment import Alignment
-from cleaner.lexicon import is_abbreviation
+from cleaner.lexicon import is_abbreviation, is_abbreviation_in_setting
 
 _PROTECTED = re.compile(
     r"""
@@ -189,7 +189,9 @@ class TextAnalysis:
         stop = self.text.find(".", start, end)
         while stop != -1:
             word = _WORD_BEFORE.search(self.text, max(0, stop - 12), stop)
-            if word and is_abbreviation(word.group()):
+            if word and (
+                is_abbreviation(word.group()) or is_abbreviation_in_setting(self.text, word.start(), stop)
+            ):
                 return True
             stop = self.text.find(".", stop + 1, end)
         return False

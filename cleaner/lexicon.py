@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 from cleaner.data import read_yaml
@@ -291,8 +292,12 @@ def completes_clause_before(phrase: str) -> bool:
     They are not when they hold a finite verb of their own outside a closing attribution ("Fog grounded
     all flights", "Support for it has collapsed"), open with a courtesy formula ("Thank you all"), or
     open with a word that is a noun too followed by a verb form that can be its finite verb ("Demand
-    remains strong", "Time ran out"): the first word is then the subject, not the bare verb.
+    remains strong", "Time ran out"): the first word is then the subject, not the bare verb. Nor when
+    they open with a subordinator that is a verb too ("While my memory holds …", "While, however, the
+    right is unsettled, …"): the sentence opens with its subordinate clause.
     """
+    if _first_words(phrase)[0] in word_class("subordinators") - {"even"}:
+        return False  # "While my memory holds …": a subordinate clause opens a sentence of its own
     main = ",".join(part for part in phrase.split(",") if not _is_reporting_tag(part))
     # Capitalised words inside are names or months ("in May"), never the clause's finite verb.
     main = " ".join(w for i, w in enumerate(main.split(" ")) if not i or w == "I" or not w[:1].isupper())
@@ -317,17 +322,38 @@ def _can_be_finite(word: str) -> bool:
 
 
 def has_no_verb_form(phrase: str) -> bool:
-    """Whether the main clause of a phrase (up to its first subordinating word, as in `opens_sentence`)
-    holds no word that could be a finite verb, counting forms that are nouns too ("matters", "plans"):
-    a stricter test than `is_fragment`, for where a capital leaves a sentence of its own likelier."""
+    """Whether the main clause of a phrase (up to its first subordinating word, as in `opens_sentence`,
+    though not one after an article or determiner: "after a while" is a noun) holds no word that could
+    be a finite verb, counting forms that are nouns too ("matters", "plans"): a stricter test than
+    `is_fragment`, for where a capital leaves a sentence of its own likelier."""
     words = re.findall(r"[a-z’'-]+", phrase.lower())
     ends_main = word_class("subordinators") | word_class("relatives") | {"than", "that"}
-    cut = next((i for i, w in enumerate(words) if i and w in ends_main), len(words))
+    nominal = word_class("articles") | word_class("determiners")  # "after a while": a noun, no clause
+    cut = next(
+        (i for i, w in enumerate(words) if i and w in ends_main and words[i - 1] not in nominal), len(words)
+    )
     contractions = tuple(word_class("finite-contractions"))
     main = words[:cut]
     return not any(_can_be_finite(w) or w.endswith(contractions) for w in main) and not (
-        opens_with_formula(phrase) or continues_clause(phrase)
+        _pronoun_before_verb(main) or opens_with_formula(phrase) or continues_clause(phrase)
     )
+
+
+def _pronoun_before_verb(words: list[str]) -> bool:
+    """Whether a subject pronoun that takes a plain present ("we", "they") stands before a verb's base
+    form ("we see", "they know") in the first clause (before "and", "but" …): a finite clause, though
+    the form alone may be a noun or infinitive. A later clause ("This thing, and they fly …") may follow
+    the object a preposition was cut from."""
+    first_clause = words[
+        : next((i for i, w in enumerate(words) if w in word_class("coordinators")), len(words))
+    ]
+    return any(
+        first in _PLAIN_PRESENT_SUBJECTS and "VERB" in word_lemmas(second) and is_base_verb(second)
+        for first, second in pairwise(first_clause)
+    )
+
+
+_PLAIN_PRESENT_SUBJECTS = frozenset({"i", "we", "they"})
 
 
 def is_comparative_fragment(phrase: str) -> bool:
@@ -378,12 +404,24 @@ def is_participle(word: str) -> bool:
 def strands_of(word: str) -> bool:
     """Whether "of" after ``word`` may end a sentence, its object moved before it by a relative clause
     or a question ("something we can be proud of.", "the best I ever heard of."): after an adjective or
-    a verb that takes "of" ("proud", "heard"), never a noun or a quantifier ("the head of", "most of"),
-    whose "of" wants its object after it."""
+    a verb that takes "of" ("proud", "heard", "thought"), never a noun or a quantifier ("the head of",
+    "most of"), whose "of" wants its object after it."""
     lower = word.lower()
     lemmas = word_lemmas(lower)
     closed = word_class("indefinite-pronouns") | word_class("determiners") | word_class("articles")
-    return bool(lemmas) and "NOUN" not in lemmas and lower not in closed
+    if lemmas and lower not in closed and "NOUN" not in lemmas:
+        return True
+    return is_marked_participle(lower)
+
+
+def is_marked_participle(word: str) -> bool:
+    """A past participle unlike its verb's base form ("thought" of "think", "used"), though it may be a
+    noun or adjective too: "a danger never thought of.", "a custom to get used to." The participle is
+    the likelier reading, and a preposition after it is stranded by a relative clause or an infinitive
+    far more often than cut from its object; a participle spelt like its base ("cut", "set") is as likely
+    the noun ("the cut of")."""
+    lower = word.lower()
+    return is_past_participle(lower) and lower not in word_lemmas(lower).get("VERB", ())
 
 
 def opens_verb_phrase(phrase: str) -> bool:
@@ -392,7 +430,8 @@ def opens_verb_phrase(phrase: str) -> bool:
 
     Not a courtesy formula ("Thanks to the leadership of …", "Thanks for coming"), and not a verb whose
     subject follows it: the inversion of a quotation's tag or of old narrative ("Says I", "said he"),
-    told by a pronoun that is only ever a subject ("it" and "you" may be objects: "Expects it to")."""
+    told by a pronoun that is only ever a subject ("it" and "you" may be objects: "Expects it to"), or
+    a verb of saying before a name and the comma or colon that opens the quotation ("Says Keys:")."""
     words = phrase.split()
     if not words or opens_with_formula(phrase):
         return False
@@ -400,7 +439,13 @@ def opens_verb_phrase(phrase: str) -> bool:
     if first in (word_class("be-forms") | word_class("have-forms")) - {"be", "been", "being"}:
         return len(words) > 1 and is_participle(words[1])
     inverted = len(words) > 1 and words[1].lower().strip(",;:") in _NOMINATIVE_PRONOUNS
-    return is_present_verb(first) and not inverted
+    quoted = (
+        len(words) > 1
+        and words[1][:1].isupper()
+        and phrase.endswith((",", ":"))
+        and bool(set(word_lemmas(first).get("VERB", ())) & word_class("quotative-verbs"))
+    )
+    return is_present_verb(first) and not inverted and not quoted
 
 
 _NOMINATIVE_PRONOUNS = frozenset({"i", "he", "she", "we", "they"})
@@ -457,6 +502,14 @@ def is_subject_word(word: str) -> bool:
     return lower in word_class("subject-pronouns") or "NOUN" in word_lemmas(lower)
 
 
+def is_middle_initial(phrase: str) -> bool:
+    """Whether "a." stands between two words no lexicon knows ("william a. martinelli"): a name's middle
+    initial in lower-case text, not an article cut from its noun ("has a. long history"), whose word
+    before is a verb or preposition and whose word after is an adjective or noun the lexicon knows."""
+    words = phrase.split()
+    return len(words) == 3 and not is_known_word(words[0]) and not is_known_word(words[2])
+
+
 def is_abbreviated(word: str) -> bool:
     """A listed abbreviation, or a short lower-case token no lexicon knows ("pcs", "excl", "spol"):
     product lists and untranslated text abbreviate freely, and a full stop after such a token ends
@@ -499,6 +552,30 @@ def is_abbreviation(word: str) -> bool:
 _INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")
 
 
+def is_abbreviation_in_setting(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]``, a word before a full stop, is an abbreviation in its setting, though
+    as a bare word it may be a word ("ill", "in", "cent"): a US state after a place and a comma ("Galena,
+    Ill."), a unit after a number ("a 24-in. screen", "300 yd. long") or the "cent" of "per cent.".
+    """
+    lower = text[start:end].lower()
+    before = text[max(0, start - 40) : start]
+    if lower in word_class("state-abbreviations"):
+        if _AFTER_PLACE.search(before):
+            return True
+        # after a place in lower-case text only where the abbreviation is no word ("hays, kan.", but
+        # not "he said, ill." or "newburyport, mass.")
+        return not word_lemmas(lower) and _AFTER_LOWER_PLACE.search(before) is not None
+    if lower in word_class("number-units"):
+        return _AFTER_NUMBER.search(before) is not None
+    return lower == "cent" and _AFTER_PER.search(before) is not None
+
+
+_AFTER_PLACE = re.compile(r"\b[A-Z][A-Za-z'’.-]*,[ \t]+$")
+_AFTER_LOWER_PLACE = re.compile(r"\b[a-z][a-z'’.-]*,[ \t]+$")
+_AFTER_NUMBER = re.compile(r"\d['\"″’”]*(?:-|[ \t]+)$")
+_AFTER_PER = re.compile(r"\b[Pp]er[ \t]+$")
+
+
 @cache
 def _abbreviations() -> frozenset[str]:
     text = resources.files("cleaner.data").joinpath("abbreviations.txt").read_text(encoding="utf-8")
@@ -516,15 +593,17 @@ _FUNCTION_WORDS = _PRONOUNS | frozenset(
 _FINITE_AUXILIARIES = frozenset(
     "is are was were am has have had does do did will would can could shall should may might must "
     "isn't aren't wasn't weren't hasn't haven't hadn't doesn't don't didn't won't wouldn't can't "
-    "couldn't shouldn't".split()
+    "couldn't shouldn't cannot".split()
 )
 
 PREDICATES: dict[str, Callable[[str], bool]] = {
     "verb-base": is_base_verb,
     "noun-only": is_noun_only,
     "known-word": is_known_word,
+    "middle-initial": is_middle_initial,
     "dictionary-word": is_dictionary_word,
     "abbreviation": is_abbreviation,
+    "adverb-only": lambda word: set(word_lemmas(word.lower())) == {"ADV"},
     "past-tense": lambda word: past_tense_lemma(word) is not None,
     "finite-clause": has_finite_verb,
     "continues-clause": continues_clause,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from cleaner.analysis import TextAnalysis
 from cleaner.detectors.look_alike import latin_look_alike
 from cleaner.findings import Applicability, Finding
 from cleaner.pipeline import Checker
@@ -222,6 +223,43 @@ REAL_SENTENCE_ENDS = [
 @pytest.mark.parametrize("text", REAL_SENTENCE_ENDS)
 def test_a_sentence_of_its_own_after_the_stop_is_not_taken_for_a_split(text: str) -> None:
     assert [f.rule for f in CHECKER.check_text(text) if f.category == "broken-sentence"] == []
+
+
+# Abbreviations that are words elsewhere, in the one setting where they are short forms: a US state
+# after a place and a comma, a unit after a number, the "cent" of "per cent.".
+ABBREVIATED_IN_SETTING = [
+    "The college has named Dr. Clark of Hays, Kan. as its new president.",
+    "The old mansions of Galena, Ill. are open for inspection.",
+    "Fifty 24-in. and six 36-in. red letters were mounted on the wall.",
+    "The stores turn over 45 per cent. to the Government.",
+    "It takes about 16 msec. to cross the tissue.",
+    "the college has named dr. clark of hays, kan. as its new president.",
+]
+
+
+@pytest.mark.parametrize("text", ABBREVIATED_IN_SETTING)
+def test_an_abbreviation_in_its_setting_ends_no_sentence(text: str) -> None:
+    found = [f.rule for f in CHECKER.check_text(text) if f.category in ("broken-sentence", "casing")]
+    assert found == []
+
+
+def test_a_state_that_is_no_word_is_abbreviated_after_a_place_in_lower_case_text() -> None:
+    text = "the college has named dr. clark of hays, kan. as its new president."
+    stop = text.index("kan.") + 3
+    assert TextAnalysis(text).is_protected(stop, stop + 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("He felt ill. And then he left.", "ill"),
+        ("They came in. And then they left.", "in"),
+        ("it rained all day in boston, mass. and then it cleared.", "mass"),
+    ],
+)
+def test_the_same_word_outside_its_setting_ends_a_sentence(text: str, word: str) -> None:
+    stop = text.index(word + ".") + len(word)
+    assert not TextAnalysis(text).is_protected(stop, stop + 1)
 
 
 @pytest.mark.parametrize(

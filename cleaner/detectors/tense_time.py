@@ -52,7 +52,7 @@ from cleaner.detectors.tense_words import (
     verb_lemma,
 )
 from cleaner.findings import Applicability, Finding, Fix
-from cleaner.lexicon import inflection, past_tense_lemma
+from cleaner.lexicon import inflection, is_past_participle, past_tense_lemma
 from cleaner.ruleset import Rule, RuleError
 
 _OPENING = frozenset("\"“‘'([—–-")
@@ -153,6 +153,8 @@ class TenseTimeDetector:
             return None  # "remembers last summer": a time straight after a present verb is its object
         if group.tense is Tense.PRESENT and time.kind == "in_year" and _possessive(between):
             return None  # "as we approach our anniversary in 1976": "in" dates the noun
+        if _clause_between(tokens, group.last + 1, first):
+            return None  # "the trends he set 150 years ago", "their work done weeks ago": its own verb
         if verb_follows(tokens, after):
             return None
         return group, False
@@ -182,6 +184,28 @@ class TenseTimeDetector:
         )
         start, end = (time.start, verb_end) if fronted else (verb_start, time.end)
         return rule.finding(rule.message.format(verb=verb, time=time.text), start, end, fixes)
+
+
+def _clause_between(tokens: list[Token], start: int, end: int) -> bool:
+    """Whether ``tokens[start:end]`` hold a clause of their own that the time may date: a subject
+    pronoun ("the trends he set 150 years ago") or a participle after a noun ("the runs hit in 1927",
+    the reduced relative clause: "have not equalled the work done some weeks ago"). A verb group
+    before such a clause is not the one the time dates, and a "present" one is often a plural noun
+    ("the style trends", "home runs"); forms alike in past and present ("set", "hit") are not known as
+    past forms, so the clause is told by its subject or by the participle."""
+    for index in range(start, end):
+        token = tokens[index]
+        if not token.is_word:
+            continue
+        if token.lower in _SUBJECT_PRONOUNS:
+            return True
+        previous = tokens[index - 1]
+        if previous.is_word and previous.lower not in determiners() and is_past_participle(token.lower):
+            return True
+    return False
+
+
+_SUBJECT_PRONOUNS = frozenset({"i", "he", "she", "we", "they"})
 
 
 _DESTINATION_PREPOSITIONS = frozenset(("to", "from"))

@@ -486,7 +486,8 @@ def _patterns() -> _TimePatterns:
     quantities = [str(word) for word in data["quantities"]]
     joiners = {"of", "and", "or", "than", "least"}  # inside a quantity, never its first word
     head = alternation([word for word in quantities if word not in joiners])
-    quantity = rf"(?:(?:{head}|\d[\d,.]*)\s+(?:(?:{alternation(quantities)}|\d[\d,.]*)\s+){{0,3}})?"
+    number = r"\d(?:[\d,.]*\d)?"  # "1,500", "2.5"; never a number's closing stop ("in 1942. A year ago")
+    quantity = rf"(?:(?:{head}|{number})\s+(?:(?:{alternation(quantities)}|{number})\s+){{0,3}})?"
     approximators = r"(?:(?:more|less|fewer)\s+than\s+|at\s+least\s+)?"
     deictic = [str(word) for word in data["deictic"]]
     months = alternation(list(calendar.month_name)[1:])
