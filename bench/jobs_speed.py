@@ -1,7 +1,7 @@
 """How much ``cleaner check --jobs N`` gains on many small files: wall clock and CPU of the whole command
 (its worker processes included) for ``--jobs 1`` and ``--jobs 2``, each the median of ``--runs``
 interleaved runs, the CPU split between the driver (the command's own process: finding the files,
-its share of the checking, reports) and its workers, and whether every run printed the same JSON report as ``--jobs 1``.
+reports) and its workers, and whether every run printed the same JSON report as ``--jobs 1``.
 
 Work: corpus10x of ``bench/speed.py`` (380 real machine-translated documents from ``../shared/eval``,
 ten times over: 3,800 files, 11.6M characters), rules only, or the files and folders given. With

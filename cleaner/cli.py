@@ -105,8 +105,8 @@ JobsOpt = Annotated[
         "-j",
         min=1,
         metavar="<N>",
-        help="Check in this many processes, this one and N-1 workers (same output). By default, one per"
-        " core (up to 8) for runs of 2 MB of text or more without --neural, one otherwise.",
+        help="Check in this many worker processes (same output). By default, one per core (up to 8) for"
+        " runs of 2 MB of text or more without --neural, one otherwise.",
     ),
 ]
 LanguageOpt = Annotated[
@@ -445,14 +445,7 @@ def batch(
         typer.Option("--source-column", metavar="<NAME>", help="Column holding the source text, if any."),
     ] = None,
     jobs: Annotated[
-        int,
-        typer.Option(
-            "--jobs",
-            "-j",
-            min=1,
-            metavar="<N>",
-            help="Check in this many processes (this one and N-1 workers).",
-        ),
+        int, typer.Option("--jobs", "-j", min=1, metavar="<N>", help="Check in this many worker processes.")
     ] = 1,
     ray: Annotated[
         str | None,

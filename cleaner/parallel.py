@@ -121,10 +121,6 @@ def _session(spec: WorkerSpec) -> tuple[Session, list[str]]:
 def run_task(fn: Callable[[Session, T], R], spec: WorkerSpec, task: T) -> Done[R]:
     """Run one task in this process with its session (top-level, so workers can unpickle it)."""
     session, said = _session(spec)
-    return _run(fn, session, said, task)
-
-
-def _run(fn: Callable[[Session, T], R], session: Session, said: list[str], task: T) -> Done[R]:
     skipped: list[str] = []
     with on_time_budget_exceeded(skipped.append):
         value = fn(session, task)
@@ -179,60 +175,30 @@ def _needs_server(spec: WorkerSpec, paths: Sequence[str]) -> bool:
 def run_local(
     fn: Callable[[Session, T], R], tasks: Iterable[T], spec: WorkerSpec, jobs: int, ordered: bool = False
 ) -> Iterator[Done[R]]:
-    """``fn`` over ``tasks`` in ``jobs`` processes: this one and ``jobs - 1`` workers; results as they
-    finish, or in task order with ``ordered``.
-
-    This process takes a task itself whenever each worker has ``WINDOW_PER_WORKER`` queued: a process
-    that only handed out tasks and waited would be one process too many on a machine with a core per
-    job, and its share of the work costs it no start-up (cleaner is loaded here already). At most
-    ``jobs * WINDOW_PER_WORKER`` results wait to be handed on."""
+    """``fn`` over ``tasks`` in ``jobs`` worker processes (in this one for 1); results as they finish,
+    or in task order with ``ordered``. At most ``WINDOW_PER_WORKER`` tasks per worker are queued."""
     if jobs <= 1:
         for task in tasks:
             yield run_task(fn, spec, task)
         return
-    workers = jobs - 1
     pool = ProcessPoolExecutor(
-        workers,
+        jobs,
         mp_context=_start_method(),
         initializer=_die_with_parent,
         initargs=(os.getpid(),),
     )
     pool.submit(_warm_up, spec)  # starts the workers now, while the caller makes its first tasks
-    here: Session | None = None
-    """This process's session for its own tasks: made after the workers were forked, closed with the run."""
-    pending: deque[Future[Done[R]] | Done[R]] = deque()
-    queued: dict[Future[Done[R]], T] = {}
-    """The task of each future still pending: one no worker has started yet is taken back at the end."""
-
-    def run_here(task: T) -> Done[R]:
-        nonlocal here
-        if here is None:
-            here = spec.session()
-        return _run(fn, here, [], task)
-
+    pending: deque[Future[Done[R]]] = deque()
     try:
         for task in tasks:
-            busy = [entry for entry in pending if isinstance(entry, Future) and not entry.done()]
-            if len(busy) < workers * WINDOW_PER_WORKER:
-                future = pool.submit(run_task, fn, spec, task)
-                pending.append(future)
-                queued = {future: queued[future] for future in busy if future in queued}
-                queued[future] = task
-            else:
-                pending.append(run_here(task))
-            yield from _finished(pending, ordered, until=jobs * WINDOW_PER_WORKER - 1, ready_only=True)
-        # no task left to hand out: rather than wait for the workers' queues, take back what they have
-        # not started (a future not yet running can be cancelled)
-        for index, entry in enumerate(pending):
-            if isinstance(entry, Future) and entry.cancel():
-                pending[index] = run_here(queued[entry])
+            pending.append(pool.submit(run_task, fn, spec, task))
+            if len(pending) >= jobs * WINDOW_PER_WORKER:
+                yield from _finished(pending, ordered, until=jobs * WINDOW_PER_WORKER - 1)
         yield from _finished(pending, ordered, until=0)
     except BrokenProcessPool as exc:
         raise WorkerDied(f"a worker process died ({exc})") from exc
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        if here is not None:
-            here.close()
 
 
 def _start_method() -> multiprocessing.context.BaseContext:
@@ -272,36 +238,16 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _finished(
-    pending: deque[Future[Done[R]] | Done[R]], ordered: bool, until: int, ready_only: bool = False
-) -> Iterator[Done[R]]:
-    """Results of finished tasks, waiting for them until at most ``until`` are pending; with
-    ``ready_only``, also every result there already (with ``ordered``, up to the first task not yet
-    done: results leave in task order)."""
-    while pending:
+def _finished(pending: deque[Future[Done[R]]], ordered: bool, until: int) -> Iterator[Done[R]]:
+    """Results of finished tasks until at most ``until`` are pending."""
+    while len(pending) > until:
         if ordered:
-            ready = [pending[0]] if _is_done(pending[0]) else []
-        else:
-            ready = [entry for entry in pending if _is_done(entry)]
-        if not ready:
-            if len(pending) <= until:
-                return
-            futures = [entry for entry in pending if isinstance(entry, Future)]
-            wait(futures[:1] if ordered else futures, return_when=FIRST_COMPLETED)
+            yield pending.popleft().result()
             continue
-        taken = {id(entry) for entry in ready}
-        kept = [entry for entry in pending if id(entry) not in taken]
-        pending.clear()
-        pending.extend(kept)
-        for entry in ready:
-            yield entry.result() if isinstance(entry, Future) else entry
-        if not ready_only and len(pending) <= until:
-            return
-
-
-def _is_done(entry: Future[Done[R]] | Done[R]) -> bool:
-    """Whether a pending entry holds its result: a task run here, or a worker's that has finished."""
-    return not isinstance(entry, Future) or entry.done()
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in [f for f in pending if f in done]:
+            pending.remove(future)
+            yield future.result()
 
 
 # -- a Ray cluster -------------------------------------------------------------------------------------

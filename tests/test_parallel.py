@@ -144,23 +144,6 @@ def test_a_run_of_many_files_sends_several_to_a_task(tmp_path: Path) -> None:
     assert per_task >= 2 and {len(task) for task in tasks[:-1]} == {per_task} and len(tasks[-1]) <= per_task
 
 
-def _slow_pid(session: Session, task: int) -> tuple[int, int]:
-    time.sleep(0.02)
-    return task, os.getpid()
-
-
-@pytest.mark.parametrize("ordered", [True, False])
-def test_two_jobs_are_this_process_and_one_worker_with_results_in_order(ordered: bool) -> None:
-    """``--jobs 2`` is two processes at work: a worker, and this one, which takes a task whenever the
-    worker's queue is full and, at the end, the queued tasks the worker has not started."""
-    spec = parallel.WorkerSpec(grammar=False)
-    results = [done.value for done in parallel.run_local(_slow_pid, range(40), spec, 2, ordered=ordered)]
-    tasks = [task for task, _ in results]
-    assert tasks == list(range(40)) if ordered else sorted(tasks) == list(range(40))
-    processes = {pid for _, pid in results}
-    assert len(processes) == 2 and os.getpid() in processes
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
 def test_workers_are_forked_only_while_no_other_thread_runs() -> None:
     """A fork taken while another thread holds a lock would leave the worker that lock held forever: a
