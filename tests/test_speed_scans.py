@@ -97,12 +97,15 @@ def test_the_sentence_at_a_position_is_the_whole_splits(text: str, back_scan: in
 
 
 def _sentence_around_from_the_line_start(text: str, start: int, end: int) -> tuple[int, int]:
-    """``tense_words.sentence_around`` as it was first written: a scan from the line's start."""
+    """``tense_words.sentence_around`` as it was first written: a scan from the line's start (reading on
+    past ``start``, so that the capital after a stop just before it is in view)."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end == -1 else line_end
     sentence_start = line_start
-    for match in analysis.SENTENCE_END.finditer(text, line_start, start):
+    for match in analysis.SENTENCE_END.finditer(text, line_start, line_end):
+        if match.end() > start:
+            break
         sentence_start = match.end()
     following = analysis.SENTENCE_END.search(text, end, line_end)
     return sentence_start, following.end() if following else line_end
