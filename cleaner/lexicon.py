@@ -426,7 +426,8 @@ def is_marked_participle(word: str) -> bool:
 
 def opens_verb_phrase(phrase: str) -> bool:
     """Whether words open with a verb that cannot start a statement: "Were injured" (a passive or
-    progressive auxiliary before a participle) or "Expects" (a verb-only present form).
+    progressive auxiliary before a participle), "Expects" (a verb-only present form) or "fell" (a
+    simple past that is no participle).
 
     Not a courtesy formula ("Thanks to the leadership of …", "Thanks for coming"), and not a verb whose
     subject follows it: the inversion of a quotation's tag or of old narrative ("Says I", "said he"),
@@ -445,7 +446,17 @@ def opens_verb_phrase(phrase: str) -> bool:
         and phrase.endswith((",", ":"))
         and bool(set(word_lemmas(first).get("VERB", ())) & word_class("quotative-verbs"))
     )
-    return is_present_verb(first) and not inverted and not quoted
+    return (is_present_verb(first) or _is_bare_past(words[0])) and not inverted and not quoted
+
+
+def _is_bare_past(word: str) -> bool:
+    """A simple past that is no participle ("fell", "took", "went"), so it cannot open a participle
+    phrase ("Founded in 1990, the firm …"): the finite verb of a clause whose subject is before the stop.
+    Capitalised, only a word known solely as a verb: "Rose", "Saw" may be a name or a noun."""
+    lower = word.lower()
+    if past_tense_lemma(lower) is None or is_past_participle(lower):
+        return False
+    return word.islower() or set(word_lemmas(lower)) == {"VERB"}
 
 
 _NOMINATIVE_PRONOUNS = frozenset({"i", "he", "she", "we", "they"})

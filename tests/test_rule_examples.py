@@ -86,3 +86,8 @@ def test_preposition_split_names_every_bound_preposition() -> None:
         assert rule.anchor.search(f"It came {word}. Siemens") and not rule.anchor.search(
             f"It came x{word}. Siemens"
         )
+    twin = next(rule for rule in RULES if rule.id == "broken-sentence.preposition-before-clause")
+    assert twin.pattern is not None and twin.anchor is not None
+    assert set(re.search(r"\(\?P<end>([a-z|]+)\)", twin.pattern.pattern).group(1).split("|")) == named
+    for word in named:
+        assert twin.anchor.search(f"It came {word}. the") and not twin.anchor.search(f"It came x{word}. the")
