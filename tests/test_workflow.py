@@ -208,6 +208,15 @@ def test_github_annotations_junit_and_statistics() -> None:
     assert counts == sorted(counts, reverse=True)  # most frequent first
 
 
+def test_statistics_still_say_which_file_could_not_be_read_and_why(tmp_path: Path) -> None:
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("The café opened on Monday.\n".encode("latin-1"))
+    result = run_cli("check", "--no-grammar", "--statistics", str(latin1), str(SEED))
+    assert result.returncode == 2
+    assert f"error: {latin1}: not valid UTF-8: byte 0xe9 at byte offset 7" in result.stderr
+    assert "broken-sentence.clause-split" in result.stdout  # the counts of the file that was read
+
+
 # -- pre-commit ----------------------------------------------------------------------------------
 
 

@@ -155,17 +155,17 @@ class TextReport:
     def finish(self, run: RunResult) -> None:
         if self.statistics:
             print_statistics(self.console, run)
-            return
         for text in self.rendered:
             self.console.file.write(text)
-        for error in run.errors:
+        for error in run.errors:  # with --statistics too: the count alone does not say which file or why
             self.errors.print(
                 f"[bold red]error:[/] {escape(display_path(error.path))}: {escape(escaped(error.message))}",
                 highlight=False,
             )
         for warning in run.warnings:
             self.errors.print(f"[yellow]warning:[/] {escape(escaped(warning))}", highlight=False)
-        self.console.print(summary(run), highlight=False)
+        if not self.statistics:
+            self.console.print(summary(run), highlight=False)
 
 
 def summary(run: RunResult) -> str:
