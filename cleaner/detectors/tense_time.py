@@ -52,7 +52,7 @@ from cleaner.detectors.tense_words import (
     verb_lemma,
 )
 from cleaner.findings import Applicability, Finding, Fix
-from cleaner.lexicon import inflection, is_past_participle, past_tense_lemma
+from cleaner.lexicon import inflection, is_past_participle, past_tense_lemma, word_class
 from cleaner.ruleset import Rule, RuleError
 
 _OPENING = frozenset("\"“‘'([—–-")
@@ -110,6 +110,12 @@ class TenseTimeDetector:
                     and _present_lemma(tokens[group.first].lower) in present_exempt()
                 ):
                     continue  # "Last year I remember the floods": a present view of the past
+                if (
+                    group.tense is Tense.PRESENT
+                    and not _first_person(tokens, group)
+                    and _narrated_in_present(text, start, end)
+                ):
+                    continue  # "The film opens in 1985. In 1986, the brothers are reunited."
                 reported.add(group.first)
                 yield self._finding(rule, text, tokens, group, time, fronted)
 
@@ -312,6 +318,35 @@ def _base_present(tokens: list[Token], index: int) -> bool:
         return False
     # "we put", "we set" are past as well; "I saw" is the past of "see" before it is "to saw"
     return verb_lemma(verb.text, "VBD") is None and verb_lemma(verb.text, "VBN") is None
+
+
+def _first_person(tokens: list[Token], group: VerbGroup) -> bool:
+    """Whether the verb's subject is "I" or "we", right before it: a speaker's own account ("Over a
+    year ago I present to the Congress …"), which a synopsis or feature is not told in."""
+    return group.first > 0 and tokens[group.first - 1].lower in ("i", "we")
+
+
+_PAST_AUXILIARIES = frozenset(("was", "were", "had", "did", "wasn't", "weren't", "hadn't", "didn't"))
+
+
+def _narrated_in_present(text: str, start: int, end: int) -> bool:
+    """Whether the rest of the paragraph (the line) around the sentence ``text[start:end]`` narrates in
+    the present and nowhere in the past: a synopsis or feature told in the historical present ("The
+    novel follows Anna. In 1938, she is 12."), where a present dated by a past time is the style. MT
+    damage is a present among past narration ("Markets were calm. Last week the bank raises rates"), or
+    alone; a reporting verb ("officials say") is no narration."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    present = past = False
+    for part_start, part_end in ((line_start, start), (end, len(text) if line_end == -1 else line_end)):
+        tokens = tokenize(text, part_start, part_end)
+        for group in verb_groups(tokens, 0, len(tokens)):
+            word = tokens[group.first].lower
+            if group.tense is Tense.PRESENT:
+                present = present or word not in word_class("reporting-verbs")
+            elif word in _PAST_AUXILIARIES or past_tense_lemma(word) is not None:
+                past = True
+    return present and not past
 
 
 def _parenthetical(tokens: list[Token], index: int) -> bool:
