@@ -439,7 +439,7 @@ def opens_verb_phrase(phrase: str) -> bool:
     first = words[0].lower()
     if first in (word_class("be-forms") | word_class("have-forms")) - {"be", "been", "being"}:
         return len(words) > 1 and is_participle(words[1])
-    inverted = len(words) > 1 and words[1].lower().strip(",;:") in _NOMINATIVE_PRONOUNS
+    inverted = len(words) > 1 and is_subject_only_pronoun(words[1].strip(",;:"))
     quoted = (
         len(words) > 1
         and words[1][:1].isupper()
@@ -457,9 +457,6 @@ def _is_bare_past(word: str) -> bool:
     if past_tense_lemma(lower) is None or is_past_participle(lower):
         return False
     return word.islower() or set(word_lemmas(lower)) == {"VERB"}
-
-
-_NOMINATIVE_PRONOUNS = frozenset({"i", "he", "she", "we", "they"})
 
 
 def splits_adjective_from_noun(phrase: str) -> bool:

@@ -52,7 +52,13 @@ from cleaner.detectors.tense_words import (
     verb_lemma,
 )
 from cleaner.findings import Applicability, Finding, Fix
-from cleaner.lexicon import inflection, is_past_participle, past_tense_lemma, word_class
+from cleaner.lexicon import (
+    inflection,
+    is_past_participle,
+    is_subject_only_pronoun,
+    past_tense_lemma,
+    word_class,
+)
 from cleaner.ruleset import Rule, RuleError
 
 _OPENING = frozenset("\"“‘'([—–-")
@@ -203,15 +209,12 @@ def _clause_between(tokens: list[Token], start: int, end: int) -> bool:
         token = tokens[index]
         if not token.is_word:
             continue
-        if token.lower in _SUBJECT_PRONOUNS:
+        if is_subject_only_pronoun(token.lower):
             return True
         previous = tokens[index - 1]
         if previous.is_word and previous.lower not in determiners() and is_past_participle(token.lower):
             return True
     return False
-
-
-_SUBJECT_PRONOUNS = frozenset({"i", "he", "she", "we", "they"})
 
 
 _DESTINATION_PREPOSITIONS = frozenset(("to", "from"))
