@@ -8,6 +8,7 @@ does: CI would take a bug in cleaner for damage in the articles. An unexpected e
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import traceback
@@ -20,10 +21,25 @@ DEBUG_ENV = "CLEANER_DEBUG"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line (``argv``: the arguments, default ``sys.argv[1:]``); return the exit code."""
+    """Run the command line (``argv``: the arguments, default ``sys.argv[1:]``); return the exit code.
+
+    Without ``argv`` this is the process's own command line (the ``cleaner`` script, ``python -m
+    cleaner``), which ends when this returns, and the garbage collector is kept off what lives as long
+    as the process: the objects made by start-up (modules, rules), some 10 ms of a one-article run's
+    collections while importing, and those of the whole run, which the collection Python makes as it
+    exits would walk once more only to find nothing (13 ms after one article, 30 ms after 380).
+    ``gc.freeze`` before ``--jobs`` forks its workers also spares them copying the pages of those objects
+    when a collection in the worker would touch them. Called with ``argv`` (tests, embedding), nothing
+    changes."""
+    own_process = argv is None
+    if own_process:
+        gc.disable()  # the imports make long-lived objects, not garbage
     try:
         from cleaner.cli import app
 
+        if own_process:
+            gc.freeze()
+            gc.enable()
         app(args=None if argv is None else list(argv), standalone_mode=True)
     except SystemExit as exc:
         return _exit_code(exc.code)
@@ -33,6 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         _report_internal_error(exc)
         return EXIT_INTERNAL
+    finally:
+        if own_process:
+            gc.freeze()
     return 0
 
 

@@ -30,6 +30,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from cleaner.config import ConfigError, settings_for
@@ -173,10 +174,20 @@ def _needs_server(spec: WorkerSpec, paths: Sequence[str]) -> bool:
 
 
 def run_local(
-    fn: Callable[[Session, T], R], tasks: Iterable[T], spec: WorkerSpec, jobs: int, ordered: bool = False
+    fn: Callable[[Session, T], R],
+    tasks: Iterable[T],
+    spec: WorkerSpec,
+    jobs: int,
+    ordered: bool = False,
+    prepare: Callable[[Session], object] | None = None,
 ) -> Iterator[Done[R]]:
     """``fn`` over ``tasks`` in ``jobs`` worker processes (in this one for 1); results as they finish,
-    or in task order with ``ordered``. At most ``WINDOW_PER_WORKER`` tasks per worker are queued."""
+    or in task order with ``ordered``. At most ``WINDOW_PER_WORKER`` tasks per worker are queued.
+
+    The workers start before ``tasks`` is first asked for, so a lazy ``tasks`` (one that walks folders)
+    is made while they set up: each builds its session and, given ``prepare`` (a top-level function, or
+    a ``partial`` of one, so that a spawned worker can unpickle it), runs it on that session, e.g. to
+    build the checker its first task needs."""
     if jobs <= 1:
         for task in tasks:
             yield run_task(fn, spec, task)
@@ -187,7 +198,8 @@ def run_local(
         initializer=_die_with_parent,
         initargs=(os.getpid(),),
     )
-    pool.submit(_warm_up, spec)  # starts the workers now, while the caller makes its first tasks
+    for _ in range(jobs):  # starts the workers now, while the caller makes its first tasks
+        pool.submit(_warm_up, spec, prepare)
     pending: deque[Future[Done[R]]] = deque()
     try:
         for task in tasks:
@@ -218,10 +230,13 @@ def _single_threaded() -> bool:
         return False
 
 
-def _warm_up(spec: WorkerSpec) -> None:
-    """A worker's first task: its session, built before any work arrives. A pool starts its processes
-    at its first task, so this one starts them as soon as the pool is made."""
-    _session(spec)
+def _warm_up(spec: WorkerSpec, prepare: Callable[[Session], object] | None) -> None:
+    """A worker's first task: its session, built (and ``prepare`` run on it) before any work arrives. A
+    pool starts its processes at its first task, so this one starts them as soon as the pool is made;
+    one is submitted per worker, and a worker that takes two finds its session ready the second time."""
+    session, _ = _session(spec)
+    if prepare is not None:
+        prepare(session)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -432,26 +447,30 @@ def _size(path: str) -> int:
 def check_files(
     session: Session,
     paths: Sequence[str],
-    items: Sequence[str | SourceError],
+    items: Iterable[str | SourceError],
     jobs: int,
     progress: Callable[[int, str], None] | None = None,
     on_file: FileListener | None = None,
 ) -> RunResult:
     """``Session.check_paths`` with the reading and checking done in ``jobs`` worker processes: the same
-    result, in the same order. ``items`` are the files ``session.files(paths)`` found, sent as paths,
-    several to a task; each worker reads them as ``session`` does (its ``--source`` too) and sends back
-    the documents with their findings. A user rule skipped for lack of time is passed on here, after
+    result, in the same order. ``items`` are the files ``session.files(paths)`` finds (given as that
+    lazy walk, it runs here while the workers start and build their checkers), sent as paths, several
+    to a task; each worker reads them as ``session`` does (its ``--source`` too) and sends back the
+    documents with their findings. A user rule skipped for lack of time is passed on here, after
     ``progress`` has been told the file, as a run of one does; ``on_file`` hears of each checked file
     in order, as there."""
     result = RunResult()
     planned: deque[tuple[str | Document, ...] | SourceError] = deque()
     """Tasks handed to the workers and paths that could not be walked, in order, not yet reported."""
-    total = len(items)
+    total = 0
 
     def tasks() -> Iterator[tuple[str | Document, ...]]:
+        nonlocal total
+        found = list(items)
+        total = len(found)
         if progress is not None:
             progress(total, "")
-        for task in _tasks(session, items, jobs):
+        for task in _tasks(session, found, jobs):
             planned.append(task)
             if isinstance(task, tuple):
                 yield task
@@ -465,7 +484,8 @@ def check_files(
 
     with shared_languagetool(WorkerSpec.of(session), paths, session.starting_server) as (ready, said):
         result.warnings.extend(said)
-        for outcome in run_local(_check_files, tasks(), ready, jobs, ordered=True):
+        prepare = partial(_build_checker, paths[0]) if paths else None
+        for outcome in run_local(_check_files, tasks(), ready, jobs, ordered=True, prepare=prepare):
             unwalkable()
             planned.popleft()
             for checked in outcome.value:
@@ -487,3 +507,8 @@ def check_files(
             result.warnings.extend(w for w in outcome.warnings if w not in result.warnings)
         unwalkable()
     return result
+
+
+def _build_checker(path: str, session: Session) -> None:
+    """A worker's checker for the settings of the run's first path, built while the files are found."""
+    session.checker(session.settings(path))

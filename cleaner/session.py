@@ -256,6 +256,11 @@ class Session:
         check the files (``cleaner.parallel``, the same result); None picks a number from the run's size
         and the machine's cores (``auto_jobs``).
         """
+        if jobs is not None and jobs > 1:
+            from cleaner import parallel
+
+            # the walk, lazy, runs in this process while the workers start and build their checkers
+            return parallel.check_files(self, paths, self.files(paths), jobs, progress, on_file)
         items = list(self.files(paths))
         workers = self._auto_jobs(items) if jobs is None else jobs
         if workers > 1:

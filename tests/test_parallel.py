@@ -6,11 +6,13 @@ article checked against its ``article.LANG.txt``, ``--source``, standard input, 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import sys
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -142,6 +144,54 @@ def test_a_run_of_many_files_sends_several_to_a_task(tmp_path: Path) -> None:
     budget = min(parallel.TASK_BYTES, 400 * 2880 // (2 * parallel.WINDOW_PER_WORKER))
     per_task = budget // 2880
     assert per_task >= 2 and {len(task) for task in tasks[:-1]} == {per_task} and len(tasks[-1]) <= per_task
+
+
+_PREPARED: list[int] = []
+"""The worker processes (their ids) in which ``_prepare`` ran: each worker's own copy of the list."""
+
+
+def _prepare(session: Session) -> None:
+    _PREPARED.append(os.getpid())
+
+
+def _was_prepared(session: Session, task: int) -> tuple[int, bool]:
+    return task, os.getpid() in _PREPARED
+
+
+def test_workers_start_and_prepare_before_the_tasks_are_made() -> None:
+    """``check --jobs N`` walks the folders while its workers start and build their checkers: the
+    tasks are asked for once the workers run, and each worker has run ``prepare`` before its tasks."""
+    workers_when_asked: list[int] = []
+
+    def tasks() -> Iterator[int]:
+        workers_when_asked.append(len(multiprocessing.active_children()))
+        yield from range(8)
+
+    spec = parallel.WorkerSpec(grammar=False)
+    done = list(parallel.run_local(_was_prepared, tasks(), spec, jobs=2, ordered=True, prepare=_prepare))
+    assert [outcome.value for outcome in done] == [(task, True) for task in range(8)]
+    assert workers_when_asked == [2]
+
+
+def test_check_hands_its_workers_the_walk_itself_when_jobs_are_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for index in range(3):
+        (tmp_path / f"{index}.txt").write_text("It was an attack. .\n", encoding="utf-8")
+    handed: list[object] = []
+    check_files = parallel.check_files
+
+    def recorded(session: Session, paths: list[str], items: Iterable[str], *rest: object) -> object:
+        handed.append(items)
+        return check_files(session, paths, items, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "check_files", recorded)
+    with Session(grammar=False) as session:
+        two = session.check_paths([str(tmp_path)], jobs=2)
+        one = session.check_paths([str(tmp_path)], jobs=1)
+    assert len(handed) == 1 and not isinstance(handed[0], list)  # a lazy walk, not the files found
+    assert [(f.path, f.findings) for f in two.files] == [(f.path, f.findings) for f in one.files]
+    assert len(one.files) == 3 and all(f.findings for f in one.files)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")

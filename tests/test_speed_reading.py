@@ -4,10 +4,12 @@ the 64 MiB limit was allocated for every article)."""
 from __future__ import annotations
 
 import io
+import os
+from pathlib import Path
 
 import pytest
 
-from cleaner.sources import UnreadableSource, _read_bounded
+from cleaner.sources import UnreadableSource, _read_bounded, read_document
 
 
 @pytest.mark.parametrize(
@@ -31,3 +33,16 @@ def test_reads_everything_up_to_the_limit(
 def test_more_than_the_limit_is_refused_however_it_was_sized(expected: int | None) -> None:
     with pytest.raises(UnreadableSource, match="larger than 10 bytes"):
         _read_bounded("f", io.BufferedReader(io.BytesIO(b"a" * 11)), 10, expected)
+
+
+def test_a_file_is_read_whole_even_when_the_kernel_hands_it_over_in_pieces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files are read with ``os.read`` alone (no file object around the descriptor), which may return
+    fewer bytes than asked for (a network or FUSE file system): reading goes on to the end of the file,
+    as a buffered file's ``read`` does, so no article is checked (or repaired and written back) cut short."""
+    path = tmp_path / "article.txt"
+    path.write_text("The talks resumed on Monday. " * 40, encoding="utf-8")
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda descriptor, size: real_read(descriptor, min(size, 7)))
+    assert read_document(str(path)).text == "The talks resumed on Monday. " * 40

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 from typing import Any
 
 from cleaner.document import Document
@@ -57,7 +58,32 @@ class JsonReport(WholeReport):
             "languagetool": run.languagetool,
             "statistics": [{"rule": rule, "count": count} for rule, count in statistics(run)],
         }
+        if self.files:
+            text = json_text({**report, "files": [0]}, indent=2)
+            files = ",\n    ".join(_file_text(file) for file in self.files)
+            text = text.replace(_FILES_SLOT, f'"files": [\n    {files}\n  ]', 1)
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                pass  # a lone surrogate: every character beyond ASCII escaped, as ``json_text`` does
+            else:
+                return text
         return json_text(report, indent=2)
+
+
+_FILES_SLOT = '"files": [\n    0\n  ]'
+"""Where the files go in a report rendered with one file, ``0``, in their place: a line break inside a
+string is written as an escape, so this text with its line breaks can only be the report's own."""
+_CLEAN_FILE = '{\n      "path": %s,\n      "findings": []\n    }'
+
+
+def _file_text(file: dict[str, Any]) -> str:
+    """One file of the report as ``json.dumps(report, indent=2)`` writes it among the files, and as fast
+    as a file without findings (most of a big run) can be: ``json`` indents in Python, and on 3,800
+    articles doing so took the run's own process 20 ms after its workers were done."""
+    if not file["findings"]:
+        return _CLEAN_FILE % encode_basestring(file["path"])
+    return json.dumps(file, ensure_ascii=False, indent=2).replace("\n", "\n    ")
 
 
 def json_text(value: Any, indent: int | None = None) -> str:
