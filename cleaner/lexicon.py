@@ -284,6 +284,19 @@ def is_fragment(phrase: str) -> bool:
     return not continues_clause(phrase) and not opens_sentence(phrase)
 
 
+def opens_coordinated_phrase(phrase: str) -> bool:
+    """Whether words after a full stop open with "and", "or", "nor" or "plus" and a phrase with no finite
+    verb and no bare verb known only as a verb up to the next comma ("and lower spending", not "and then
+    install manual control"): the second half of a pair of nouns or adjectives,
+    which joins the sentence before without the comma that a second clause takes ("and wages fell")."""
+    first, _ = _first_words(phrase)
+    if first not in ("and", "or", "nor", "plus"):
+        return False
+    rest = phrase.split(",")[0].split(None, 1)[-1]
+    words = re.findall(r"[a-z’'-]+", rest.lower())
+    return not has_finite_verb(rest) and not any(is_verb_only(w) and is_base_verb(w) for w in words)
+
+
 def completes_clause_before(phrase: str) -> bool:
     """Whether words after a full stop that open with a bare verb ("Accept anything about …", "Sign the
     agreement", after "Not" in "will. Not negotiate") are the rest of the clause a modal or "to" left
@@ -301,12 +314,36 @@ def completes_clause_before(phrase: str) -> bool:
     main = ",".join(part for part in phrase.split(",") if not _is_reporting_tag(part))
     # Capitalised words inside are names or months ("in May"), never the clause's finite verb.
     main = " ".join(w for i, w in enumerate(main.split(" ")) if not i or w == "I" or not w[:1].isupper())
-    if opens_sentence(main):
+    rest = _after_bare_verb(main)
+    if not rest and re.match(r"\S+[ \t]+(?:-|--|—|–)", main):
+        return False  # "Answer -- write to the bank": a label before a dash, not a verb left open
+    own_verb = has_finite_verb(" ".join(rest)) or opens_with_formula(main)
+    if own_verb and not continues_clause(main):
         return False
     words = re.findall(r"[a-z’'-]+", phrase.lower())
     if words[:1] == ["not"]:
         words = words[1:]
     return not (len(words) > 1 and "NOUN" in word_lemmas(words[0]) and _can_be_finite(words[1]))
+
+
+_WH_WORDS = frozenset("what whatever whoever whichever wherever whenever how why".split())
+
+
+def _after_bare_verb(phrase: str) -> list[str]:
+    """The words of the main clause after the bare verb that opens ``phrase`` (after "not" too): the
+    verb itself is the one the modal wants, though "do" and "have" are finite auxiliaries elsewhere
+    ("would. do whatever it takes"), and a subordinate or relative clause after it ("whatever it
+    takes", "that we set") is its object, not a clause of its own; nor is what follows a dash or a
+    semicolon ("can. Take cuttings; they can …")."""
+    words = phrase.split()
+    words = words[2:] if words[:1] and words[0].lower() == "not" else words[1:]
+    ends = _WH_WORDS | word_class("subordinators") | word_class("relatives") | {"that", "than"}
+    breaks = ("-", "--", "—", "–")  # a dash opens an aside, a semicolon a clause of its own
+    cut = next(
+        (i for i, w in enumerate(words) if w.lower().strip(",;:") in ends or w in breaks or w.endswith(";")),
+        len(words),
+    )
+    return words[: cut + 1 if cut < len(words) and words[cut].endswith(";") else cut]
 
 
 def _can_be_finite(word: str) -> bool:
@@ -337,6 +374,45 @@ def has_no_verb_form(phrase: str) -> bool:
     return not any(_can_be_finite(w) or w.endswith(contractions) for w in main) and not (
         _pronoun_before_verb(main) or opens_with_formula(phrase) or continues_clause(phrase)
     )
+
+
+def is_verbless_clause(clause: str) -> bool:
+    """Whether the words before a full stop, from the start of their clause (the sentence's, or the last
+    conjunction, relative pronoun or "that": "they said that the plan"), hold no verb at all: no
+    word that could be a finite verb even if it is a noun too ("plans", "rose"), no contraction, no
+    subject pronoun before a verb's base form, no "-ing" form, no "to" before a bare verb, and no verb
+    opening the clause (an imperative: "Look at the plan."). Such a clause ("The Russian gas", "the
+    plan") is a noun phrase still waiting for its verb, so what follows the stop is likelier its rest
+    than a sentence of its own; a single word ("Yes.", "Silence.") is an answer or an exclamation, and
+    a courtesy formula ("Thank you all.") a sentence, never taken."""
+    return _verbless_clause_words(clause) is not None
+
+
+def is_verbless_noun_phrase(clause: str) -> bool:
+    """A verbless clause (`is_verbless_clause`) that opens with an article or determiner ("The Russian
+    gas", "that the new oil"): the subject of a sentence, where a heading or tagline ("Great value",
+    "Case report") seldom has one."""
+    words = _verbless_clause_words(clause)
+    return words is not None and words[0] in word_class("articles") | word_class("determiners")
+
+
+def _verbless_clause_words(clause: str) -> list[str] | None:
+    """The words of the clause that ends ``clause`` if it is verbless (`is_verbless_clause`), else None."""
+    words = re.findall(r"[a-z’'-]+", clause.lower())
+    links = word_class("subordinators") | word_class("relatives") | word_class("coordinators") | {"that"}
+    words = words[next((i + 1 for i in range(len(words) - 1, -1, -1) if words[i] in links), 0) :]
+    if len(words) < 2 or opens_with_formula(clause.strip(' \t"“”‘’([')):
+        return None
+    contractions = tuple(word_class("finite-contractions"))
+    first = word_lemmas(words[0])
+    if "VERB" in first and "ADJ" not in first and words[0] not in word_class("prepositions"):
+        return None  # an imperative ("Look at the plan."), though the word may be a noun too
+    for before, word in pairwise(["", *words]):
+        if _can_be_finite(word) or word.endswith(contractions) or is_participle(word):
+            return None
+        if before == "to" and is_base_verb(word):
+            return None
+    return None if _pronoun_before_verb(words) else words
 
 
 def _pronoun_before_verb(words: list[str]) -> bool:
@@ -449,6 +525,43 @@ def opens_verb_phrase(phrase: str) -> bool:
     return (is_present_verb(first) or _is_bare_past(words[0])) and not inverted and not quoted
 
 
+_PREDICATE_AUXILIARIES = frozenset(
+    "is are was were has does did will would can could may might must shall "
+    "isn't aren't wasn't weren't hasn't doesn't didn't won't wouldn't can't couldn't".split()
+)
+"""Finite auxiliaries that open a predicate. Not "do", "have" or "am", which open imperatives ("Do not
+touch", "Have a seat") or follow "I" alone; not "had" or "should", which open an inverted condition
+("Had circumstances allowed, …", "Should enlarged funds be needed, …") and a subject dropped in
+speech ("Had to stop", "Should have known"), whatever follows."""
+
+
+def opens_predicate(sentence: str) -> bool:
+    """Whether the words after a full stop, up to the end of their sentence, open with a finite verb and
+    no subject before it, and ask nothing ("?"): what `opens_verb_phrase` takes ("Were injured",
+    "Expects") unless a name follows the verb (an inverted tag: "Says Keys:"), or a finite auxiliary or
+    modal ("Was unrealistic", "Will cost more", "Did not work") whose next word is no subject, which
+    would make it a question or an inverted condition ("Was it …", "Were circumstances different, …",
+    "Will there be …", "May God bless …"). Used after a clause with no verb of its own ("the plan. Was
+    unrealistic"), whose verb this is."""
+    words = sentence.split()
+    if len(words) < 2 or sentence.rstrip().endswith("?") or not words[1][:1].islower():
+        return False
+    if opens_verb_phrase(" ".join(words[:2]).rstrip(".!")):
+        return True
+    if words[0].lower().replace("’", "'") not in _PREDICATE_AUXILIARIES:
+        return False
+    second = words[1].strip(",;:.!").lower()
+    subjects = (
+        word_class("subject-pronouns")
+        | word_class("articles")
+        | word_class("determiners")
+        | word_class("indefinite-pronouns")
+        | _PRONOUNS
+        | {"there"}
+    )
+    return second not in subjects and not is_noun_only(second)
+
+
 def _is_bare_past(word: str) -> bool:
     """A simple past that is no participle ("fell", "took", "went"), so it cannot open a participle
     phrase ("Founded in 1990, the firm …"): the finite verb of a clause whose subject is before the stop.
@@ -502,6 +615,33 @@ def is_verb_only(word: str) -> bool:
     noun, adjective or adverb that a verbless sentence opens with."""
     lower = word.lower()
     return lower in _FINITE_AUXILIARIES or set(word_lemmas(lower)) == {"VERB"}
+
+
+@cache
+def _time_units() -> frozenset[str]:
+    data = read_yaml("time_expressions.yaml")
+    return frozenset(data["units"]) | frozenset(data["ago-only-units"])
+
+
+def is_time_word(word: str) -> bool:
+    """A unit of time, singular or plural ("day", "weeks", "moments"; data/time_expressions.yaml): "the
+    day after.", "two years before." end sentences, the preposition an adverb of the time."""
+    lower = word.lower()
+    return lower in _time_units() or (lower.endswith("s") and lower[:-1] in _time_units())
+
+
+_COMPARING = frozenset("as than so too how what whatever however where when why wherever whether".split())
+
+
+def is_plain_clause(clause: str) -> bool:
+    """Whether the last clause of ``clause`` (after its last conjunction or "that") is a plain
+    statement, not one that compares or asks ("as", "than", "so", "what", "how", "whether" …) or a
+    relative clause ("which", "who"): those may end on a bare auxiliary by ellipsis ("as prices are.",
+    "what the risks are.", "more than costs were.")."""
+    words = re.findall(r"[a-z’'-]+", clause.lower())
+    links = word_class("subordinators") | word_class("relatives") | word_class("coordinators") | {"that"}
+    last = next((w for w in reversed(words) if w in links or w in _COMPARING), None)
+    return bool(words) and last not in _COMPARING | word_class("relatives")
 
 
 def is_subject_word(word: str) -> bool:
@@ -612,10 +752,15 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "dictionary-word": is_dictionary_word,
     "abbreviation": is_abbreviation,
     "adverb-only": lambda word: set(word_lemmas(word.lower())) == {"ADV"},
+    "time-word": is_time_word,
+    "plain-clause": is_plain_clause,
+    "conjunction": lambda word: any(word.lower() in word_class(name) for name in _CLAUSE_LINKS),
+    "pronoun": lambda word: word.lower() in _PRONOUNS | word_class("indefinite-pronouns"),
     "past-tense": lambda word: past_tense_lemma(word) is not None,
     "finite-clause": has_finite_verb,
     "continues-clause": continues_clause,
     "opens-subclause": opens_subclause,
+    "coordinated-phrase": opens_coordinated_phrase,
     "opens-with-preposition": opens_with_preposition,
     "opens-sentence": opens_sentence,
     "fragment": is_fragment,
@@ -629,6 +774,7 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "past-participle": is_past_participle,
     "present-verb": is_present_verb,
     "opens-verb-phrase": opens_verb_phrase,
+    "opens-predicate": opens_predicate,
     "strands-of": strands_of,
     "subject-word": is_subject_word,
     "subject-only-pronoun": is_subject_only_pronoun,
@@ -636,6 +782,8 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "needs-complement": needs_complement,
     "bound-preposition": is_bound_preposition,
     "no-verb-form": has_no_verb_form,
+    "verbless-clause": is_verbless_clause,
+    "verbless-noun-phrase": is_verbless_noun_phrase,
     "adjective-noun": splits_adjective_from_noun,
     "article": lambda word: word.lower() in word_class("articles"),
     "determiner": lambda word: word.lower() in word_class("determiners") | word_class("articles"),

@@ -128,6 +128,17 @@ class FixTemplate:
     when: str | None = None
     """A match group that must take part in the match for this candidate to be offered: an optional group
     of the pattern says where a candidate fits ("Speed: naturally slow" only where a line starts)."""
+    where: tuple[Condition, ...] = ()
+    """Word tests that must hold for this candidate to be offered, as the rule's ``where:``: they order
+    the candidates by what the words are ("exports. and lower spending" joins without the comma that
+    "prices rose. and wages fell" takes)."""
+
+
+CLAUSE_TO = "clause-to:"
+"""Prefix of a ``where:`` key that tests the clause before a group, not the group: ``clause-to:before``
+is the text from the start of the clause (after the last sentence end, semicolon or line break) up to
+the end of group ``before``. What a pattern cannot capture (a lookbehind has a fixed width) decides
+many cuts: "The Russian gas. pipeline was damaged" is a cut because "The Russian gas" has no verb."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +146,8 @@ class Condition:
     group: str
     predicate: str
     negate: bool
+    clause: bool = False
+    """Test the clause up to the end of ``group`` (a ``clause-to:`` key), not the group's text."""
 
     def holds(self, word: str) -> bool:
         return PREDICATES[self.predicate](word) != self.negate
@@ -205,7 +218,7 @@ _KEYS = {
     "options",
     "yields-to",
 }
-_FIX_KEYS = {"replacement", "applicability", "span", "when"}
+_FIX_KEYS = {"replacement", "applicability", "span", "when", "where"}
 _RULE_ID = re.compile(r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$")
 
 
@@ -294,16 +307,7 @@ def _parse(path: Path, data: dict[str, Any], user: bool = False) -> Rule:
     if flag is not None and flag not in groups:
         raise fail(f"flag group {flag!r} is not a named group of the pattern")
 
-    where = []
-    for group, tests in (data.get("where") or {}).items():
-        if group not in groups:
-            raise fail(f"'where' names group {group!r}, which the pattern does not have")
-        for spec in tests if isinstance(tests, list) else [tests]:  # one test, or a list that must all hold
-            negate = isinstance(spec, str) and spec.startswith("!")
-            name = spec[1:] if negate else spec
-            if name not in PREDICATES:
-                raise fail(f"unknown word test {spec!r} (known: {', '.join(sorted(PREDICATES))})")
-            where.append(Condition(group, name, negate))
+    where = _conditions(fail, data.get("where"), groups, "where")
 
     fixes = []
     for item in data.get("fixes") or []:
@@ -320,7 +324,8 @@ def _parse(path: Path, data: dict[str, Any], user: bool = False) -> Rule:
         except ValueError as exc:
             raise fail(str(exc)) from exc
         _check_template(fail, item["replacement"], groups)
-        fixes.append(FixTemplate(item["replacement"], applicability, span, when))
+        fix_where = _conditions(fail, item.get("where"), groups, "fix where")
+        fixes.append(FixTemplate(item["replacement"], applicability, span, when, fix_where))
     if pattern is not None:
         _check_template(fail, data["message"], groups)
 
@@ -343,7 +348,7 @@ def _parse(path: Path, data: dict[str, Any], user: bool = False) -> Rule:
         pattern=pattern,
         anchor=anchor,
         flag=flag,
-        where=tuple(where),
+        where=where,
         protect=bool(data.get("protect", True)),
         cased_text_only=bool(data.get("cased-text-only", False)),
         fixes=tuple(fixes),
@@ -376,6 +381,30 @@ def _example(fail: Any, item: Any) -> Example:
             item["text"], item.get("fixed"), item.get("source"), item.get("source-language"), dateline
         )
     raise fail(f"an example is text, or a mapping of {sorted(_EXAMPLE_KEYS)} with 'text': {item!r}")
+
+
+def _conditions(
+    fail: Callable[[str], RuleError], spec: Any, groups: set[str], where: str
+) -> tuple[Condition, ...]:
+    """The word tests of a ``where:`` mapping (a rule's or one fix's): group, or ``clause-to:`` and a
+    group, to one test or a list that must all hold; ``!`` negates a test."""
+    if spec is None:
+        return ()
+    if not isinstance(spec, dict):
+        raise fail(f"'{where}' maps groups to word tests: {spec!r}")
+    conditions = []
+    for key, tests in spec.items():
+        clause = isinstance(key, str) and key.startswith(CLAUSE_TO)
+        group = key[len(CLAUSE_TO) :] if clause else key
+        if group not in groups:
+            raise fail(f"'{where}' names group {group!r}, which the pattern does not have")
+        for test in tests if isinstance(tests, list) else [tests]:
+            negate = isinstance(test, str) and test.startswith("!")
+            name = test[1:] if negate else test
+            if name not in PREDICATES:
+                raise fail(f"unknown word test {test!r} (known: {', '.join(sorted(PREDICATES))})")
+            conditions.append(Condition(group, name, negate, clause))
+    return tuple(conditions)
 
 
 def _check_template(fail: Any, template: str, groups: set[str]) -> None:

@@ -1,4 +1,6 @@
-"""Candidates a rule offers only where an optional group of its pattern matched (``when:`` in ``fixes``)."""
+"""Candidates a rule offers only where an optional group of its pattern matched (``when:`` in ``fixes``)
+or where word tests hold (``where:`` in ``fixes``), and word tests on the clause before a group
+(``clause-to:``)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cleaner.detectors.patterns import clause_before
 from cleaner.pipeline import Checker
 from cleaner.repair.edits import apply_fixes
 from cleaner.ruleset import RuleError, load_rule_file
@@ -65,3 +68,35 @@ def test_a_condition_naming_no_group_of_the_pattern_is_a_rule_error(tmp_path: Pa
     path = _rule(tmp_path, "  - replacement: colour\n    when: nowhere\n")
     with pytest.raises(RuleError, match="'when: nowhere' is not a named group"):
         load_rule_file(path, user=True)
+
+
+def test_a_candidate_with_word_tests_is_offered_only_where_they_hold() -> None:
+    """An "and" before a phrase joins without a comma; before a clause, the comma comes first."""
+    phrase = "Growth was driven by higher exports. and lower spending on imports."
+    clause = "Prices rose in March. and wages fell for the first time in years."
+    [first] = [f for f in Checker().check_text(phrase) if f.rule == "broken-sentence.lowercase-continuation"]
+    [second] = [f for f in Checker().check_text(clause) if f.rule == "broken-sentence.lowercase-continuation"]
+    assert [fix.replacement for fix in first.fixes] == ["exports and", "exports, and", "exports. And"]
+    assert [fix.replacement for fix in second.fixes] == ["March, and", "March and", "March. And"]
+
+
+def test_a_fix_word_test_naming_no_group_is_a_rule_error(tmp_path: Path) -> None:
+    path = _rule(tmp_path, "  - replacement: colour\n    where:\n      nowhere: known-word\n")
+    with pytest.raises(RuleError, match="'fix where' names group 'nowhere'"):
+        load_rule_file(path, user=True)
+
+
+def test_the_clause_before_a_stop_starts_after_the_last_sentence_end_not_an_abbreviation() -> None:
+    text = "It rained. Mr. Smith and the Russian gas. pipeline"
+    assert clause_before(text, text.index(".", 40)) == "Mr. Smith and the Russian gas"
+    text = "He left; the plan. Was unrealistic"
+    assert clause_before(text, text.index("plan") + 4) == " the plan"
+    assert clause_before("The U.S. gas", 12) == "The U.S. gas"
+
+
+def test_a_clause_test_decides_what_a_group_alone_cannot() -> None:
+    """The same words after the stop: a cut after a noun phrase with no verb, a sentence after one with."""
+    rule = "broken-sentence.predicate-split"
+    assert [f.rule for f in Checker().check_text("The whole plan. Was unrealistic.") if f.rule == rule]
+    assert not [f for f in Checker().check_text("We read the plan. Was it realistic?") if f.rule == rule]
+    assert not [f for f in Checker().check_text("Critics read the plan. Was unrealistic.") if f.rule == rule]

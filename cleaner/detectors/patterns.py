@@ -9,7 +9,8 @@ from typing import Any
 
 from cleaner.analysis import TextAnalysis
 from cleaner.findings import Finding, Fix
-from cleaner.ruleset import BudgetedPattern, Rule, render
+from cleaner.lexicon import is_abbreviation
+from cleaner.ruleset import BudgetedPattern, Condition, Rule, render
 
 MESSAGE_QUOTE = 60
 """Characters of matched text a message quotes at most (longer words are cut in the middle)."""
@@ -59,12 +60,14 @@ class PatternDetector:
             start, end = match.span(rule.flag or 0)
             if rule.protect and analysis.is_protected(*match.span()):
                 continue
-            if not all(cond.holds(match.group(cond.group) or "") for cond in rule.where):
+            if not all(cond.holds(_condition_text(cond, match, text)) for cond in rule.where):
                 continue
             fixes = []
             for template in rule.fixes:
                 if template.when is not None and match.start(template.when) < 0:
                     continue  # the optional group that says where this candidate fits did not match
+                if not all(cond.holds(_condition_text(cond, match, text)) for cond in template.where):
+                    continue  # the words are not what this candidate is for
                 if template.span is None:
                     fix_start, fix_end = start, end
                 else:
@@ -73,6 +76,32 @@ class PatternDetector:
                 if replacement != analysis.text[fix_start:fix_end]:
                     fixes.append(Fix(fix_start, fix_end, replacement, template.applicability))
             yield rule.finding(render(rule.message, match, shorten=MESSAGE_QUOTE), start, end, fixes)
+
+
+def _condition_text(condition: Condition, match: re.Match[str], text: str) -> str:
+    """What a condition tests: its group's text, or the clause up to the group's end."""
+    if not condition.clause:
+        return match.group(condition.group) or ""
+    end = match.end(condition.group)
+    return clause_before(text, end) if end >= 0 else ""
+
+
+CLAUSE_REACH = 400
+"""Characters a clause is looked for before a stop: a longer one holds a verb anyway."""
+_CLAUSE_BREAK = re.compile(r"(?:(?P<word>[\w.]*)[.!?][\"”’)\]]*[ \t]+|[;\n\r])")
+
+
+def clause_before(text: str, end: int) -> str:
+    """The clause that ends at ``end``: from the last sentence end (a full stop, "?" or "!" and a
+    space), semicolon or line break before it. A stop after an abbreviation or an initial ("Mr. Smith",
+    "J. Smith") ends no sentence, so the clause goes on before it."""
+    start = max(0, end - CLAUSE_REACH)
+    for found in _CLAUSE_BREAK.finditer(text, start, end):
+        word = found.group("word")
+        if word is not None and (len(word) == 1 or is_abbreviation(word)):
+            continue
+        start = found.end()
+    return text[start:end]
 
 
 def _required(pattern: re.Pattern[str] | BudgetedPattern | None) -> frozenset[str] | None:
