@@ -64,9 +64,18 @@ def test_a_user_rule_offers_a_conditional_candidate_only_where_its_group_matched
     assert [fix.replacement for fix in opening.fixes] == ["colour", "Colour"]
 
 
-def test_a_condition_naming_no_group_of_the_pattern_is_a_rule_error(tmp_path: Path) -> None:
-    path = _rule(tmp_path, "  - replacement: colour\n    when: nowhere\n")
-    with pytest.raises(RuleError, match="'when: nowhere' is not a named group"):
+@pytest.mark.parametrize(
+    ("fix", "error"),
+    [
+        ("    when: nowhere\n", "'when: nowhere' is not a named group"),
+        ("    where:\n      nowhere: known-word\n", "'fix where' names group 'nowhere'"),
+    ],
+)
+def test_a_fix_condition_naming_no_group_of_the_pattern_is_a_rule_error(
+    tmp_path: Path, fix: str, error: str
+) -> None:
+    path = _rule(tmp_path, "  - replacement: colour\n" + fix)
+    with pytest.raises(RuleError, match=error):
         load_rule_file(path, user=True)
 
 
@@ -78,12 +87,6 @@ def test_a_candidate_with_word_tests_is_offered_only_where_they_hold() -> None:
     [second] = [f for f in Checker().check_text(clause) if f.rule == "broken-sentence.lowercase-continuation"]
     assert [fix.replacement for fix in first.fixes] == ["exports and", "exports, and", "exports. And"]
     assert [fix.replacement for fix in second.fixes] == ["March, and", "March and", "March. And"]
-
-
-def test_a_fix_word_test_naming_no_group_is_a_rule_error(tmp_path: Path) -> None:
-    path = _rule(tmp_path, "  - replacement: colour\n    where:\n      nowhere: known-word\n")
-    with pytest.raises(RuleError, match="'fix where' names group 'nowhere'"):
-        load_rule_file(path, user=True)
 
 
 def test_the_clause_before_a_stop_starts_after_the_last_sentence_end_not_an_abbreviation() -> None:
