@@ -17,8 +17,13 @@ SALAD = (
     "Of market the yesterday blue will and, the of prices minister rose the sharply a into when the. Council"
 )
 SALAD_TOO = (
-    "Hospital nurse the of and, is the window a will by of the yesterday running he. Coffee the council"
+    "Hospital window the of and, nurse is a will the by of the yesterday running sharply he. "
+    "Blue coffee the council"
 )
+"""Both passages score well past the detector's thresholds (surprisal 8.2 per token against 7.5, order
+gain below zero) under every ctranslate2 release from 4.6 to 4.8, whose int8 kernels move a chunk's
+surprisal by up to 0.16 nats: a test passage at the threshold's edge would test the runtime, not the
+detector."""
 FLUENT = (
     "The central bank raised interest rates by half a percentage point on Thursday, its largest increase "
     "in two decades. Serum ferritin and transferrin saturation were measured in 212 patients with chronic "
