@@ -246,11 +246,18 @@ def opens_with_preposition(phrase: str) -> bool:
     """Whether words after a full stop open with a preposition or "to" ("… euros. in the quarter").
 
     A prepositional phrase set off by a comma before a clause of its own ("at the same time, it
-    affects …") introduces a new sentence instead.
+    affects …") introduces a new sentence instead. Not so "of" ahead of a finite verb and then the
+    comma: "of" opens a sentence only as such a phrase ("Of the 50 injured, 30 …"), so words that hold
+    a verb before their first comma go on with the noun the stop cut off ("neither the Chief. of Staff
+    nor any member can stay, and …"). Other prepositions open whole clauses ("in the country sites
+    have been acquired, and …").
     """
-    if _first_words(phrase)[0] not in word_class("prepositions"):
+    first = _first_words(phrase)[0]
+    if first not in word_class("prepositions"):
         return False
-    _, comma, after = phrase.partition(",")
+    before, comma, after = phrase.partition(",")
+    if first == "of" and has_finite_verb(before):
+        return True
     return not (comma and has_finite_verb(after) and not _is_reporting_tag(after))
 
 
