@@ -261,6 +261,8 @@ def group_at(tokens: list[Token], index: int, has_verb: bool) -> VerbGroup | Non
         return VerbGroup(Tense.OTHER, index, index)
     if not has_verb and _is_present_verb(tokens, index):
         return VerbGroup(Tense.PRESENT, index, index)
+    if previous in _ATTRIBUTIVE and (verb_lemma(word, "VBG") or verb_lemma(word, "VBN")):
+        return None  # "the swinging door", "their revised plan": a participle before its noun
     if is_unambiguous_finite_or_participle(token.text):
         return VerbGroup(Tense.OTHER, index, index)
     nominal = previous in determiners() or previous in PREPOSITIONS or previous.endswith("'s")
@@ -269,6 +271,12 @@ def group_at(tokens: list[Token], index: int, has_verb: bool) -> VerbGroup | Non
     if word.endswith("ing") and verb_lemma(word, "VBG") and not nominal and not _is_adjective(previous):
         return VerbGroup(Tense.OTHER, index, index)  # "with the government reporting in August": its own time
     return None
+
+
+_ATTRIBUTIVE = frozenset("the a an his its their our my your every each".split())
+"""Determiners after which a participle is an adjective ("the battling Billikens"): not the
+demonstratives, which may be a subject ("that happened"), nor "her", which may be an object ("saw her
+leaving")."""
 
 
 def _is_adjective(word: str) -> bool:
@@ -328,10 +336,10 @@ def _is_present_verb(tokens: list[Token], index: int) -> bool:
     lower = before.lower
     if lower in determiners() or lower in PREPOSITIONS or lower.endswith("'s") or lower in clause_words():
         return False
-    return not _is_adjective(lower) and not _is_plural_noun(lower)
+    return not _is_adjective(lower) and not is_plural_noun(lower)
 
 
-def _is_plural_noun(word: str) -> bool:
+def is_plural_noun(word: str) -> bool:
     """A plural noun that is no verb form ("appropriations", "rates" is a verb too): before an -s form it
     makes a compound ("the appropriations bills"), since a plural subject takes no -s."""
     lemmas = word_lemmas(word)
