@@ -83,13 +83,14 @@ class TenseTimeDetector:
                 raise RuleError(f"{rule.origin}: options.times holds only {', '.join(TIME_KINDS)}")
             self.rules[tense] = rule
             self.kinds[tense] = kinds
+        self.weekdays = any("weekday" in kinds for kinds in self.kinds.values())
         first = rules[0].options if rules else {}
         self.max_gap = int(first.get("max-gap-words", 8))
         self.max_subject = int(first.get("max-subject-words", 6))
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         text = analysis.text
-        times = find_times(text)
+        times = find_times(text, self.weekdays)
         if not times:
             return  # the common case: no finished-past time anywhere
         by_sentence: dict[tuple[int, int], list[TimeExpression]] = {}
@@ -163,9 +164,14 @@ class TenseTimeDetector:
             return None
         if any(token.lower in noun_prepositions() for token in between) and not _destination(between):
             return None  # "tried for the murder last year": the time may date the noun
-        if not between and tokens[group.first].lower in BE_PRESENT and time.kind != "in_year":
-            # "stronger than it is two years ago", "it is five years ago that …": with no complement
-            # between, the time is what "is" says of its subject ("is in 2019" may place a record)
+        if (
+            not between
+            and tokens[group.first].lower in BE_PRESENT
+            and (time.kind != "in_year" or _compared(tokens, group.first))
+        ):
+            # "stronger than it is two years ago", "it is five years ago that …", "less than it is in
+            # 1929": with no complement between, the time is what "is" says of its subject; but "is in
+            # 2019" may place a record ("the first use is in 1850"), unless it ends a comparison
             group = VerbGroup(Tense.PRESENT, group.first, group.last)
         elif group.tense is Tense.PRESENT and not between and not _adjunct_time(tokens, group, time, after):
             return None
@@ -208,6 +214,16 @@ class TenseTimeDetector:
         )
         start, end = (time.start, verb_end) if fronted else (verb_start, time.end)
         return rule.finding(rule.message.format(verb=verb, time=time.text), start, end, fixes)
+
+
+_COMPARING = frozenset(("than", "as", "what"))
+_PRONOUNS = frozenset(("it", "they", "we", "he", "she", "i", "you"))
+
+
+def _compared(tokens: list[Token], be: int) -> bool:
+    """Whether "is"/"are" at ``tokens[be]`` ends a comparison after its pronoun ("less than it is",
+    "as true as it is", "double what they are"): its complement is the compared one, elided."""
+    return be > 1 and tokens[be - 1].lower in _PRONOUNS and tokens[be - 2].lower in _COMPARING
 
 
 _ADJUNCT_BEFORE = frozenset(("that", "a", "an", "the"))

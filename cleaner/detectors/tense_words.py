@@ -453,8 +453,10 @@ def _fix_case(original: str, candidates: list[str]) -> list[str]:
 # --- finished-past time expressions ---
 
 
-TIME_KINDS = ("ago", "last", "deictic", "in_year")
-"""The kinds of finished-past expression, as rules name them in ``options: times:``."""
+TIME_KINDS = ("ago", "last", "deictic", "in_year", "weekday")
+"""The kinds of finished-past expression, as rules name them in ``options: times:``. A weekday ("on
+Monday") is a definite time, past or to come: finished only beside a verb that must be past, the
+present perfect, which takes no definite time ("police have arrested him on Monday")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -474,6 +476,7 @@ class _TimePatterns:
     last: re.Pattern[str]
     deictic: re.Pattern[str]
     in_year: tuple[re.Pattern[str], ...]
+    weekday: re.Pattern[str]
 
 
 _NOT_AFTER = re.compile(r"['’]s\b|[-–/]\w")  # "last week's", "2019-2021", "last-minute"
@@ -513,6 +516,7 @@ def _patterns() -> _TimePatterns:
                 "In",
             )  # two case-sensitive scans: far cheaper than one that ignores case
         ),
+        weekday=re.compile(rf"\b[Oo]n\s+(?:{alternation(list(calendar.day_name))})"),
     )
 
 
@@ -521,8 +525,9 @@ def _ending_at(pattern: re.Pattern[str], text: str, end: int, reach: int) -> re.
     return next((m for m in pattern.finditer(text, max(0, end - reach), end) if m.end() == end), None)
 
 
-def find_times(text: str) -> list[TimeExpression]:
-    """Every finished-past time expression in ``text``, before any look at its clause."""
+def find_times(text: str, weekdays: bool = False) -> list[TimeExpression]:
+    """Every finished-past time expression in ``text``, before any look at its clause; with
+    ``weekdays``, "on Monday" too (a definite time, finished beside a present perfect only)."""
     patterns = _patterns()
     found: list[TimeExpression] = []
 
@@ -542,6 +547,13 @@ def find_times(text: str) -> list[TimeExpression]:
                 else:
                     add(patterns.deictic.match(text, at), kind)
             at = text.find(word, end)
+    for day in calendar.day_name if weekdays else ():
+        at = text.find(day)
+        while at != -1:
+            end = at + len(day)
+            if end == len(text) or not text[end].isalnum():
+                add(_ending_at(patterns.weekday, text, end, 16), "weekday")
+            at = text.find(day, end)
     last_finished_year: int | None = None  # asked of the clock only for a text that names a year
     for pattern in patterns.in_year:
         for match in pattern.finditer(text):  # no leading \b, which would cost the literal-prefix scan
