@@ -60,6 +60,7 @@ from cleaner.lexicon import (
     is_subject_only_pronoun,
     past_tense_lemma,
     word_class,
+    word_lemmas,
 )
 from cleaner.ruleset import Rule, RuleError
 
@@ -164,14 +165,14 @@ class TenseTimeDetector:
             return None
         if any(token.lower in noun_prepositions() for token in between) and not _destination(between):
             return None  # "tried for the murder last year": the time may date the noun
-        if (
-            not between
-            and tokens[group.first].lower in BE_PRESENT
-            and (time.kind != "in_year" or _compared(tokens, group.first))
+        if tokens[group.first].lower in BE_PRESENT and (
+            (not between and (time.kind != "in_year" or _compared(tokens, group.first)))
+            or (time.kind != "in_year" and _predicative(between))
         ):
             # "stronger than it is two years ago", "it is five years ago that …", "less than it is in
-            # 1929": with no complement between, the time is what "is" says of its subject; but "is in
-            # 2019" may place a record ("the first use is in 1850"), unless it ends a comparison
+            # 1929", "the mood is calm yesterday": with no complement between but an adjective, the
+            # time is what "is" says of its subject; but "is in 2019" may place a record ("the first
+            # use is in 1850"), unless it ends a comparison, and "is higher in 2019" may read a table
             group = VerbGroup(Tense.PRESENT, group.first, group.last)
         elif group.tense is Tense.PRESENT and not between and not _adjunct_time(tokens, group, time, after):
             return None
@@ -224,6 +225,21 @@ def _compared(tokens: list[Token], be: int) -> bool:
     """Whether "is"/"are" at ``tokens[be]`` ends a comparison after its pronoun ("less than it is",
     "as true as it is", "double what they are"): its complement is the compared one, elided."""
     return be > 1 and tokens[be - 1].lower in _PRONOUNS and tokens[be - 2].lower in _COMPARING
+
+
+def _predicative(between: list[Token]) -> bool:
+    """Whether the words after "is" are only adjectives (which may be nouns or verbs too: "calm") and
+    adverbs, one an adjective ("is calm", "is not ready", "is sufficiently potent"): no noun phrase that
+    the time could date, and no judgment made now ("is hard to say", "is likely")."""
+    adjective = False
+    for token in between:
+        lemmas = word_lemmas(token.lower)
+        if token.lower in estimate_participles() or not lemmas:
+            return False
+        if "ADJ" not in lemmas and not set(lemmas) <= {"ADV"}:
+            return False  # a noun or a verb only
+        adjective = adjective or "ADJ" in lemmas
+    return adjective
 
 
 _ADJUNCT_BEFORE = frozenset(("that", "a", "an", "the"))

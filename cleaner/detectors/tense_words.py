@@ -357,8 +357,8 @@ def is_boundary(tokens: list[Token], index: int) -> bool:
     if token.lower in clause_words():
         return True
     if token.lower == "to" and index + 1 < len(tokens):
-        following = tokens[index + 1]
-        return following.is_word and verb_lemma(following.text, "VB") is not None
+        following = tokens[index + 1]  # a capital is a name ("to Congress"), not an infinitive
+        return following.is_word and following.text.islower() and verb_lemma(following.text, "VB") is not None
     return False
 
 
