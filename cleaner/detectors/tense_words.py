@@ -28,7 +28,7 @@ from typing import Any
 
 from cleaner.analysis import SENTENCE_END, last_sentence_end
 from cleaner.data import read_yaml
-from cleaner.lexicon import inflection, inflections, past_tense_lemma, word_lemmas
+from cleaner.lexicon import inflection, inflections, is_subject_only_pronoun, past_tense_lemma, word_lemmas
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +266,8 @@ def group_at(tokens: list[Token], index: int, has_verb: bool) -> VerbGroup | Non
     if is_unambiguous_finite_or_participle(token.text):
         return VerbGroup(Tense.OTHER, index, index)
     nominal = previous in determiners() or previous in PREPOSITIONS or previous.endswith("'s")
-    if not has_verb and past_tense_lemma(word) and not nominal:
+    subject = index > 0 and is_subject_only_pronoun(previous)  # "the surfaces we saw": its verb
+    if (not has_verb or subject) and past_tense_lemma(word) and not nominal:
         return VerbGroup(Tense.OTHER, index, index)  # "spoke", "left", "rose": after a subject, a verb
     if word.endswith("ing") and verb_lemma(word, "VBG") and not nominal and not _is_adjective(previous):
         return VerbGroup(Tense.OTHER, index, index)  # "with the government reporting in August": its own time
