@@ -165,9 +165,14 @@ class TenseTimeDetector:
             return None
         if any(token.lower in noun_prepositions() for token in between) and not _destination(between):
             return None  # "tried for the murder last year": the time may date the noun
-        if tokens[group.first].lower in BE_PRESENT and (
-            (not between and (time.kind != "in_year" or _compared(tokens, group.first)))
-            or (time.kind != "in_year" and _predicative(between))
+        anniversary = after < len(tokens) and tokens[after].lower in _NOW
+        if (
+            tokens[group.first].lower in BE_PRESENT
+            and not anniversary
+            and (
+                (not between and (time.kind != "in_year" or _compared(tokens, group.first)))
+                or (time.kind != "in_year" and _predicative(between))
+            )
         ):
             # "stronger than it is two years ago", "it is five years ago that …", "less than it is in
             # 1929", "the mood is calm yesterday": with no complement between but an adjective, the
@@ -242,7 +247,8 @@ def _predicative(between: list[Token]) -> bool:
     return adjective
 
 
-_ADJUNCT_BEFORE = frozenset(("that", "a", "an", "the"))
+_NOW = frozenset(("today", "now", "tonight"))
+"""After a time, an anniversary: "it is a year ago today that …" says how long ago, now."""
 
 
 def _adjunct_time(tokens: list[Token], group: VerbGroup, time: TimeExpression, after: int) -> bool:
@@ -251,16 +257,19 @@ def _adjunct_time(tokens: list[Token], group: VerbGroup, time: TimeExpression, a
 
     "… ago" is never an object: it dates a word that is only a verb ("occurs two years ago") or the
     verb of a pronoun ("we meet a year ago"), though not a word that may be a noun ("trace gases long
-    ago"). "Last …" and "yesterday" may be objects, unless a pronoun's verb has them ("the steps we take
-    last year") or the verb's clause or object follows them ("announces yesterday that …", "I appoint
-    last March a commission"). A year is never judged here."""
+    ago"). "Last …" and "yesterday" may be objects ("I consider last year a success", "we compare last
+    year with …"), unless the verb's clause follows them ("announces yesterday that …") or a pronoun's
+    verb has them at the end of its clause ("the steps we take last year to …", "when we meet last
+    year, …"). A year is never judged here."""
     if time.kind == "in_year":
         return False
     verb = tokens[group.first]
     pronoun = group.first > 0 and tokens[group.first - 1].lower in SUBJECT_PRONOUNS
     if time.kind == "ago":
         return pronoun or is_only_verb(verb.text)
-    return pronoun or (after < len(tokens) and tokens[after].lower in _ADJUNCT_BEFORE)
+    if after >= len(tokens):
+        return pronoun
+    return (pronoun and is_boundary(tokens, after)) or tokens[after].lower == "that"
 
 
 def _clause_between(tokens: list[Token], start: int, end: int) -> bool:
