@@ -181,6 +181,8 @@ class TenseTimeDetector:
             group = VerbGroup(Tense.PRESENT, group.first, group.last)
         elif group.tense is Tense.PRESENT and not between and not _adjunct_time(tokens, group, time, after):
             return None
+        if time.kind == "weekday" and any(token.lower in _HABIT for token in tokens):
+            return None  # "have always voted on Tuesday", "has met on Monday every week"
         if group.tense is Tense.PRESENT and time.kind == "in_year" and _possessive(between):
             return None  # "as we approach our anniversary in 1976": "in" dates the noun
         if _clause_between(tokens, group.last + 1, first):
@@ -247,6 +249,12 @@ def _predicative(between: list[Token]) -> bool:
     return adjective
 
 
+_HABIT = frozenset(
+    "always never usually often sometimes traditionally typically generally normally regularly since "
+    "every ever each".split()
+)
+"""Words that make a weekday a habit ("Americans have always voted on Tuesday"), not one day."""
+
 _NOW = frozenset(("today", "now", "tonight"))
 """After a time, an anniversary: "it is a year ago today that …" says how long ago, now."""
 
@@ -299,19 +307,32 @@ def _destination(between: list[Token]) -> bool:
     adverbs ("has sent to Congress last year", "has written to me last spring", "has broken out of
     Folsom last night", "has introduced her to New York last season", "has directed the Secretary of
     State last February"): a name or a person has no time of its own, so the time dates the verb. A
-    common noun may have one ("has praised the visit to China last week"), and a preposition last is
+    common noun may have one ("has praised the visit to China last week"), and so may a name that is
+    a topic ("has written about Churchill in 1940": Churchill as he was then); a preposition last is
     no phrase ("entered into last year")."""
     if not between or between[-1].lower in PREPOSITIONS:
         return False
-    for token in between:
+    for index, token in enumerate(between):
         word = token.lower
         if not token.is_word or word.endswith("'s"):
             return False  # "Trump's visit": the name is a possessive, its noun comes after
-        if word in PREPOSITIONS or word in _OBJECT_PRONOUNS or word == "the" or is_adverb(token.text):
+        if word == "of":  # only inside a name or after "out": "Secretary of State", "out of Folsom"
+            previous = between[index - 1].text if index else ""
+            if not (previous[:1].isupper() or previous == "out"):
+                return False
+            continue
+        if word in PREPOSITIONS and word not in _PLACE_PREPOSITIONS:
+            return False
+        if word in _PLACE_PREPOSITIONS or word in _OBJECT_PRONOUNS or word == "the" or is_adverb(token.text):
             continue
         if not token.text[0].isupper():
             return False
     return True
+
+
+_PLACE_PREPOSITIONS = frozenset(("to", "from", "into", "in", "at", "with", "by", "out"))
+"""Prepositions before a name that say where or with whom, not what about ("about", "on", "against",
+"for" make the name a topic, which a time may date)."""
 
 
 _POSSESSIVES = frozenset(("its", "their", "our", "his", "her", "my", "your"))
