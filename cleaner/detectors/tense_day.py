@@ -42,6 +42,7 @@ from cleaner.detectors.tense_words import (
     VerbGroup,
     clause_words,
     determiners,
+    is_adverb,
     is_boundary,
     is_unambiguous_finite_or_participle,
     modifier_words,
@@ -49,9 +50,10 @@ from cleaner.detectors.tense_words import (
     tokenize,
     verb_follows,
     verb_groups,
+    verb_lemma,
 )
 from cleaner.findings import Applicability, Finding, Fix
-from cleaner.lexicon import MONTHS, WEEKDAYS, inflection, past_tense_lemma
+from cleaner.lexicon import MONTHS, WEEKDAYS, inflection, past_tense_lemma, word_lemmas
 from cleaner.ruleset import Rule
 
 _DAY = "|".join(WEEKDAYS)
@@ -192,11 +194,18 @@ class TenseDayDetector:
         if group.tense is Tense.FUTURE:
             return group
         word = tokens[group.last].text
+        if word.lower() in _DID and group.first == group.last:
+            return _negated(tokens, group.first, end)
         if word.lower() in MODALS or past_tense_lemma(word) is None:
             return None  # "would tell Putin on Thursday" is a future seen from the past: right
         if group.tense is not Tense.OTHER or group.first != group.last:
             return None
         previous = tokens[group.first - 1].lower if group.first > 0 else ""
+        if word.lower() in _PASSIVE_AUX and group.last + 1 < end and tokens[group.last + 1].lower == "not":
+            return VerbGroup(Tense.OTHER, group.first, group.last + 1)  # "was not at the talks on Tuesday"
+        if previous == "not" and group.first > 1:  # "was not arrested on Tuesday"; "had not met": relative
+            aux = group.first - 2
+            return VerbGroup(Tense.OTHER, aux, group.last) if tokens[aux].lower in _PASSIVE_AUX else None
         if previous in _PASSIVE_AUX:
             return VerbGroup(Tense.OTHER, group.first - 1, group.last)  # "was arrested on Tuesday"
         if previous in _OTHER_AUX:
@@ -214,8 +223,14 @@ class TenseDayDetector:
         else:
             modal = "would" if report.verb < group.first else "will"
             participle = tokens[group.last].text
-            if group.first != group.last:  # "was arrested" -> "will be arrested"
-                repairs = [f"{modal} be {participle}"]
+            did = tokens[group.first].lower
+            if did in _DID:  # "did not meet" -> "will not meet", "didn't attend" -> "won't attend"
+                aux = {"did": modal, "didn't": f"{modal}n't".replace("willn't", "won't")}[did]
+                repairs = [" ".join([aux, *(t.text for t in tokens[group.first + 1 : group.last + 1])])]
+            elif group.first != group.last:  # "was (not) arrested" -> "will (not) be arrested"
+                words = [token.text for token in tokens[group.first + 1 : group.last + 1]]
+                negation = ["not"] if "not" in words else []
+                repairs = [" ".join([modal, *negation, "be", *(w for w in words if w != "not")])]
             else:
                 lemma = past_tense_lemma(participle)
                 repairs = [f"{modal} {inflection(lemma, 'VB')[0]}"] if lemma else []
@@ -232,6 +247,28 @@ class TenseDayDetector:
             day.end,
             tuple(Fix(start, end, repair, Applicability.UNSAFE) for repair in repairs),
         )
+
+
+_DID = frozenset(("did", "didn't"))
+
+
+def _negated(tokens: list[Token], did: int, end: int) -> VerbGroup | None:
+    """The negated simple past that starts at ``tokens[did]`` ("did not meet", "didn't even attend"), up
+    to its base form before ``end``; None for any other "did" ("did so", "did it")."""
+    first = did + 1
+    if tokens[did].lower == "did":
+        if first >= end or tokens[first].lower != "not":
+            return None
+        first += 1
+    for index in range(first, min(end, first + 3)):  # adverbs between: "did not even meet"
+        token = tokens[index]
+        if not token.is_word:
+            return None
+        if verb_lemma(token.text, "VB") and "ADV" not in word_lemmas(token.lower):
+            return VerbGroup(Tense.OTHER, did, index)
+        if not is_adverb(token.text) and "ADV" not in word_lemmas(token.lower):
+            return None
+    return None
 
 
 def _verb_forms(lemmas: Sequence[str]) -> frozenset[str]:

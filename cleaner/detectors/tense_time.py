@@ -39,9 +39,11 @@ from cleaner.detectors.tense_words import (
     estimate_participles,
     find_times,
     group_at,
+    is_adverb,
     is_boundary,
     is_clause_time,
     is_only_verb,
+    is_plural_noun,
     noun_prepositions,
     past_repairs,
     present_exempt,
@@ -58,6 +60,7 @@ from cleaner.lexicon import (
     is_subject_only_pronoun,
     past_tense_lemma,
     word_class,
+    word_lemmas,
 )
 from cleaner.ruleset import Rule, RuleError
 
@@ -81,13 +84,14 @@ class TenseTimeDetector:
                 raise RuleError(f"{rule.origin}: options.times holds only {', '.join(TIME_KINDS)}")
             self.rules[tense] = rule
             self.kinds[tense] = kinds
+        self.weekdays = any("weekday" in kinds for kinds in self.kinds.values())
         first = rules[0].options if rules else {}
         self.max_gap = int(first.get("max-gap-words", 8))
         self.max_subject = int(first.get("max-subject-words", 6))
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         text = analysis.text
-        times = find_times(text)
+        times = find_times(text, self.weekdays)
         if not times:
             return  # the common case: no finished-past time anywhere
         by_sentence: dict[tuple[int, int], list[TimeExpression]] = {}
@@ -161,8 +165,24 @@ class TenseTimeDetector:
             return None
         if any(token.lower in noun_prepositions() for token in between) and not _destination(between):
             return None  # "tried for the murder last year": the time may date the noun
-        if group.tense is Tense.PRESENT and not between:
-            return None  # "remembers last summer": a time straight after a present verb is its object
+        anniversary = after < len(tokens) and tokens[after].lower in _NOW
+        if (
+            tokens[group.first].lower in BE_PRESENT
+            and not anniversary
+            and (
+                (not between and (time.kind != "in_year" or _compared(tokens, group.first)))
+                or (time.kind != "in_year" and _predicative(between))
+            )
+        ):
+            # "stronger than it is two years ago", "it is five years ago that …", "less than it is in
+            # 1929", "the mood is calm yesterday": with no complement between but an adjective, the
+            # time is what "is" says of its subject; but "is in 2019" may place a record ("the first
+            # use is in 1850"), unless it ends a comparison, and "is higher in 2019" may read a table
+            group = VerbGroup(Tense.PRESENT, group.first, group.last)
+        elif group.tense is Tense.PRESENT and not between and not _adjunct_time(tokens, group, time, after):
+            return None
+        if time.kind == "weekday" and any(token.lower in _HABIT for token in tokens):
+            return None  # "have always voted on Tuesday", "has met on Monday every week"
         if group.tense is Tense.PRESENT and time.kind == "in_year" and _possessive(between):
             return None  # "as we approach our anniversary in 1976": "in" dates the noun
         if _clause_between(tokens, group.last + 1, first):
@@ -176,8 +196,14 @@ class TenseTimeDetector:
         for position in range(index, min(len(tokens), index + self.max_subject + 1)):
             if is_boundary(tokens, position):
                 return None
-            if _base_present(tokens, position):
-                return VerbGroup(Tense.PRESENT, position + 1, position + 1)  # "Last year we extend …"
+            if _base_present(tokens, position) or (
+                _plural_noun_at(tokens, position)
+                and _base_verb_at(tokens, position + 1)
+                and not _verb_at(tokens, position + 2)
+            ):
+                # "Last year we extend …", "Last year scientists locate the gene"; not "Last year farm
+                # workers union members voted" (a noun before a verb is a compound)
+                return VerbGroup(Tense.PRESENT, position + 1, position + 1)
             group = group_at(tokens, position, has_verb=False)
             if group is not None and group.tense is Tense.PRESENT and _verb_at(tokens, position + 1):
                 continue  # "Last year, food prices have risen", "American troops served": a noun
@@ -196,6 +222,62 @@ class TenseTimeDetector:
         )
         start, end = (time.start, verb_end) if fronted else (verb_start, time.end)
         return rule.finding(rule.message.format(verb=verb, time=time.text), start, end, fixes)
+
+
+_COMPARING = frozenset(("than", "as", "what"))
+_PRONOUNS = frozenset(("it", "they", "we", "he", "she", "i", "you"))
+
+
+def _compared(tokens: list[Token], be: int) -> bool:
+    """Whether "is"/"are" at ``tokens[be]`` ends a comparison after its pronoun ("less than it is",
+    "as true as it is", "double what they are"): its complement is the compared one, elided."""
+    return be > 1 and tokens[be - 1].lower in _PRONOUNS and tokens[be - 2].lower in _COMPARING
+
+
+def _predicative(between: list[Token]) -> bool:
+    """Whether the words after "is" are only adjectives (which may be nouns or verbs too: "calm") and
+    adverbs, one an adjective ("is calm", "is not ready", "is sufficiently potent"): no noun phrase that
+    the time could date, and no judgment made now ("is hard to say", "is likely")."""
+    adjective = False
+    for token in between:
+        lemmas = word_lemmas(token.lower)
+        if token.lower in estimate_participles() or not lemmas:
+            return False
+        if "ADJ" not in lemmas and not set(lemmas) <= {"ADV"}:
+            return False  # a noun or a verb only
+        adjective = adjective or "ADJ" in lemmas
+    return adjective
+
+
+_HABIT = frozenset(
+    "always never usually often sometimes traditionally typically generally normally regularly since "
+    "every ever each".split()
+)
+"""Words that make a weekday a habit ("Americans have always voted on Tuesday"), not one day."""
+
+_NOW = frozenset(("today", "now", "tonight"))
+"""After a time, an anniversary: "it is a year ago today that …" says how long ago, now."""
+
+
+def _adjunct_time(tokens: list[Token], group: VerbGroup, time: TimeExpression, after: int) -> bool:
+    """Whether ``time``, straight after the present verb of ``group``, is that verb's time and not its
+    object ("remembers last summer") or a timetable's ("the law expires in 1985", in a text of 1984).
+
+    "… ago" is never an object: it dates a word that is only a verb ("occurs two years ago") or the
+    verb of a pronoun ("we meet a year ago"), though not a word that may be a noun ("trace gases long
+    ago"). "Last …" and "yesterday" may be objects ("I consider last year a success", "we compare last
+    year with …"), unless the verb's clause follows them ("announces yesterday that …") or a pronoun's
+    verb has them at the end of its clause ("the steps we take last year to …", "when we meet last
+    year, …"). A year is never judged here."""
+    if time.kind == "in_year":
+        return False
+    verb = tokens[group.first]
+    pronoun = group.first > 0 and tokens[group.first - 1].lower in SUBJECT_PRONOUNS
+    if time.kind == "ago":
+        return pronoun or is_only_verb(verb.text)
+    if after >= len(tokens):
+        return pronoun
+    return (pronoun and is_boundary(tokens, after)) or tokens[after].lower == "that"
 
 
 def _clause_between(tokens: list[Token], start: int, end: int) -> bool:
@@ -217,22 +299,40 @@ def _clause_between(tokens: list[Token], start: int, end: int) -> bool:
     return False
 
 
-_DESTINATION_PREPOSITIONS = frozenset(("to", "from"))
-_OBJECT_PRONOUNS = frozenset(("me", "you", "him", "her", "us", "them"))
+_OBJECT_PRONOUNS = frozenset(("me", "you", "him", "her", "us", "them", "it"))
 
 
 def _destination(between: list[Token]) -> bool:
-    """Whether the words between a verb and its time are only "to"/"from" and a name or a pronoun
-    ("has sent to Congress last year", "has written to me last spring", "have returned from the United
-    States"): a name or a person has no time of its own, so the time dates the verb."""
-    if len(between) < 2 or between[0].lower not in _DESTINATION_PREPOSITIONS:
+    """Whether the words between a verb and its time are only names, object pronouns, prepositions and
+    adverbs ("has sent to Congress last year", "has written to me last spring", "has broken out of
+    Folsom last night", "has introduced her to New York last season", "has directed the Secretary of
+    State last February"): a name or a person has no time of its own, so the time dates the verb. A
+    common noun may have one ("has praised the visit to China last week"), and so may a name that is
+    a topic ("has written about Churchill in 1940": Churchill as he was then); a preposition last is
+    no phrase ("entered into last year")."""
+    if not between or between[-1].lower in PREPOSITIONS:
         return False
-    rest = between[1:]
-    if len(rest) == 1 and rest[0].lower in _OBJECT_PRONOUNS:
-        return True
-    if rest[0].lower == "the":
-        rest = rest[1:]
-    return bool(rest) and len(rest) <= 3 and all(token.text[0].isupper() for token in rest)
+    for index, token in enumerate(between):
+        word = token.lower
+        if not token.is_word or word.endswith("'s"):
+            return False  # "Trump's visit": the name is a possessive, its noun comes after
+        if word == "of":  # only inside a name or after "out": "Secretary of State", "out of Folsom"
+            previous = between[index - 1].text if index else ""
+            if not (previous[:1].isupper() or previous == "out"):
+                return False
+            continue
+        if word in PREPOSITIONS and word not in _PLACE_PREPOSITIONS:
+            return False
+        if word in _PLACE_PREPOSITIONS or word in _OBJECT_PRONOUNS or word == "the" or is_adverb(token.text):
+            continue
+        if not token.text[0].isupper():
+            return False
+    return True
+
+
+_PLACE_PREPOSITIONS = frozenset(("to", "from", "into", "in", "at", "with", "by", "out"))
+"""Prepositions before a name that say where or with whom, not what about ("about", "on", "against",
+"for" make the name a topic, which a time may date)."""
 
 
 _POSSESSIVES = frozenset(("its", "their", "our", "his", "her", "my", "your"))
@@ -311,9 +411,19 @@ def _narrating_be(tokens: list[Token], index: int) -> bool:
 
 def _base_present(tokens: list[Token], index: int) -> bool:
     """A subject pronoun and a base-form present right after it ("we extend", "I outline")."""
-    if tokens[index].lower not in SUBJECT_PRONOUNS or index + 1 >= len(tokens):
+    return tokens[index].lower in SUBJECT_PRONOUNS and _base_verb_at(tokens, index + 1)
+
+
+def _plural_noun_at(tokens: list[Token], index: int) -> bool:
+    """A plural noun that is no verb form ("scientists", "vessels"): a subject that takes the base form."""
+    return tokens[index].is_word and tokens[index].text.islower() and is_plural_noun(tokens[index].lower)
+
+
+def _base_verb_at(tokens: list[Token], index: int) -> bool:
+    """A lexical verb in its base form at ``tokens[index]``, which is no past form as well."""
+    if index >= len(tokens):
         return False
-    verb = tokens[index + 1]
+    verb = tokens[index]
     if not verb.is_word or not verb.text.islower() or verb.lower in MODALS:
         return False
     lemma = verb_lemma(verb.text, "VB")

@@ -28,7 +28,7 @@ from typing import Any
 
 from cleaner.analysis import SENTENCE_END, last_sentence_end
 from cleaner.data import read_yaml
-from cleaner.lexicon import inflection, inflections, past_tense_lemma, word_lemmas
+from cleaner.lexicon import inflection, inflections, is_subject_only_pronoun, past_tense_lemma, word_lemmas
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,14 +261,23 @@ def group_at(tokens: list[Token], index: int, has_verb: bool) -> VerbGroup | Non
         return VerbGroup(Tense.OTHER, index, index)
     if not has_verb and _is_present_verb(tokens, index):
         return VerbGroup(Tense.PRESENT, index, index)
+    if previous in _ATTRIBUTIVE and (verb_lemma(word, "VBG") or verb_lemma(word, "VBN")):
+        return None  # "the swinging door", "their revised plan": a participle before its noun
     if is_unambiguous_finite_or_participle(token.text):
         return VerbGroup(Tense.OTHER, index, index)
     nominal = previous in determiners() or previous in PREPOSITIONS or previous.endswith("'s")
-    if not has_verb and past_tense_lemma(word) and not nominal:
+    subject = index > 0 and is_subject_only_pronoun(previous)  # "the surfaces we saw": its verb
+    if (not has_verb or subject) and past_tense_lemma(word) and not nominal:
         return VerbGroup(Tense.OTHER, index, index)  # "spoke", "left", "rose": after a subject, a verb
     if word.endswith("ing") and verb_lemma(word, "VBG") and not nominal and not _is_adjective(previous):
         return VerbGroup(Tense.OTHER, index, index)  # "with the government reporting in August": its own time
     return None
+
+
+_ATTRIBUTIVE = frozenset("the a an his its their our my your every each".split())
+"""Determiners after which a participle is an adjective ("the battling Billikens"): not the
+demonstratives, which may be a subject ("that happened"), nor "her", which may be an object ("saw her
+leaving")."""
 
 
 def _is_adjective(word: str) -> bool:
@@ -328,10 +337,10 @@ def _is_present_verb(tokens: list[Token], index: int) -> bool:
     lower = before.lower
     if lower in determiners() or lower in PREPOSITIONS or lower.endswith("'s") or lower in clause_words():
         return False
-    return not _is_adjective(lower) and not _is_plural_noun(lower)
+    return not _is_adjective(lower) and not is_plural_noun(lower)
 
 
-def _is_plural_noun(word: str) -> bool:
+def is_plural_noun(word: str) -> bool:
     """A plural noun that is no verb form ("appropriations", "rates" is a verb too): before an -s form it
     makes a compound ("the appropriations bills"), since a plural subject takes no -s."""
     lemmas = word_lemmas(word)
@@ -349,8 +358,8 @@ def is_boundary(tokens: list[Token], index: int) -> bool:
     if token.lower in clause_words():
         return True
     if token.lower == "to" and index + 1 < len(tokens):
-        following = tokens[index + 1]
-        return following.is_word and verb_lemma(following.text, "VB") is not None
+        following = tokens[index + 1]  # a capital is a name ("to Congress"), not an infinitive
+        return following.is_word and following.text.islower() and verb_lemma(following.text, "VB") is not None
     return False
 
 
@@ -445,8 +454,10 @@ def _fix_case(original: str, candidates: list[str]) -> list[str]:
 # --- finished-past time expressions ---
 
 
-TIME_KINDS = ("ago", "last", "deictic", "in_year")
-"""The kinds of finished-past expression, as rules name them in ``options: times:``."""
+TIME_KINDS = ("ago", "last", "deictic", "in_year", "weekday")
+"""The kinds of finished-past expression, as rules name them in ``options: times:``. A weekday ("on
+Monday") is a definite time, past or to come: finished only beside a verb that must be past, the
+present perfect, which takes no definite time ("police have arrested him on Monday")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,6 +477,7 @@ class _TimePatterns:
     last: re.Pattern[str]
     deictic: re.Pattern[str]
     in_year: tuple[re.Pattern[str], ...]
+    weekday: re.Pattern[str]
 
 
 _NOT_AFTER = re.compile(r"['’]s\b|[-–/]\w")  # "last week's", "2019-2021", "last-minute"
@@ -505,6 +517,7 @@ def _patterns() -> _TimePatterns:
                 "In",
             )  # two case-sensitive scans: far cheaper than one that ignores case
         ),
+        weekday=re.compile(rf"\b[Oo]n\s+(?:{alternation(list(calendar.day_name))})"),
     )
 
 
@@ -513,8 +526,12 @@ def _ending_at(pattern: re.Pattern[str], text: str, end: int, reach: int) -> re.
     return next((m for m in pattern.finditer(text, max(0, end - reach), end) if m.end() == end), None)
 
 
-def find_times(text: str) -> list[TimeExpression]:
-    """Every finished-past time expression in ``text``, before any look at its clause."""
+_WEEKDAY_STEMS = frozenset(day[-6:-3] for day in calendar.day_name)  # "Mon", "ues", "nes", …
+
+
+def find_times(text: str, weekdays: bool = False) -> list[TimeExpression]:
+    """Every finished-past time expression in ``text``, before any look at its clause; with
+    ``weekdays``, "on Monday" too (a definite time, finished beside a present perfect only)."""
     patterns = _patterns()
     found: list[TimeExpression] = []
 
@@ -534,6 +551,12 @@ def find_times(text: str) -> list[TimeExpression]:
                 else:
                     add(patterns.deictic.match(text, at), kind)
             at = text.find(word, end)
+    at = text.find("day") if weekdays else -1  # one scan for all seven names, not seven
+    while at != -1:
+        end = at + 3
+        if text[max(0, at - 3) : at] in _WEEKDAY_STEMS and (end == len(text) or not text[end].isalnum()):
+            add(_ending_at(patterns.weekday, text, end, 16), "weekday")
+        at = text.find("day", end)
     last_finished_year: int | None = None  # asked of the clock only for a text that names a year
     for pattern in patterns.in_year:
         for match in pattern.finditer(text):  # no leading \b, which would cost the literal-prefix scan
