@@ -34,6 +34,13 @@ Also: every original talk is checked undamaged, as one paragraph (every sentence
 line), and its findings are reported per 10,000 characters (they should be about 0), as are findings
 in a damaged sample away from its cut.
 
+``--neural`` also checks each capitalised cut and the undamaged talks with the neural stage, as
+``cleaner check --neural`` runs it (the model's boundary detector, ``broken-sentence.model-boundary``,
+and its word-salad detector); column ``+model`` counts the cuts it finds that the rules miss, and its
+findings on the undamaged text are listed with their context. The model reads only a full stop before
+a capital, so lower-case cuts and stray stops are not given to it. It is slow (a few tenths of a
+CPU-second per sample): ``--cuts 1000`` is a fair size.
+
 Limits: synthetic damage is not real MT damage. Real systems cut where the source's segmentation or
 an abbreviation misled them, which is not uniform over word boundaries; real output also carries
 other errors around the cut, and its text style (news, product pages, chat) differs from TED talks.
@@ -45,6 +52,7 @@ recall to expect on real text.
     python bench/damage.py --show 5               # and 5 misses per family
     python bench/damage.py --seed 7 --cuts 6000   # another sample, larger
     python bench/damage.py --json out.json        # the table as JSON, to compare versions
+    python bench/damage.py --neural --cuts 1000   # what the model's boundary detector adds
 """
 
 from __future__ import annotations
@@ -59,7 +67,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from cleaner import lexicon
-from cleaner.findings import Finding
+from cleaner.findings import Finding, Source
 from cleaner.session import Session
 
 EVAL_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
@@ -250,6 +258,8 @@ class Tally:
     as_damage: int = 0  # found by a broken-sentence or punctuation rule, not only as casing
     rules: Counter = field(default_factory=Counter)
     misses: list[Sample] = field(default_factory=list)
+    checked_by_model: int = 0  # samples also checked with the neural stage (--neural)
+    model_extra: int = 0  # of those, found with the neural stage and missed by the rules
 
 
 def near(finding: Finding, sample: Sample) -> bool:
@@ -266,6 +276,9 @@ def main() -> None:
     parser.add_argument("--stray", type=int, default=100, help="stray stops per kind")
     parser.add_argument("--show", type=int, default=0, help="misses to print per family")
     parser.add_argument("--json", type=Path, help="write the table here")
+    parser.add_argument(
+        "--neural", action="store_true", help="also check capitalised cuts with the neural stage"
+    )
     args = parser.parse_args()
 
     talks: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
@@ -286,6 +299,13 @@ def main() -> None:
     def check(text: str) -> list[Finding]:
         return session.check_text(text, "damage.txt", settings)
 
+    # The neural stage in its own session, so that the rules' table is the same with and without it.
+    neural = Session({"neural.enabled": True}, grammar=False) if args.neural else None
+
+    def check_neural(text: str) -> list[Finding]:
+        assert neural is not None
+        return neural.check_text(text, "damage.txt", neural.settings("damage.txt"))
+
     # The undamaged text: each talk as one paragraph, so every sentence boundary is inside a line.
     paragraphs = [" ".join(texts) for texts in talk_texts]
     clean_chars = sum(len(p) for p in paragraphs)
@@ -297,19 +317,36 @@ def main() -> None:
             if len(clean_examples) < 10:
                 context = text[max(0, finding.start - 40) : finding.end + 40]
                 clean_examples.append(f"{finding.rule}: …{context}…")
+    model_clean: Counter = Counter()
+    model_examples: list[str] = []
+    if neural is not None:
+        for text in paragraphs:
+            for finding in check_neural(text):
+                if finding.source == Source.MODEL:
+                    model_clean[finding.rule] += 1
+                    context = text[max(0, finding.start - 50) : finding.end + 50]
+                    model_examples.append(f"{finding.rule}: …{context}…")
 
     table: dict[tuple[str, str], Tally] = defaultdict(Tally)
     stray_elsewhere: Counter = Counter()
+    model_elsewhere: Counter = Counter()
     for sample in samples:
         findings = check(sample.text)
         hits = [f for f in findings if near(f, sample)]
         stray_elsewhere.update(f.rule for f in findings if not near(f, sample))
+        model_hits: list[Finding] = []
+        if neural is not None and sample.kind == "stop-capital":
+            model_findings = [f for f in check_neural(sample.text) if f.source == Source.MODEL]
+            model_hits = [f for f in model_findings if near(f, sample)]
+            model_elsewhere.update(f.rule for f in model_findings if not near(f, sample))
         if sample.complete:
             if sample.kind == "stop-capital":
                 key = ("complete (sound English)", sample.kind)
                 table[key].total += 1
                 table[key].found += bool(hits)
                 table[key].rules.update(f.rule for f in hits)
+                table[key].checked_by_model += neural is not None
+                table[key].model_extra += bool(model_hits) and not hits
                 continue
             key = ("casing-only", sample.kind)
             hit = [f for f in hits if f.category == "casing"]
@@ -321,6 +358,8 @@ def main() -> None:
         tally.found += bool(hit)
         tally.as_damage += any(f.category != "casing" for f in hit)
         tally.rules.update(f.rule for f in hit)
+        tally.checked_by_model += neural is not None and sample.kind == "stop-capital"
+        tally.model_extra += bool(model_hits) and not hit
         if not hit:
             tally.misses.append(sample)
 
@@ -328,22 +367,35 @@ def main() -> None:
         f"seed {args.seed}; {len(talk_texts)} TED human reference talks, {clean_chars:,} characters; "
         f"{len(segments)} passages of two segments to damage\n"
     )
-    print(f"{'family':26} {'kind':13} {'found':>11} {'recall':>7} {'!casing':>7}  rules that fired")
+    model_column = f" {'+model':>6}" if neural is not None else ""
+    header = f"{'family':26} {'kind':13} {'found':>11} {'recall':>7} {'!casing':>7}"
+    print(f"{header}{model_column}  rules that fired")
     order = sorted(table, key=lambda k: (k[1] in STRAY_KINDS, k[1], k[0]))
+
+    def extra(tallies: list[Tally]) -> str:
+        """The cuts the neural stage found and the rules missed, where the model saw the sample."""
+        if neural is None:
+            return ""
+        checked = sum(t.checked_by_model for t in tallies)
+        return f" {sum(t.model_extra for t in tallies):>6}" if checked else f" {'':>6}"
+
     for key in order:
         tally = table[key]
         rules = ", ".join(f"{r.split('.', 1)[1]} {n}" for r, n in tally.rules.most_common(3))
         recall = tally.found / tally.total if tally.total else 0.0
         damage = tally.as_damage / tally.total if tally.total else 0.0
         counts = f"{tally.found:>5}/{tally.total:<5}"
-        print(f"{key[0]:26} {key[1]:13} {counts} {recall:>7.2f} {damage:>7.2f}  {rules}")
+        print(f"{key[0]:26} {key[1]:13} {counts} {recall:>7.2f} {damage:>7.2f}{extra([tally])}  {rules}")
     for kind in (*CUT_KINDS, *STRAY_KINDS):
         rows = [t for k, t in table.items() if k[1] == kind and not k[0].startswith("complete")]
         found, total = sum(t.found for t in rows), sum(t.total for t in rows)
         damage = sum(t.as_damage for t in rows)
         if total:
             counts = f"{found:>5}/{total:<5}"
-            print(f"{'all (detectable)':26} {kind:13} {counts} {found / total:>7.2f} {damage / total:>7.2f}")
+            print(
+                f"{'all (detectable)':26} {kind:13} {counts} {found / total:>7.2f} {damage / total:>7.2f}"
+                f"{extra(rows)}"
+            )
     total_clean = sum(clean_findings.values())
     print(
         f"\nundamaged originals: {total_clean} findings, {total_clean / clean_chars * 10_000:.2f} per 10k "
@@ -351,6 +403,15 @@ def main() -> None:
     )
     for line in clean_examples:
         print("   ", line)
+    if neural is not None:
+        total_model = sum(model_clean.values())
+        print(
+            f"undamaged originals, the neural stage's own findings: {total_model}, "
+            f"{total_model / clean_chars * 10_000:.2f} per 10k characters {dict(model_clean)}"
+        )
+        for line in model_examples:
+            print("   ", line)
+        print(f"capitalised cuts, the neural stage's own findings away from the cut: {dict(model_elsewhere)}")
     damaged_chars = sum(len(s.text) for s in samples)
     elsewhere = sum(stray_elsewhere.values())
     print(
@@ -367,10 +428,19 @@ def main() -> None:
                 print(f"  [{sample.classes}] …{context}…")
     if args.json:
         rows = [
-            {"family": k[0], "kind": k[1], "found": t.found, "total": t.total, "rules": dict(t.rules)}
+            {
+                "family": k[0],
+                "kind": k[1],
+                "found": t.found,
+                "total": t.total,
+                "rules": dict(t.rules),
+                **({"model_extra": t.model_extra} if neural is not None else {}),
+            }
             for k, t in table.items()
         ]
         report = {"seed": args.seed, "rows": rows, "clean_findings": dict(clean_findings)}
+        if neural is not None:
+            report["model_clean_findings"] = dict(model_clean)
         args.json.write_text(json.dumps(report, indent=1), encoding="utf-8")
 
 

@@ -591,6 +591,16 @@ def splits_adjective_from_noun(phrase: str) -> bool:
     return "ADJ" in before and "VERB" not in before and "NOUN" in after
 
 
+def is_adjective_only(word: str) -> bool:
+    """A word known as an adjective and never as a noun ("symbiotic", "larger", "very"), nor a quantity
+    that stands for its noun ("few", "little"): an article before it still waits for the noun it
+    qualifies, so "a symbiotic." ends no sentence, where "a constant." or "a whole." may."""
+    lower = word.lower()
+    lemmas = word_lemmas(lower)
+    quantities = word_class("indefinite-pronouns") | {"little"}
+    return "ADJ" in lemmas and "NOUN" not in lemmas and lower not in quantities
+
+
 def is_bound_preposition(word: str) -> bool:
     """A preposition that is no adverb particle ("from", "with", "of", "than", "to"): it ends a sentence
     only where a question or relative clause strands it ("where he came from")."""
@@ -792,6 +802,10 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "verbless-clause": is_verbless_clause,
     "verbless-noun-phrase": is_verbless_noun_phrase,
     "adjective-noun": splits_adjective_from_noun,
+    "adjective-only": is_adjective_only,
+    "noun": lambda word: "NOUN" in word_lemmas(word.lower()),
+    "can-be-verb": lambda word: "VERB" in word_lemmas(word.lower()),
+    "gerund-only": lambda word: is_gerund_only(word.lower()),
     "article": lambda word: word.lower() in word_class("articles"),
     "determiner": lambda word: word.lower() in word_class("determiners") | word_class("articles"),
 }
