@@ -62,6 +62,7 @@ import json
 import random
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -267,6 +268,14 @@ def near(finding: Finding, sample: Sample) -> bool:
     return finding.start <= sample.end and finding.end >= sample.start - 1
 
 
+def _print_rate(title: str, findings: Counter, chars: int, examples: Sequence[str]) -> None:
+    """A count of findings on text that should have none, per 10,000 characters, and where they are."""
+    total = sum(findings.values())
+    print(f"{title}: {total} findings, {total / chars * 10_000:.2f} per 10k characters {dict(findings)}")
+    for line in examples:
+        print("   ", line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -396,21 +405,10 @@ def main() -> None:
                 f"{'all (detectable)':26} {kind:13} {counts} {found / total:>7.2f} {damage / total:>7.2f}"
                 f"{extra(rows)}"
             )
-    total_clean = sum(clean_findings.values())
-    print(
-        f"\nundamaged originals: {total_clean} findings, {total_clean / clean_chars * 10_000:.2f} per 10k "
-        f"characters {dict(clean_findings)}"
-    )
-    for line in clean_examples:
-        print("   ", line)
+    print()
+    _print_rate("undamaged originals", clean_findings, clean_chars, clean_examples)
     if neural is not None:
-        total_model = sum(model_clean.values())
-        print(
-            f"undamaged originals, the neural stage's own findings: {total_model}, "
-            f"{total_model / clean_chars * 10_000:.2f} per 10k characters {dict(model_clean)}"
-        )
-        for line in model_examples:
-            print("   ", line)
+        _print_rate("undamaged originals, the neural stage's own", model_clean, clean_chars, model_examples)
         print(f"capitalised cuts, the neural stage's own findings away from the cut: {dict(model_elsewhere)}")
     damaged_chars = sum(len(s.text) for s in samples)
     elsewhere = sum(stray_elsewhere.values())
