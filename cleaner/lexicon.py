@@ -12,7 +12,6 @@ not list) is put to lemminflect.
 
 from __future__ import annotations
 
-import calendar
 import mmap
 import re
 from collections.abc import Callable
@@ -23,8 +22,14 @@ from typing import Any
 
 from cleaner.data import read_yaml
 
-WEEKDAYS: tuple[str, ...] = tuple(calendar.day_name)  # Monday .. Sunday, in datetime.weekday() order
-MONTHS: tuple[str, ...] = tuple(calendar.month_name)[1:]
+WEEKDAYS: tuple[str, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+"""In ``datetime.weekday()`` order. Spelled out, not ``calendar.day_name``, which names the days in the
+language of the process's time locale once anything has called ``locale.setlocale``: the text is
+English whatever the machine's locale."""
+MONTHS: tuple[str, ...] = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
 @cache

@@ -141,15 +141,6 @@ def month_names(language: str | None) -> Names | None:
 
 
 @cache
-def english_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """English weekday names (Monday first) and month names (January first), from CLDR."""
-    locale = Locale("en")
-    days = tuple(locale.days["format"]["wide"][index] for index in range(7))
-    months = tuple(locale.months["format"]["wide"][index] for index in range(1, 13))
-    return days, months
-
-
-@cache
 def english_month_abbreviations() -> dict[str, int]:
     """English month abbreviations ("Dec" 12), from CLDR, and news style's "Sept"."""
     abbreviated = Locale("en").months["format"]["abbreviated"]

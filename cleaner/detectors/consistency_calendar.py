@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from cleaner.analysis import TextAnalysis
 from cleaner.consistency.calendar import (
     english_month_abbreviations,
-    english_names,
     month_names,
     relative_days,
     source_dates,
@@ -32,14 +31,13 @@ from cleaner.consistency.calendar import (
 from cleaner.consistency.segments import AlignedSegment, aligned_segments
 from cleaner.detectors import single_rule
 from cleaner.findings import Applicability, Finding, Fix
-from cleaner.lexicon import word_class
+from cleaner.lexicon import MONTHS, WEEKDAYS, word_class
 from cleaner.ruleset import Rule
 
-_DAYS, _MONTHS = english_names()
 _SHORT_MONTHS = english_month_abbreviations()
-_MONTH_INDEX = {name: index for index, name in enumerate(_MONTHS, 1)} | _SHORT_MONTHS
+_MONTH_INDEX = {name: index for index, name in enumerate(MONTHS, 1)} | _SHORT_MONTHS
 _MONTH_NAME = "|".join(sorted(_MONTH_INDEX, key=len, reverse=True))
-_WEEKDAY = re.compile(rf"\b(?P<name>{'|'.join(_DAYS)})(?P<plural>s)?\b")
+_WEEKDAY = re.compile(rf"\b(?P<name>{'|'.join(WEEKDAYS)})(?P<plural>s)?\b")
 _MONTH = re.compile(
     rf"(?<=\d)(?:th|st|nd|rd)?(?:\s+of)?\s+(?P<after>{_MONTH_NAME})\b"
     rf"|\b(?P<before>{_MONTH_NAME})\b\.?,?\s+(?=\d)"
@@ -81,13 +79,13 @@ def _written_weekdays(aligned: AlignedSegment) -> list[Written]:
         if _in_a_name(aligned.target, match.start()):
             continue
         start, end = (aligned.segment.start + offset for offset in match.span("name"))
-        found.append(Written(_DAYS.index(match.group("name")), start, end, match.group("plural") or ""))
+        found.append(Written(WEEKDAYS.index(match.group("name")), start, end, match.group("plural") or ""))
     return found
 
 
 def _describe(resolved: datetime.date, written: str) -> str:
-    day = f"{resolved.day} {_MONTHS[resolved.month - 1]} {resolved.year}"
-    return f"{written.strip()}, {day}, a {_DAYS[resolved.weekday()]}"
+    day = f"{resolved.day} {MONTHS[resolved.month - 1]} {resolved.year}"
+    return f"{written.strip()}, {day}, a {WEEKDAYS[resolved.weekday()]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +105,7 @@ def _source_days(aligned: AlignedSegment) -> _SourceDays | None:
     if names is None:
         return None
     named = {index: aligned.source[start:end] for index, start, end in names.find(aligned.source)}
-    for index, day in enumerate(_DAYS):  # an English name kept in the source: "die Sunday Times"
+    for index, day in enumerate(WEEKDAYS):  # an English name kept in the source: "die Sunday Times"
         if re.search(rf"\b{day}\b", aligned.source):
             named.setdefault(index, day)
     dated: dict[int, str] = {}
@@ -155,17 +153,19 @@ class WeekdayMismatchDetector:
             if not supported:
                 continue
             if source.named:
-                evidence = "it names " + ", ".join(f"{_DAYS[i]} ({word})" for i, word in source.named.items())
+                evidence = "it names " + ", ".join(
+                    f"{WEEKDAYS[i]} ({word})" for i, word in source.named.items()
+                )
             else:
                 dates = list(source.dated.values())
                 evidence = ("its date is " if len(dates) == 1 else "its dates are ") + "; ".join(dates)
             left_over = set(supported) - {other.index for other in written}
             fixes = ()
             if len(left_over) == 1:
-                right = _DAYS[left_over.pop()] + day.plural
+                right = WEEKDAYS[left_over.pop()] + day.plural
                 fixes = (Fix(day.start, day.end + len(day.plural), right, Applicability.UNSAFE),)
             yield self.rule.finding(
-                self.rule.message.format(written=_DAYS[day.index], evidence=evidence),
+                self.rule.message.format(written=WEEKDAYS[day.index], evidence=evidence),
                 day.start,
                 day.end + len(day.plural),
                 fixes,
@@ -189,7 +189,7 @@ class WeekdayUnsupportedDetector:
                 else "the source names no weekday and gives no date"
             )
             yield self.rule.finding(
-                self.rule.message.format(written=_DAYS[day.index], detail=detail),
+                self.rule.message.format(written=WEEKDAYS[day.index], detail=detail),
                 day.start,
                 day.end + len(day.plural),
             )
@@ -210,7 +210,7 @@ class MonthMismatchDetector:
                 group = "after" if match.group("after") else "before"
                 start, end = (aligned.segment.start + offset for offset in match.span(group))
                 name = match.group(group)
-                abbreviated = name in _SHORT_MONTHS and name not in _MONTHS
+                abbreviated = name in _SHORT_MONTHS and name not in MONTHS
                 written.append(Written(_MONTH_INDEX[name], start, end, "", abbreviated))
             if not written:
                 continue
@@ -224,13 +224,13 @@ class MonthMismatchDetector:
                 fixes = ()
                 if len(left_over) == 1:
                     index = next(iter(left_over))
-                    right = _MONTHS[index - 1]
+                    right = MONTHS[index - 1]
                     if month.abbreviated:
                         right = next(short for short, i in _SHORT_MONTHS.items() if i == index)
                     fixes = (Fix(month.start, month.end, right, Applicability.UNSAFE),)
-                evidence = ", ".join(f"{_MONTHS[index - 1]} ({word})" for index, word in months.items())
+                evidence = ", ".join(f"{MONTHS[index - 1]} ({word})" for index, word in months.items())
                 yield self.rule.finding(
-                    self.rule.message.format(written=_MONTHS[month.index - 1], evidence=evidence),
+                    self.rule.message.format(written=MONTHS[month.index - 1], evidence=evidence),
                     month.start,
                     month.end,
                     fixes,

@@ -18,7 +18,6 @@ finding wins, because a false alarm costs as much as a miss.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 from dataclasses import dataclass
@@ -28,7 +27,15 @@ from typing import Any
 
 from cleaner.analysis import SENTENCE_END, last_sentence_end
 from cleaner.data import read_yaml
-from cleaner.lexicon import inflection, inflections, is_subject_only_pronoun, past_tense_lemma, word_lemmas
+from cleaner.lexicon import (
+    MONTHS,
+    WEEKDAYS,
+    inflection,
+    inflections,
+    is_subject_only_pronoun,
+    past_tense_lemma,
+    word_lemmas,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -489,7 +496,7 @@ def _patterns() -> _TimePatterns:
     data = _data()
     units = [str(unit) for unit in data["units"]]
     ago_units = units + [str(unit) for unit in data["ago-only-units"]]
-    names = list(calendar.day_name) + list(calendar.month_name)[1:]
+    names = [*WEEKDAYS, *MONTHS]
 
     def alternation(words: list[str]) -> str:
         return "|".join(sorted((re.escape(word) for word in set(words)), key=len, reverse=True))
@@ -502,7 +509,7 @@ def _patterns() -> _TimePatterns:
     quantity = rf"(?:(?:{head}|{number})\s+(?:(?:{alternation(quantities)}|{number})\s+){{0,3}})?"
     approximators = r"(?:(?:more|less|fewer)\s+than\s+|at\s+least\s+)?"
     deictic = [str(word) for word in data["deictic"]]
-    months = alternation(list(calendar.month_name)[1:])
+    months = alternation(list(MONTHS))
     anchors = [("ago", "ago"), ("last", "last"), ("Last", "last")]
     anchors += [(form, "deictic") for word in deictic for form in (word, word.capitalize())]
     return _TimePatterns(
@@ -517,7 +524,7 @@ def _patterns() -> _TimePatterns:
                 "In",
             )  # two case-sensitive scans: far cheaper than one that ignores case
         ),
-        weekday=re.compile(rf"\b[Oo]n\s+(?:{alternation(list(calendar.day_name))})"),
+        weekday=re.compile(rf"\b[Oo]n\s+(?:{alternation(list(WEEKDAYS))})"),
     )
 
 
@@ -526,7 +533,7 @@ def _ending_at(pattern: re.Pattern[str], text: str, end: int, reach: int) -> re.
     return next((m for m in pattern.finditer(text, max(0, end - reach), end) if m.end() == end), None)
 
 
-_WEEKDAY_STEMS = frozenset(day[-6:-3] for day in calendar.day_name)  # "Mon", "ues", "nes", …
+_WEEKDAY_STEMS = frozenset(day[-6:-3] for day in WEEKDAYS)  # "Mon", "ues", "nes", …
 
 
 def find_times(text: str, weekdays: bool = False) -> list[TimeExpression]:
