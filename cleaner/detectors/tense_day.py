@@ -264,9 +264,10 @@ def _negated(tokens: list[Token], did: int, end: int) -> VerbGroup | None:
         token = tokens[index]
         if not token.is_word:
             return None
-        if verb_lemma(token.text, "VB") and "ADV" not in word_lemmas(token.lower):
+        adverb = "ADV" in word_lemmas(token.lower)
+        if verb_lemma(token.text, "VB") and not adverb:
             return VerbGroup(Tense.OTHER, did, index)
-        if not is_adverb(token.text) and "ADV" not in word_lemmas(token.lower):
+        if not adverb and not is_adverb(token.text):
             return None
     return None
 

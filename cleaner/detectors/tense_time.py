@@ -225,13 +225,13 @@ class TenseTimeDetector:
 
 
 _COMPARING = frozenset(("than", "as", "what"))
-_PRONOUNS = frozenset(("it", "they", "we", "he", "she", "i", "you"))
 
 
 def _compared(tokens: list[Token], be: int) -> bool:
     """Whether "is"/"are" at ``tokens[be]`` ends a comparison after its pronoun ("less than it is",
     "as true as it is", "double what they are"): its complement is the compared one, elided."""
-    return be > 1 and tokens[be - 1].lower in _PRONOUNS and tokens[be - 2].lower in _COMPARING
+    pronoun = be > 1 and tokens[be - 1].lower in word_class("subject-pronouns")
+    return pronoun and tokens[be - 2].lower in _COMPARING
 
 
 def _predicative(between: list[Token]) -> bool:
