@@ -11,8 +11,8 @@ punctuation between them):
 - a run of letters of any script other than Latin: CJK, Cyrillic, Hebrew, Arabic, Thai, Devanagari …;
 - a lone letter of such a script among Latin letters or digits that looks like no Latin letter (one
   that does, "°С", "р=0.001", is ``typography.look-alike-letter``'s, with the Latin letter as repair);
-- CJK punctuation ("、", "。", "「…」") left in English text, with its English counterpart as an unsafe
-  repair. (Full-width forms such as "，" are ftfy's and ``typography.unicode-damage``'s business.)
+- CJK punctuation ("、", "。", a lone "」") left in English text, with its English counterpart as an
+  unsafe repair. (Full-width forms such as "，" are ftfy's and ``typography.unicode-damage``'s business.)
 
 What is left alone, to stay quiet on sound English:
 
@@ -20,6 +20,9 @@ What is left alone, to stay quiet on sound English:
   π, Ω, γδ T cells);
 - a gloss in brackets, the convention for a name in its own script: "Kyiv (Київ)";
 - a single quoted word, as when an article discusses a word or a sign: the word "дача";
+- a pair of CJK brackets around English on one line ("【Official】 LOHACO", "《2022 latest version》"):
+  a headline convention of the Japanese or Chinese source that the translation kept, which readers take
+  in their stride (held-out WMT23 outputs from four systems carry dozens); only a lone bracket is damage;
 - a text that is largely in other scripts (a bilingual document, or not an English one): when foreign
   letters are ``foreign-share`` or more of its letters, weighing a CJK character as ``cjk-weight``
   Latin letters (a Chinese character carries about as much as a short English word).
@@ -90,6 +93,9 @@ _ENGLISH_PUNCTUATION = {
     "〈": "‘",
     "〉": "’",
 }
+_BRACKETS = dict(zip("【《〈「『〔〖〘〚", "】》〉」』〕〗〙〛", strict=True))
+"""CJK brackets, opener to closer."""
+_BRACKET_OPENERS = re.compile(f"[{''.join(_BRACKETS)}]")
 _OPENING = "([{（［"
 _CLOSING = ")]}）］"
 _QUOTES = "\"'“”‘’«»„‹›「」『』"
@@ -124,9 +130,10 @@ class ForeignScriptDetector:
         ]
         for start, end, what in reported:
             yield self._finding(what, text[start:end], start, end)
+        paired = _paired_brackets(text, first)
         for match in _PUNCTUATION.finditer(text, first):
             start, end = match.span()
-            if any(s <= start < e for s, e, _ in reported):
+            if start in paired or any(s <= start < e for s, e, _ in reported):
                 continue
             replacement = _ENGLISH_PUNCTUATION.get(match.group())
             fixes: tuple[Fix, ...] = ()
@@ -184,6 +191,18 @@ class ForeignScriptDetector:
 
     def _finding(self, what: str, found: str, start: int, end: int, fixes: tuple[Fix, ...] = ()) -> Finding:
         return self.rule.finding(self.rule.message.format(what=what, found=found), start, end, fixes)
+
+
+def _paired_brackets(text: str, first: int) -> set[int]:
+    """Offsets of the CJK brackets that open and close on one line around text with no foreign letter."""
+    paired: set[int] = set()
+    for match in _BRACKET_OPENERS.finditer(text, first):
+        opener = match.start()
+        line_end = text.find("\n", opener)
+        closer = text.find(_BRACKETS[match.group()], opener + 1, len(text) if line_end == -1 else line_end)
+        if closer != -1 and closer not in paired and not _scripts().letter.search(text, opener + 1, closer):
+            paired.update((opener, closer))
+    return paired
 
 
 def _with_punctuation(text: str, start: int, end: int) -> tuple[int, int]:
