@@ -439,6 +439,9 @@ def _first_person(tokens: list[Token], group: VerbGroup) -> bool:
     return group.first > 0 and tokens[group.first - 1].lower in ("i", "we")
 
 
+NARRATION_REACH = 3000
+"""Characters read on each side of a sentence to tell historical-present narration: a long paragraph of
+news prose (some 500 words); a paragraph is almost always shorter."""
 _PAST_AUXILIARIES = frozenset(("was", "were", "had", "did", "wasn't", "weren't", "hadn't", "didn't"))
 
 
@@ -447,11 +450,13 @@ def _narrated_in_present(text: str, start: int, end: int) -> bool:
     the present and nowhere in the past: a synopsis or feature told in the historical present ("The
     novel follows Anna. In 1938, she is 12."), where a present dated by a past time is the style. MT
     damage is a present among past narration ("Markets were calm. Last week the bank raises rates"), or
-    alone; a reporting verb ("officials say") is no narration."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
+    alone; a reporting verb ("officials say") is no narration. At most ``NARRATION_REACH`` characters on
+    each side are read: a text with no line breaks would otherwise be read whole for every dated present."""
+    line_start = max(text.rfind("\n", 0, start) + 1, start - NARRATION_REACH)
+    window_end = min(len(text), end + NARRATION_REACH)
+    line_end = text.find("\n", end, window_end)
     present = past = False
-    for part_start, part_end in ((line_start, start), (end, len(text) if line_end == -1 else line_end)):
+    for part_start, part_end in ((line_start, start), (end, window_end if line_end == -1 else line_end)):
         tokens = tokenize(text, part_start, part_end)
         for group in verb_groups(tokens, 0, len(tokens)):
             word = tokens[group.first].lower
