@@ -74,6 +74,13 @@ ARTICLE_PIECES = st.sampled_from(
         "U.S. officials, e.g. Mr. Smith, said 3.5 percent... ",
         "Ã©cole ",
         "zero\u200bwidth ",
+        "over the term.This target ",
+        "In, in, in, in, in, in, in. ",
+        "1 \ufe0f \u20e3 ",
+        '"Thank you, "Marina shared. ',
+        "It ended.\npoints are given for it. ",
+        "added ( see it) ",
+        "patients <unk> said ",
     ]
 )
 
