@@ -1,0 +1,131 @@
+"""The lines where each of many anchors occurs, found in a few fast scans rather than one per anchor.
+
+An anchor says where its rules need to look: a rule runs only over the lines its anchor occurs in
+(``Rule.anchor``). Nearly every anchor opens with one character of a few ("\\.", "[.,;:!?]", "\\u00a0"),
+and ``re`` finds a pattern's leading literal character with a fast loop, where it tries a pattern that
+opens with a character set, or each of twenty anchors in turn, at every character again. So the
+anchors that open with a literal (or a small set of them) are scanned together, one scan per leading
+character: the character, then a lookahead that holds when the rest of any anchor follows it, then one
+optional capturing lookahead per anchor that records where that anchor's match ends. A text with one
+sentence a line (most translated articles) has a full stop on every line and an anchor on almost none,
+so what counts is the scan, paid once per leading character instead of once per anchor.
+
+The lines found are exactly those of each anchor's own ``finditer``: a match of an anchor at a
+position is the match of its leading character there followed by the rest's first match after it,
+which the capturing lookahead finds with the same backtracking; ``finditer``'s matches do not overlap,
+so a match that starts before the previous one's end is dropped as ``finditer`` would never find it.
+Anchors this cannot take (groups, flags, another first item, a user rule's time-bounded pattern) are
+scanned alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from cleaner.ruleset import BudgetedPattern
+
+Anchor = re.Pattern[str] | BudgetedPattern
+Lines = list[tuple[int, int]]
+
+_LEADING = re.compile(r"\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\.|[^\\.^$*+?{}()|\[]|\[(?:\\.|[^\\\]])+\]")
+"""What may spell an anchor's first item: an escape, a plain character or a character set. Only a
+proposal: ``_split`` accepts it when ``re``'s parser reads the whole pattern as that item, then the rest."""
+_MAX_LEADING = 8
+"""Leading characters an anchor may open with to be split: each one is a scan of the text."""
+
+
+class AnchorScan:
+    """Finds, for every text, the lines each of ``anchors`` occurs in. Build once, use on many texts."""
+
+    def __init__(self, anchors: Sequence[Anchor]) -> None:
+        self.anchors = list(anchors)
+        rests: dict[str, list[tuple[int, str]]] = {}
+        self._alone: list[tuple[int, Anchor]] = []
+        for index, anchor in enumerate(self.anchors):
+            split = _split(anchor) if isinstance(anchor, re.Pattern) else None
+            if split is None:
+                self._alone.append((index, anchor))
+                continue
+            leading, rest = split
+            for char in sorted(leading):
+                rests.setdefault(char, []).append((index, rest))
+        self._scans = [
+            (_scan(char, [rest for _, rest in members]), [index for index, _ in members])
+            for char, members in rests.items()
+        ]
+
+    def lines(self, text: str) -> list[Lines]:
+        """For each anchor, in order, the lines (line break included) where it occurs, once each."""
+        spans: list[list[tuple[int, int]]] = [[] for _ in self.anchors]
+        for scan, members in self._scans:
+            for match in scan.finditer(text):
+                start = match.start()
+                for group, index in enumerate(members, 1):
+                    end = match.end(group)
+                    if end >= 0:
+                        spans[index].append((start, end))
+        for index, anchor in self._alone:
+            spans[index] = [match.span() for match in anchor.finditer(text)]
+        return [_lines(text, sorted(found)) for found in spans]
+
+
+def _lines(text: str, spans: list[tuple[int, int]]) -> Lines:
+    """The lines of an anchor's matches as ``finditer`` gives them, from every match position in order
+    (a match starting inside the one before is no match of ``finditer``'s, and is dropped)."""
+    lines: Lines = []
+    after = 0
+    for start, end in spans:
+        if start < after:
+            continue
+        after = end
+        if lines and start < lines[-1][1]:
+            continue
+        first = text.rfind("\n", 0, start) + 1
+        last = text.find("\n", end)
+        lines.append((first, len(text) if last == -1 else last + 1))
+    return lines
+
+
+def _scan(char: str, rests: list[str]) -> re.Pattern[str]:
+    """One scan for the anchors that open with ``char``: a match wherever one of them matches, its group
+    ``n`` ending where the ``n``-th anchor's match ends (unset where that anchor does not match)."""
+    any_rest = "|".join(f"(?:{rest})" for rest in rests)
+    each = "".join(f"(?=({rest}))?" for rest in rests)
+    return re.compile(f"{re.escape(char)}(?={any_rest}){each}")
+
+
+def _split(anchor: re.Pattern[str]) -> tuple[frozenset[str], str] | None:
+    """The characters an anchor's match opens with and the pattern of the rest of it, or None when the
+    anchor is not a plain pattern opening with a literal or a small set of literals."""
+    if anchor.groups or anchor.flags != re.UNICODE:
+        return None
+    leading = _LEADING.match(anchor.pattern)
+    if leading is None:
+        return None
+    rest = anchor.pattern[leading.end() :]
+    try:
+        from re import _parser  # the parser ``re.compile`` itself uses
+
+        first = list(_parser.parse(leading.group()))
+        whole = list(_parser.parse(anchor.pattern))
+        after = list(_parser.parse(rest))
+    except Exception:  # a parser of another Python version, or a rest that is no pattern alone
+        return None
+    if len(first) != 1 or repr(whole) != repr(first + after):
+        return None  # the rest quantifies or joins the first item ("a+", "a|b"): no first item alone
+    chars = _literals(first[0])
+    return (chars, rest) if chars else None
+
+
+def _literals(item: Any) -> frozenset[str] | None:
+    """The characters a parsed item matches: a literal, or a set of at most ``_MAX_LEADING`` literals."""
+    from re import _constants as sre
+
+    op, value = item
+    if op is sre.LITERAL:
+        return frozenset(chr(value))
+    if op is not sre.IN or len(value) > _MAX_LEADING or any(kind is not sre.LITERAL for kind, _ in value):
+        return None
+    return frozenset(chr(code) for _, code in value)
