@@ -97,10 +97,17 @@ def test_combined_anchor_scan_finds_each_anchors_own_lines() -> None:
     from cleaner.detectors.anchors import AnchorScan
 
     anchors = list(dict.fromkeys(rule.anchor for rule in RULES if isinstance(rule.anchor, re.Pattern)))
-    anchors += [re.compile(p) for p in (r"a[ab]*", r"[ab]\nb", r"(?i)x\.", r"(a)\.", r"\b\w+\.", r"b+a|c")]
+    split = [
+        r"a[ab]*",
+        r"[ab]\nb",
+        r"a(?<=a)(?:b|[cd]+)",
+        r"b(?:a)?\n",
+        r"\.(?:(?<=a\.)|(?<=b\.))[ \t]+[A-Z]",
+    ]
+    anchors += [re.compile(p) for p in (*split, r"(?i)x\.", r"(a)\.", r"\b\w+\.", r"b+a|c")]
     scan = AnchorScan(anchors)
     assert len(scan._alone) == 4  # the flagged, grouped, word-class and alternated ones
-    texts = [*_anchor_texts(), "aab\nbaa.b\naaa", "ab\nb\nab\nba", "X. (a). x. ba\nc"]
+    texts = [*_anchor_texts(), "aab\nbaa.b\naaa", "ab\nb\nab\nba", "X. (a). x. ba\nc", "acdb a. B\nb.\tC"]
     for text in texts:
         assert scan.lines(text) == [_lines_alone(anchor, text) for anchor in anchors], text
 

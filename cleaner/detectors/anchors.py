@@ -90,10 +90,27 @@ def _lines(text: str, spans: list[tuple[int, int]]) -> Lines:
 
 def _scan(char: str, rests: list[str]) -> re.Pattern[str]:
     """One scan for the anchors that open with ``char``: a match wherever one of them matches, its group
-    ``n`` ending where the ``n``-th anchor's match ends (unset where that anchor does not match)."""
-    any_rest = "|".join(f"(?:{rest})" for rest in rests)
-    each = "".join(f"(?=({rest}))?" for rest in rests)
-    return re.compile(f"{re.escape(char)}(?={any_rest}){each}")
+    ``n`` ending where the ``n``-th anchor's match ends (unset where that anchor does not match).
+
+    Each rest is tried at every occurrence of ``char``, and nearly all of them fail; a rest that opens
+    with lookbehinds ("(?<=\\bis\\.)") would run them all before its first character ("[ \\t]") fails
+    on the line break after a sentence's stop. So the rests whose first character can be told are tried
+    together behind one lookahead for any of those characters, which fails at once."""
+    openings = [_opening(rest) for rest in rests]
+    told = [f"(?:{rest})" for rest, opening in zip(rests, openings, strict=True) if opening]
+    alternatives = [f"(?:{rest})" for rest, opening in zip(rests, openings, strict=True) if not opening]
+    if told:
+        first = _character_set(frozenset().union(*(opening for opening in openings if opening)))
+        alternatives.append(f"(?={first})(?:{'|'.join(told)})")
+    each = "".join(
+        f"(?=({rest if opening is None else f'(?={_character_set(opening)}){rest}'}))?"
+        for rest, opening in zip(rests, openings, strict=True)
+    )
+    return re.compile(f"{re.escape(char)}(?={'|'.join(alternatives)}){each}")
+
+
+def _character_set(chars: frozenset[str]) -> str:
+    return "[" + "".join(re.escape(char) for char in sorted(chars)) + "]"
 
 
 def _split(anchor: re.Pattern[str]) -> tuple[frozenset[str], str] | None:
@@ -129,3 +146,56 @@ def _literals(item: Any) -> frozenset[str] | None:
     if op is not sre.IN or len(value) > _MAX_LEADING or any(kind is not sre.LITERAL for kind, _ in value):
         return None
     return frozenset(chr(code) for _, code in value)
+
+
+_MAX_OPENING = 128
+"""Characters a rest's opening set may hold (``[A-Za-z]`` has 52): a wider one is no quick test."""
+
+
+def _opening(rest: str) -> frozenset[str] | None:
+    """The characters the first character a match of ``rest`` consumes may be, past the zero-width
+    items before it (lookarounds, ``\\b``); None where that cannot be told."""
+    try:
+        from re import _parser
+
+        parsed = _parser.parse(rest)
+        chars = _first_characters(parsed.state, list(parsed))
+    except Exception:  # a parser of another Python version, or another shape: no lookahead
+        return None
+    return chars if chars and len(chars) <= _MAX_OPENING else None
+
+
+def _first_characters(state: Any, items: list[Any]) -> frozenset[str] | None:
+    """The characters a match of the sequence ``items`` may consume first; None where it may consume
+    nothing, or its first character is of a category, a negated set or a case-insensitive group."""
+    from re import _constants as sre
+    from re import _parser
+
+    for item in items:
+        low, high = _parser.SubPattern(state, [item]).getwidth()
+        if high == 0:
+            continue  # a lookaround, "\\b", or a group of them: consumes nothing
+        if low == 0:
+            return None  # optional: the first character may be its or the next item's
+        op, value = item
+        if op is sre.LITERAL:
+            return frozenset(chr(value))
+        if op is sre.IN:
+            chars: set[str] = set()
+            for kind, argument in value:
+                if kind is sre.LITERAL:
+                    chars.add(chr(argument))
+                elif kind is sre.RANGE and argument[1] - argument[0] < _MAX_OPENING:
+                    chars.update(chr(code) for code in range(argument[0], argument[1] + 1))
+                else:
+                    return None
+            return frozenset(chars)
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            return _first_characters(state, list(value[2]))
+        if op is sre.SUBPATTERN:
+            return None if value[1] & re.IGNORECASE else _first_characters(state, list(value[3]))
+        if op is sre.BRANCH:
+            branches = [_first_characters(state, list(branch)) for branch in value[1]]
+            return None if any(b is None for b in branches) else frozenset().union(*branches)  # type: ignore[arg-type]
+        return None
+    return None
