@@ -68,7 +68,7 @@ class AnchorScan:
                         spans[index].append((start, end))
         for index, anchor in self._alone:
             spans[index] = [match.span() for match in anchor.finditer(text)]
-        return [_lines(text, sorted(found)) for found in spans]
+        return [_lines(text, sorted(found)) if found else [] for found in spans]
 
 
 def _lines(text: str, spans: list[tuple[int, int]]) -> Lines:
