@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from cleaner import analysis
 from cleaner.analysis import _PROTECTED, TextAnalysis, protected_spans
 from cleaner.detectors.patterns import required_characters
+from cleaner.detectors.scheduled_event import ScheduledEventDetector
 from cleaner.detectors.tense_words import sentence_around
 from cleaner.detectors.unicode_damage import _MAYBE_DAMAGED, _PLAIN_ASCII
 from cleaner.detectors.weekday_date import _DATED_WEEKDAY, _dated_weekdays
@@ -140,6 +141,39 @@ _DATE_PIECES = st.sampled_from(
 def test_dated_weekdays_are_the_plain_finditer(text: str) -> None:
     expected = [match.span() for match in _DATED_WEEKDAY.finditer(text)]
     assert [match.span() for match in _dated_weekdays(text)] == expected
+
+
+_NARRATION_PIECES = st.sampled_from(
+    [
+        "occurred",
+        "took place",
+        "took",
+        "place",
+        "was held",
+        "held",
+        "happened",
+        "x",
+        "é",
+        "_",
+        " ",
+        ".",
+        "\n",
+        "1",
+    ]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_NARRATION_PIECES, max_size=20).map("".join))
+@example("it reoccurred, xhappened; took placex took place. was held_ occurred1 happenedhappened")
+def test_narrations_are_the_plain_finditer(text: str) -> None:
+    """The scheduled-event detector finds its past occurrence verbs without a leading word boundary in
+    its pattern (which would cost ``re``'s scan for their first letters), testing it where a match
+    starts: the matches the pattern with the boundary finds."""
+    (rule,) = [rule for rule in load_rules() if rule.detector == "scheduled-event"]
+    detector = ScheduledEventDetector([rule])
+    expected = [match.span() for match in re.finditer(r"\b" + detector.narration.pattern, text)]
+    assert [match.span() for match in detector._narrations(text)] == expected
 
 
 def _patterns() -> list[tuple[Rule, re.Pattern[str]]]:
