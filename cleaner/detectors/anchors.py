@@ -41,18 +41,21 @@ class AnchorScan:
 
     def __init__(self, anchors: Sequence[Anchor]) -> None:
         self.anchors = list(anchors)
-        rests: dict[str, list[tuple[int, str]]] = {}
+        rests: dict[str, list[tuple[int, str, frozenset[str] | None]]] = {}
         self._alone: list[tuple[int, Anchor]] = []
         for index, anchor in enumerate(self.anchors):
             split = _split(anchor) if isinstance(anchor, re.Pattern) else None
             if split is None:
                 self._alone.append((index, anchor))
                 continue
-            leading, rest = split
+            leading, rest, opening = split
             for char in sorted(leading):
-                rests.setdefault(char, []).append((index, rest))
+                rests.setdefault(char, []).append((index, rest, opening))
         self._scans = [
-            (_scan(char, [rest for _, rest in members]), [index for index, _ in members])
+            (
+                _scan(char, [(rest, opening) for _, rest, opening in members]),
+                [index for index, _, _ in members],
+            )
             for char, members in rests.items()
         ]
 
@@ -88,23 +91,23 @@ def _lines(text: str, spans: list[tuple[int, int]]) -> Lines:
     return lines
 
 
-def _scan(char: str, rests: list[str]) -> re.Pattern[str]:
-    """One scan for the anchors that open with ``char``: a match wherever one of them matches, its group
-    ``n`` ending where the ``n``-th anchor's match ends (unset where that anchor does not match).
+def _scan(char: str, rests: list[tuple[str, frozenset[str] | None]]) -> re.Pattern[str]:
+    """One scan for the anchors that open with ``char`` (each given as its rest and the opening of the
+    rest): a match wherever one of them matches, its group ``n`` ending where the ``n``-th anchor's
+    match ends (unset where that anchor does not match).
 
     Each rest is tried at every occurrence of ``char``, and nearly all of them fail; a rest that opens
     with lookbehinds ("(?<=\\bis\\.)") would run them all before its first character ("[ \\t]") fails
     on the line break after a sentence's stop. So the rests whose first character can be told are tried
     together behind one lookahead for any of those characters, which fails at once."""
-    openings = [_opening(rest) for rest in rests]
-    told = [f"(?:{rest})" for rest, opening in zip(rests, openings, strict=True) if opening]
-    alternatives = [f"(?:{rest})" for rest, opening in zip(rests, openings, strict=True) if not opening]
+    told = [f"(?:{rest})" for rest, opening in rests if opening]
+    alternatives = [f"(?:{rest})" for rest, opening in rests if not opening]
     if told:
-        first = _character_set(frozenset().union(*(opening for opening in openings if opening)))
+        first = _character_set(frozenset().union(*(opening for _, opening in rests if opening)))
         alternatives.append(f"(?={first})(?:{'|'.join(told)})")
     each = "".join(
         f"(?=({rest if opening is None else f'(?={_character_set(opening)}){rest}'}))?"
-        for rest, opening in zip(rests, openings, strict=True)
+        for rest, opening in rests
     )
     return re.compile(f"{re.escape(char)}(?={'|'.join(alternatives)}){each}")
 
@@ -113,9 +116,10 @@ def _character_set(chars: frozenset[str]) -> str:
     return "[" + "".join(re.escape(char) for char in sorted(chars)) + "]"
 
 
-def _split(anchor: re.Pattern[str]) -> tuple[frozenset[str], str] | None:
-    """The characters an anchor's match opens with and the pattern of the rest of it, or None when the
-    anchor is not a plain pattern opening with a literal or a small set of literals."""
+def _split(anchor: re.Pattern[str]) -> tuple[frozenset[str], str, frozenset[str] | None] | None:
+    """The characters an anchor's match opens with, the pattern of the rest of it and the rest's
+    opening (``_first_characters``), or None when the anchor is not a plain pattern opening with a
+    literal or a small set of literals."""
     if anchor.groups or anchor.flags != re.UNICODE:
         return None
     leading = _LEADING.match(anchor.pattern)
@@ -125,15 +129,17 @@ def _split(anchor: re.Pattern[str]) -> tuple[frozenset[str], str] | None:
     try:
         from re import _parser  # the parser ``re.compile`` itself uses
 
-        first = list(_parser.parse(leading.group()))
         whole = list(_parser.parse(anchor.pattern))
-        after = list(_parser.parse(rest))
+        after = _parser.parse(rest)
+        if not whole or repr(whole[1:]) != repr(list(after)):
+            return None  # the rest quantifies or joins the first item ("a+", "a|b"): no first item alone
+        chars = _literals(whole[0])
+        opening = _first_characters(after.state, list(after)) if chars else None
     except Exception:  # a parser of another Python version, or a rest that is no pattern alone
         return None
-    if len(first) != 1 or repr(whole) != repr(first + after):
-        return None  # the rest quantifies or joins the first item ("a+", "a|b"): no first item alone
-    chars = _literals(first[0])
-    return (chars, rest) if chars else None
+    if not chars:
+        return None
+    return chars, rest, opening if opening and len(opening) <= _MAX_OPENING else None
 
 
 def _literals(item: Any) -> frozenset[str] | None:
@@ -149,20 +155,8 @@ def _literals(item: Any) -> frozenset[str] | None:
 
 
 _MAX_OPENING = 128
-"""Characters a rest's opening set may hold (``[A-Za-z]`` has 52): a wider one is no quick test."""
-
-
-def _opening(rest: str) -> frozenset[str] | None:
-    """The characters the first character a match of ``rest`` consumes may be, past the zero-width
-    items before it (lookarounds, ``\\b``); None where that cannot be told."""
-    try:
-        from re import _parser
-
-        parsed = _parser.parse(rest)
-        chars = _first_characters(parsed.state, list(parsed))
-    except Exception:  # a parser of another Python version, or another shape: no lookahead
-        return None
-    return chars if chars and len(chars) <= _MAX_OPENING else None
+"""Characters a rest's opening (the first character it consumes) may be to be tested for
+(``[A-Za-z]`` is 52): a wider set is no quick test."""
 
 
 def _first_characters(state: Any, items: list[Any]) -> frozenset[str] | None:
