@@ -71,7 +71,7 @@ def test_anchors_lose_no_match() -> None:
 
     anchored = [rule for rule in RULES if rule.anchor is not None]
     assert anchored
-    scan = AnchorScan([rule.anchor for rule in anchored if rule.anchor is not None])
+    scan = AnchorScan([rule.anchor for rule in anchored if rule.anchor is not None], combine_after=0)
     for text in _anchor_texts():
         for rule, lines in zip(anchored, scan.lines(text), strict=True):
             assert rule.pattern is not None
@@ -92,8 +92,9 @@ def _lines_alone(anchor: re.Pattern[str], text: str) -> list[tuple[int, int]]:
 
 
 def test_combined_anchor_scan_finds_each_anchors_own_lines() -> None:
-    """The anchors scanned together (one scan per leading character) find, for each anchor, the lines
-    its own scan finds: on the rules' texts, and where matches overlap, nest or cross lines."""
+    """The anchors scanned together (one scan per leading character, as they are once a run has
+    scanned ``COMBINE_AFTER`` characters) find, for each anchor, the lines its own scan finds: on the
+    rules' texts, and where matches overlap, nest or cross lines."""
     from cleaner.detectors.anchors import AnchorScan
 
     anchors = list(dict.fromkeys(rule.anchor for rule in RULES if isinstance(rule.anchor, re.Pattern)))
@@ -105,11 +106,14 @@ def test_combined_anchor_scan_finds_each_anchors_own_lines() -> None:
         r"\.(?:(?<=a\.)|(?<=b\.))[ \t]+[A-Z]",
     ]
     anchors += [re.compile(p) for p in (*split, r"(?i)x\.", r"(a)\.", r"\b\w+\.", r"b+a|c")]
-    scan = AnchorScan(anchors)
+    scan = AnchorScan(anchors, combine_after=0)
+    scan.lines("")
     assert len(scan._alone) == 4  # the flagged, grouped, word-class and alternated ones
     texts = [*_anchor_texts(), "aab\nbaa.b\naaa", "ab\nb\nab\nba", "X. (a). x. ba\nc", "acdb a. B\nb.\tC"]
     for text in texts:
-        assert scan.lines(text) == [_lines_alone(anchor, text) for anchor in anchors], text
+        alone = [_lines_alone(anchor, text) for anchor in anchors]
+        assert scan.lines(text) == alone, text
+        assert AnchorScan(anchors).lines(text) == alone, text  # a run's first texts: anchor by anchor
 
 
 def test_preposition_split_names_every_bound_preposition() -> None:
