@@ -164,7 +164,6 @@ class TextAnalysis:
         self.text = text
         self.alignment = alignment
         """The source segments the text translates, when the input has them (see cleaner.alignment)."""
-        self._anchored: dict[re.Pattern[str], list[tuple[int, int]]] = {}
 
     @cached_property
     def protected(self) -> list[Span]:
@@ -195,20 +194,6 @@ class TextAnalysis:
                 return True
             stop = self.text.find(".", stop + 1, end)
         return False
-
-    def lines_with(self, anchor: re.Pattern[str]) -> list[tuple[int, int]]:
-        """The lines (line break included) where ``anchor`` occurs, once each, in order: what a rule
-        with that anchor needs to scan. Rules that share an anchor share the search."""
-        if anchor not in self._anchored:
-            lines: list[tuple[int, int]] = []
-            for match in anchor.finditer(self.text):
-                if lines and match.start() < lines[-1][1]:
-                    continue
-                start = self.text.rfind("\n", 0, match.start()) + 1
-                end = self.text.find("\n", match.end())
-                lines.append((start, len(self.text) if end == -1 else end + 1))
-            self._anchored[anchor] = lines
-        return self._anchored[anchor]
 
     def sentences(self) -> Iterator[Span]:
         """Sentence spans: split after terminal punctuation before a capital, and at every line break.

@@ -55,23 +55,65 @@ def test_rule_ids_match_their_files() -> None:
         assert rule.id == f"{rule.origin.parent.name}.{rule.origin.stem}", rule.origin
 
 
-def test_anchors_lose_no_match() -> None:
-    """A rule's anchor only narrows where its pattern runs: over every example text of every rule and the
-    fixtures, the anchored scan finds exactly what a scan of the whole text finds."""
-    from cleaner.analysis import TextAnalysis
+def _anchor_texts() -> list[str]:
+    """Every example text of every rule, the fixtures and the seed articles."""
     from tests.conftest import FIXTURES, SEEDS
 
     texts = [example.text for rule in RULES for example in (*rule.flag_examples, *rule.pass_examples)]
-    texts += [path.read_text(encoding="utf-8") for path in (*FIXTURES.rglob("*.txt"), *SEEDS.glob("*.txt"))]
+    files = (*FIXTURES.rglob("*.txt"), *SEEDS.glob("*.txt"))
+    return texts + [path.read_text(encoding="utf-8") for path in files]
+
+
+def test_anchors_lose_no_match() -> None:
+    """A rule's anchor only narrows where its pattern runs: over every example text of every rule and the
+    fixtures, the anchored scan finds exactly what a scan of the whole text finds."""
+    from cleaner.detectors.anchors import AnchorScan
+
     anchored = [rule for rule in RULES if rule.anchor is not None]
     assert anchored
-    for rule in anchored:
-        assert rule.pattern is not None
-        for text in texts:
+    scan = AnchorScan([rule.anchor for rule in anchored if rule.anchor is not None], combine_after=0)
+    for text in _anchor_texts():
+        for rule, lines in zip(anchored, scan.lines(text), strict=True):
+            assert rule.pattern is not None
             whole = [match.span() for match in rule.pattern.finditer(text)]
-            lines = TextAnalysis(text).lines_with(rule.anchor)
             narrowed = [m.span() for start, end in lines for m in rule.pattern.finditer(text, start, end)]
             assert narrowed == whole, (rule.id, text)
+
+
+def _lines_alone(anchor: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """The lines of ``anchor``'s own ``finditer`` matches, once each: what the combined scan must find."""
+    lines: list[tuple[int, int]] = []
+    for match in anchor.finditer(text):
+        if lines and match.start() < lines[-1][1]:
+            continue
+        end = text.find("\n", match.end())
+        lines.append((text.rfind("\n", 0, match.start()) + 1, len(text) if end == -1 else end + 1))
+    return lines
+
+
+def test_combined_anchor_scan_finds_each_anchors_own_lines() -> None:
+    """The anchors scanned together (one scan per leading character, as they are once a run has
+    scanned ``COMBINE_AFTER`` characters) find, for each anchor, the lines its own scan finds: on the
+    rules' texts, and where matches overlap, nest or cross lines."""
+    from cleaner.detectors.anchors import AnchorScan
+
+    anchors = list(dict.fromkeys(rule.anchor for rule in RULES if isinstance(rule.anchor, re.Pattern)))
+    split = [
+        r"a[ab]*",
+        r"[ab]\nb",
+        r"a(?<=a)(?:b|[cd]+)",
+        r"b(?:a)?\n",
+        r"\.(?:(?<=a\.)|(?<=b\.))[ \t]+[A-Z]",
+    ]
+    anchors += [re.compile(p) for p in (*split, r"(?i)x\.", r"(a)\.", r"\b\w+\.", r"b+a|c")]
+    scan = AnchorScan(anchors, combine_after=0)
+    scan.lines("")
+    assert len(scan._alone) == 4  # the flagged, grouped, word-class and alternated ones
+    texts = [*_anchor_texts(), "aab\nbaa.b\naaa", "ab\nb\nab\nba", "X. (a). x. ba\nc", "acdb a. B\nb.\tC"]
+    for text in texts:
+        alone = [_lines_alone(anchor, text) for anchor in anchors]
+        assert scan.lines(text) == alone, text
+        assert AnchorScan(anchors).lines(text) == alone, text  # a run's first texts: anchor by anchor
 
 
 def test_preposition_split_names_every_bound_preposition() -> None:

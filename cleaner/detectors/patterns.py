@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from cleaner.analysis import TextAnalysis
+from cleaner.detectors.anchors import AnchorScan
 from cleaner.findings import Finding, Fix
 from cleaner.lexicon import is_abbreviation
 from cleaner.ruleset import BudgetedPattern, Condition, Rule, render
@@ -17,31 +18,36 @@ MESSAGE_QUOTE = 60
 
 
 class PatternDetector:
-    """Runs every pattern rule, grouped by anchor: one search per distinct anchor decides, for all the
-    rules that share it, whether the text holds a line to scan at all. Most texts hold none for most
-    anchors, and then their rules cost nothing more (not even the casing test some of them need).
+    """Runs every pattern rule, grouped by anchor: the lines each distinct anchor occurs in are found
+    for all anchors at once (``AnchorScan``), and decide, for all the rules that share an anchor,
+    whether the text holds a line to scan at all. Most texts hold none for most anchors, and then their
+    rules cost nothing more (not even the casing test some of them need).
 
-    Before any scan, an anchor or a rule whose every match holds one of a few characters
-    (``required_characters``) is skipped on a text without them: ``char in text`` is a fast string
-    search, far cheaper than the pattern's scan (``re`` tries a pattern that opens with a character set
-    or a lookbehind at every character)."""
+    Before its scan, a rule whose every match holds one of a few characters (``required_characters``)
+    is skipped on a text without them: ``char in text`` is a fast string search, far cheaper than the
+    pattern's scan (``re`` tries a pattern that opens with a character set or a lookbehind at every
+    character)."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = [rule for rule in rules if rule.pattern is not None]
         by_anchor: dict[re.Pattern[str] | BudgetedPattern | None, list[Rule]] = {}
         for rule in self.rules:
             by_anchor.setdefault(rule.anchor, []).append(rule)
+        anchors = [anchor for anchor in by_anchor if anchor is not None]
+        self._anchors = AnchorScan(anchors)
         self._groups = [
-            (anchor, _required(anchor), [(rule, _required(rule.pattern)) for rule in group])
+            (
+                None if anchor is None else anchors.index(anchor),
+                [(rule, _required(rule.pattern)) for rule in group],
+            )
             for anchor, group in by_anchor.items()
         ]
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         text = analysis.text
-        for anchor, anchor_required, rules in self._groups:
-            if anchor_required is not None and not any(char in text for char in anchor_required):
-                continue
-            spans = analysis.lines_with(anchor) if anchor is not None else [(0, len(text))]
+        lines = self._anchors.lines(text)
+        for anchor, rules in self._groups:
+            spans = [(0, len(text))] if anchor is None else lines[anchor]
             if not spans:
                 continue
             for rule, required in rules:
@@ -58,9 +64,11 @@ class PatternDetector:
         matches = (match for start, end in spans for match in rule.pattern.finditer(text, start, end))
         for match in matches:
             start, end = match.span(rule.flag or 0)
-            if rule.protect and analysis.is_protected(*match.span()):
-                continue
+            # the word tests first: most candidates fail them, and a text none passes never has its
+            # protected spans found (a scan of the whole text, some tenth of a rule's cost on articles)
             if not all(cond.holds(_condition_text(cond, match, text)) for cond in rule.where):
+                continue
+            if rule.protect and analysis.is_protected(*match.span()):
                 continue
             fixes = []
             for template in rule.fixes:

@@ -32,6 +32,8 @@ from cleaner.ruleset import Rule, RuleError
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _CLAUSE_BREAK = re.compile(r"[,;:()—–\"“”]")
+_WORD_START = re.compile(r"\b")
+"""A word boundary, tested where a match starts: ``re`` reads the character before it there too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +59,10 @@ class ScheduledEventDetector:
             r"\b(?:" + "|".join(re.escape(str(m)) for m in options.get("scheduled", [])) + r")\b", re.I
         )
         self.narration = re.compile(
-            r"\b(?:" + "|".join(re.escape(k) for k in sorted(self.future_of, key=len, reverse=True)) + r")\b"
+            "(?:" + "|".join(re.escape(k) for k in sorted(self.future_of, key=len, reverse=True)) + r")\b"
         )
+        """A past occurrence verb; one that starts a word (``_narrations``). Without a leading ``\\b``,
+        ``re`` scans for the verbs' first letters instead of trying the pattern at every character."""
         self.other_instance = frozenset(str(w).lower() for w in options.get("other-instance", []))
         self.subject_words = int(options.get("subject-words", 6))
 
@@ -71,7 +75,7 @@ class ScheduledEventDetector:
             return  # the common case: no past occurrence verb, found by substring searches alone
         narrated: list[tuple[re.Match[str], _Mention]] = []
         dated: dict[int, bool] = {}  # by sentence start: dated to the past by a time of its own
-        for match in self.narration.finditer(text):
+        for match in self._narrations(text):
             sentence = analysis.sentence_at(match.start())
             if sentence.start not in dated:
                 dated[sentence.start] = bool(find_times(text[sentence.start : sentence.end]))
@@ -95,6 +99,18 @@ class ScheduledEventDetector:
                 if plan.kind == mention.kind and _shared(plan.cues, mention.cues):
                     yield self._finding(text, match, plan)
                     break
+
+    def _narrations(self, text: str) -> Iterator[re.Match[str]]:
+        """The matches ``re.finditer(r"\\b" + self.narration.pattern, text)`` finds: the leftmost match
+        of ``narration`` that starts a word, again and again after the end of the last one; where the
+        leftmost match starts inside a word, the search goes on one character further."""
+        at = 0
+        while (match := self.narration.search(text, at)) is not None:
+            if _WORD_START.match(text, match.start()) is None:
+                at = match.start() + 1
+                continue
+            yield match
+            at = match.end()
 
     def _mention(
         self, text: str, floor: int, match: re.Match[str], names: frozenset[str] | None, *, scheduled: bool

@@ -1,0 +1,214 @@
+"""The lines where each of many anchors occurs, found in a few fast scans rather than one per anchor.
+
+An anchor says where its rules need to look: a rule runs only over the lines its anchor occurs in
+(``Rule.anchor``). Nearly every anchor opens with one character of a few ("\\.", "[.,;:!?]", "\\u00a0"),
+and ``re`` finds a pattern's leading literal character with a fast loop, where it tries a pattern that
+opens with a character set, or each of twenty anchors in turn, at every character again. So the
+anchors that open with a literal (or a small set of them) are scanned together, one scan per leading
+character: the character, then a lookahead that holds when the rest of any anchor follows it, then one
+optional capturing lookahead per anchor that records where that anchor's match ends. A text with one
+sentence a line (most translated articles) has a full stop on every line and an anchor on almost none,
+so what counts is the scan, paid once per leading character instead of once per anchor.
+
+The lines found are exactly those of each anchor's own ``finditer``: a match of an anchor at a
+position is the match of its leading character there followed by the rest's first match after it,
+which the capturing lookahead finds with the same backtracking; ``finditer``'s matches do not overlap,
+so a match that starts before the previous one's end is dropped as ``finditer`` would never find it.
+Anchors this cannot take (groups, flags, another first item, a user rule's time-bounded pattern) are
+scanned alone, as all are on the first few hundred kilobytes of a run (``COMBINE_AFTER``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from cleaner.ruleset import BudgetedPattern
+
+Anchor = re.Pattern[str] | BudgetedPattern
+Lines = list[tuple[int, int]]
+
+_LEADING = re.compile(r"\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\.|[^\\.^$*+?{}()|\[]|\[(?:\\.|[^\\\]])+\]")
+"""What may spell an anchor's first item: an escape, a plain character or a character set. Only a
+proposal: ``_split`` accepts it when ``re``'s parser reads the whole pattern as that item, then the rest."""
+_MAX_LEADING = 8
+"""Leading characters an anchor may open with to be split: each one is a scan of the text."""
+
+
+COMBINE_AFTER = 256 * 1024
+"""Characters scanned anchor by anchor before the combined scans are built. Building them (parsing and
+compiling every anchor again) takes some 6 ms, which they save on about this much text: a run on one
+article, a pre-commit hook's, never pays for them."""
+
+
+class AnchorScan:
+    """Finds, for every text, the lines each of ``anchors`` occurs in. Build once, use on many texts:
+    the first ``combine_after`` characters are scanned anchor by anchor, the rest together."""
+
+    def __init__(self, anchors: Sequence[Anchor], combine_after: int = COMBINE_AFTER) -> None:
+        self.anchors = list(anchors)
+        self._alone: list[tuple[int, Anchor]] = list(enumerate(self.anchors))
+        self._scans: list[tuple[re.Pattern[str], list[int]]] = []
+        self._until_combined: int | None = combine_after
+        """Characters still to scan before the scans are combined; None once they are."""
+
+    def _combine(self) -> None:
+        rests: dict[str, list[tuple[int, str, frozenset[str] | None]]] = {}
+        self._alone = []
+        for index, anchor in enumerate(self.anchors):
+            split = _split(anchor) if isinstance(anchor, re.Pattern) else None
+            if split is None:
+                self._alone.append((index, anchor))
+                continue
+            leading, rest, opening = split
+            for char in sorted(leading):
+                rests.setdefault(char, []).append((index, rest, opening))
+        self._scans = [
+            (
+                _scan(char, [(rest, opening) for _, rest, opening in members]),
+                [index for index, _, _ in members],
+            )
+            for char, members in rests.items()
+        ]
+        self._until_combined = None
+
+    def lines(self, text: str) -> list[Lines]:
+        """For each anchor, in order, the lines (line break included) where it occurs, once each."""
+        if self._until_combined is not None:
+            if self._until_combined <= 0:
+                self._combine()
+            else:
+                self._until_combined -= len(text)
+        spans: list[list[tuple[int, int]]] = [[] for _ in self.anchors]
+        for scan, members in self._scans:
+            for match in scan.finditer(text):
+                start = match.start()
+                for group, index in enumerate(members, 1):
+                    end = match.end(group)
+                    if end >= 0:
+                        spans[index].append((start, end))
+        for index, anchor in self._alone:
+            spans[index] = [match.span() for match in anchor.finditer(text)]
+        return [_lines(text, sorted(found)) if found else [] for found in spans]
+
+
+def _lines(text: str, spans: list[tuple[int, int]]) -> Lines:
+    """The lines of an anchor's matches as ``finditer`` gives them, from every match position in order
+    (a match starting inside the one before is no match of ``finditer``'s, and is dropped)."""
+    lines: Lines = []
+    after = 0
+    for start, end in spans:
+        if start < after:
+            continue
+        after = end
+        if lines and start < lines[-1][1]:
+            continue
+        first = text.rfind("\n", 0, start) + 1
+        last = text.find("\n", end)
+        lines.append((first, len(text) if last == -1 else last + 1))
+    return lines
+
+
+def _scan(char: str, rests: list[tuple[str, frozenset[str] | None]]) -> re.Pattern[str]:
+    """One scan for the anchors that open with ``char`` (each given as its rest and the opening of the
+    rest): a match wherever one of them matches, its group ``n`` ending where the ``n``-th anchor's
+    match ends (unset where that anchor does not match).
+
+    Each rest is tried at every occurrence of ``char``, and nearly all of them fail; a rest that opens
+    with lookbehinds ("(?<=\\bis\\.)") would run them all before its first character ("[ \\t]") fails
+    on the line break after a sentence's stop. So the rests whose first character can be told are tried
+    together behind one lookahead for any of those characters, which fails at once."""
+    told = [f"(?:{rest})" for rest, opening in rests if opening]
+    alternatives = [f"(?:{rest})" for rest, opening in rests if not opening]
+    if told:
+        first = _character_set(frozenset().union(*(opening for _, opening in rests if opening)))
+        alternatives.append(f"(?={first})(?:{'|'.join(told)})")
+    each = "".join(
+        f"(?=({rest if opening is None else f'(?={_character_set(opening)}){rest}'}))?"
+        for rest, opening in rests
+    )
+    return re.compile(f"{re.escape(char)}(?={'|'.join(alternatives)}){each}")
+
+
+def _character_set(chars: frozenset[str]) -> str:
+    return "[" + "".join(re.escape(char) for char in sorted(chars)) + "]"
+
+
+def _split(anchor: re.Pattern[str]) -> tuple[frozenset[str], str, frozenset[str] | None] | None:
+    """The characters an anchor's match opens with, the pattern of the rest of it and the rest's
+    opening (``_first_characters``), or None when the anchor is not a plain pattern opening with a
+    literal or a small set of literals."""
+    if anchor.groups or anchor.flags != re.UNICODE:
+        return None
+    leading = _LEADING.match(anchor.pattern)
+    if leading is None:
+        return None
+    rest = anchor.pattern[leading.end() :]
+    try:
+        from re import _parser  # the parser ``re.compile`` itself uses
+
+        whole = list(_parser.parse(anchor.pattern))
+        after = _parser.parse(rest)
+        if not whole or repr(whole[1:]) != repr(list(after)):
+            return None  # the rest quantifies or joins the first item ("a+", "a|b"): no first item alone
+        chars = _literals(whole[0])
+        opening = _first_characters(after.state, list(after)) if chars else None
+    except Exception:  # a parser of another Python version, or a rest that is no pattern alone
+        return None
+    if not chars:
+        return None
+    return chars, rest, opening if opening and len(opening) <= _MAX_OPENING else None
+
+
+def _literals(item: Any) -> frozenset[str] | None:
+    """The characters a parsed item matches: a literal, or a set of at most ``_MAX_LEADING`` literals."""
+    from re import _constants as sre
+
+    op, value = item
+    if op is sre.LITERAL:
+        return frozenset(chr(value))
+    if op is not sre.IN or len(value) > _MAX_LEADING or any(kind is not sre.LITERAL for kind, _ in value):
+        return None
+    return frozenset(chr(code) for _, code in value)
+
+
+_MAX_OPENING = 128
+"""Characters a rest's opening (the first character it consumes) may be to be tested for
+(``[A-Za-z]`` is 52): a wider set is no quick test."""
+
+
+def _first_characters(state: Any, items: list[Any]) -> frozenset[str] | None:
+    """The characters a match of the sequence ``items`` may consume first; None where it may consume
+    nothing, or its first character is of a category, a negated set or a case-insensitive group."""
+    from re import _constants as sre
+    from re import _parser
+
+    for item in items:
+        low, high = _parser.SubPattern(state, [item]).getwidth()
+        if high == 0:
+            continue  # a lookaround, "\\b", or a group of them: consumes nothing
+        if low == 0:
+            return None  # optional: the first character may be its or the next item's
+        op, value = item
+        if op is sre.LITERAL:
+            return frozenset(chr(value))
+        if op is sre.IN:
+            chars: set[str] = set()
+            for kind, argument in value:
+                if kind is sre.LITERAL:
+                    chars.add(chr(argument))
+                elif kind is sre.RANGE and argument[1] - argument[0] < _MAX_OPENING:
+                    chars.update(chr(code) for code in range(argument[0], argument[1] + 1))
+                else:
+                    return None
+            return frozenset(chars)
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            return _first_characters(state, list(value[2]))
+        if op is sre.SUBPATTERN:
+            return None if value[1] & re.IGNORECASE else _first_characters(state, list(value[3]))
+        if op is sre.BRANCH:
+            branches = [_first_characters(state, list(branch)) for branch in value[1]]
+            return None if any(b is None for b in branches) else frozenset().union(*branches)  # type: ignore[arg-type]
+        return None
+    return None
