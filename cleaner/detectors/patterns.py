@@ -53,8 +53,6 @@ class PatternDetector:
             for rule, required in rules:
                 if required is not None and not any(char in text for char in required):
                     continue
-                if rule.cased_text_only and not analysis.is_cased:
-                    continue
                 yield from self._find_rule(rule, analysis, spans)
 
     @staticmethod
@@ -68,6 +66,10 @@ class PatternDetector:
             # protected spans found (a scan of the whole text, some tenth of a rule's cost on articles)
             if not all(cond.holds(_condition_text(cond, match, text)) for cond in rule.where):
                 continue
+            # whether the text capitalises its sentences is a pass over all of it: asked once a
+            # candidate has passed its word tests, as most texts give a cased-only rule none
+            if rule.cased_text_only and not analysis.is_cased:
+                return
             if rule.protect and analysis.is_protected(*match.span()):
                 continue
             fixes = []
