@@ -178,6 +178,28 @@ _MAX_OPENING = 128
 (``[A-Za-z]`` is 52): a wider set is no quick test."""
 
 
+def set_characters(item: Any, widest_range: int) -> frozenset[str] | None:
+    """The characters a parsed literal or character set (``re._parser``'s LITERAL or IN item) matches;
+    None for anything else, for a negated set or a category (``\\w``, ``\\s``), and for a set holding a
+    range of ``widest_range`` code points or more: too many characters to search for one by one."""
+    from re import _constants as sre
+
+    op, value = item
+    if op is sre.LITERAL:
+        return frozenset(chr(value))
+    if op is not sre.IN:
+        return None
+    chars: set[str] = set()
+    for kind, argument in value:
+        if kind is sre.LITERAL:
+            chars.add(chr(argument))
+        elif kind is sre.RANGE and argument[1] - argument[0] < widest_range:
+            chars.update(chr(code) for code in range(argument[0], argument[1] + 1))
+        else:
+            return None
+    return frozenset(chars)
+
+
 def _first_characters(state: Any, items: list[Any]) -> frozenset[str] | None:
     """The characters a match of the sequence ``items`` may consume first; None where it may consume
     nothing, or its first character is of a category, a negated set or a case-insensitive group."""
@@ -191,18 +213,8 @@ def _first_characters(state: Any, items: list[Any]) -> frozenset[str] | None:
         if low == 0:
             return None  # optional: the first character may be its or the next item's
         op, value = item
-        if op is sre.LITERAL:
-            return frozenset(chr(value))
-        if op is sre.IN:
-            chars: set[str] = set()
-            for kind, argument in value:
-                if kind is sre.LITERAL:
-                    chars.add(chr(argument))
-                elif kind is sre.RANGE and argument[1] - argument[0] < _MAX_OPENING:
-                    chars.update(chr(code) for code in range(argument[0], argument[1] + 1))
-                else:
-                    return None
-            return frozenset(chars)
+        if op is sre.LITERAL or op is sre.IN:
+            return set_characters(item, _MAX_OPENING)
         if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
             return _first_characters(state, list(value[2]))
         if op is sre.SUBPATTERN:

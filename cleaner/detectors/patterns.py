@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from cleaner.analysis import TextAnalysis
-from cleaner.detectors.anchors import AnchorScan
+from cleaner.detectors.anchors import AnchorScan, set_characters
 from cleaner.findings import Finding, Fix
 from cleaner.lexicon import is_abbreviation
 from cleaner.ruleset import BudgetedPattern, Condition, Rule, render
@@ -162,18 +162,9 @@ def _item_characters(item: Any) -> frozenset[str] | None:
     from re import _constants as sre
 
     op, value = item
-    if op is sre.LITERAL:
-        return frozenset(chr(value))
-    if op is sre.IN:
-        chars: set[str] = set()
-        for kind, argument in value:
-            if kind is sre.LITERAL:
-                chars.add(chr(argument))
-            elif kind is sre.RANGE and argument[1] - argument[0] < _MAX_SET:
-                chars.update(chr(code) for code in range(argument[0], argument[1] + 1))
-            else:
-                return None  # a negation, a category (\w, \s): too many characters to search for
-        return frozenset(chars) if len(chars) <= _MAX_SET else None
+    if op is sre.LITERAL or op is sre.IN:
+        chars = set_characters(item, _MAX_SET)
+        return chars if chars is not None and len(chars) <= _MAX_SET else None
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)) and value[0] >= 1:
         return next(_sequence_characters(list(value[2])), None)
     if op is sre.SUBPATTERN:
