@@ -144,6 +144,83 @@ def timed(func: Callable[[], object], pids: list[int]) -> tuple[float, float]:
     return time.perf_counter() - started, cpu_seconds(pids) - cpu
 
 
+def warm_and_cold(runs: int) -> int:
+    """Cold against warm cache on issue 16's corpus (the 380 documents of bench/speed.py), in process and
+    as the whole command with a running server: does a warm run stay 30 times faster than a cold one?
+    Runs cleaner from wherever Python finds it (``PYTHONPATH=../main`` times another checkout)."""
+    from speed import corpus_texts
+
+    import cleaner
+    from cleaner.grammar.engine import GrammarEngine, GrammarSettings
+    from cleaner.grammar.install import installation, setup
+    from cleaner.grammar.server import start_server, stop_server
+
+    installed = setup()
+    scratch = Path(tempfile.mkdtemp(prefix="cleaner-bench-"))
+    texts = corpus_texts()
+    chars = sum(map(len, texts))
+    folder = scratch / "corpus"
+    folder.mkdir()
+    for number, text in enumerate(texts):
+        (folder / f"{number:04d}.txt").write_text(text, encoding="utf-8")
+    print(
+        f"cleaner from {Path(cleaner.__file__).parent}; corpus: {len(texts)} documents, {chars:,} characters"
+    )
+
+    def fresh_cache(name: str) -> Path:
+        cache = scratch / name
+        cache.mkdir()
+        (cache / "languagetool").symlink_to(installed.folder.parent, target_is_directory=True)
+        return cache
+
+    os.environ["CLEANER_CACHE_DIR"] = str(fresh_cache("server"))
+    server = start_server(installation(), cache_size=0)
+    pids = [server.pid or 0]
+    times: dict[str, list[tuple[float, float]]] = {}
+    try:
+        for run in range(runs):
+            os.environ["CLEANER_CACHE_DIR"] = str(fresh_cache(f"in-process-{run}"))
+            for label in ("cold", "warm"):
+                with GrammarEngine(GrammarSettings(url=server.url)) as engine:
+                    times.setdefault(f"in process, {label} cache", []).append(
+                        timed(lambda engine=engine: [engine.findings(text) for text in texts], pids)
+                    )
+            env = {**os.environ, "CLEANER_CACHE_DIR": str(fresh_cache(f"command-{run}"))}
+            command = [
+                sys.executable,
+                "-m",
+                "cleaner",
+                "check",
+                "--languagetool-url",
+                server.url,
+                str(folder),
+            ]
+            for label in ("cold", "warm"):
+                times.setdefault(f"cleaner check (whole command), {label} cache", []).append(
+                    timed(
+                        lambda c=command, e=env: subprocess.run(c, capture_output=True, env=e, check=False),
+                        pids,
+                    )
+                )
+            print(
+                f"run {run + 1}: " + ", ".join(f"{k}: {v[-1][0]:.1f} s" for k, v in times.items()), flush=True
+            )
+    finally:
+        stop_server(server)
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"\n{'':44} {'wall s':>8} {'chars/s':>9} {'CPU s':>7}   (median; all walls)")
+    for label, values in times.items():
+        wall = statistics.median(w for w, _ in values)
+        spent = statistics.median(c for _, c in values)
+        walls = " ".join(f"{w:.1f}" for w, _ in values)
+        print(f"{label:44} {wall:8.2f} {chars / wall:9,.0f} {spent:7.1f}   ({walls})")
+    for where in ("in process", "cleaner check (whole command)"):
+        cold = statistics.median(w for w, _ in times[f"{where}, cold cache"])
+        warm = statistics.median(w for w, _ in times[f"{where}, warm cache"])
+        print(f"warm against cold, {where}: {cold / warm:.1f}x")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -155,7 +232,14 @@ def main() -> int:
         action="store_true",
         help="also time raw LanguageTool as shipped through kept-alive connections (about 40 ms a request)",
     )
+    parser.add_argument(
+        "--corpus",
+        action="store_true",
+        help="only cold against warm cache on issue 16's corpus (bench/speed.py's 380 documents)",
+    )
     args = parser.parse_args()
+    if args.corpus:
+        return warm_and_cold(args.runs)
 
     from cleaner.grammar import transport
     from cleaner.grammar.engine import CHECKED_AS, GrammarEngine, GrammarSettings, paragraphs

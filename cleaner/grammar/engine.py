@@ -61,9 +61,10 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
 _SPACE = re.compile(r"\s+")
 
 MAX_CHUNK = 10_000
-"""The most code points sent in one request (at most 20,000 UTF-16 units, LanguageTool's unit): within
-the limit of the public API and of servers with default settings, and quick enough to answer well
-within the request deadline. Longer paragraphs are sent in pieces cut after a sentence end."""
+"""The most code points of paragraphs sent in one request, breaks included (at most 20,000 UTF-16 units,
+LanguageTool's unit, and ``LEAD`` and ``TAIL`` around them): within the limit of the public API and of
+servers with default settings, and quick enough to answer well within the request deadline. Longer
+paragraphs are sent in pieces cut after a sentence end."""
 
 SEPARATOR = "\n\n"
 """Between the paragraphs of a request: a blank line, where LanguageTool ends a paragraph."""
