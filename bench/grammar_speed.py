@@ -7,10 +7,12 @@ slows them alike. Beside the wall time, the CPU seconds of the whole work (both 
 this process and the commands it runs), which a machine shared with other work disturbs less:
 
 - raw /v2/check with LanguageTool's default rule set (nothing disabled), as shipped (no configuration
-  file): the issue's baseline, the paragraphs cleaner sends, 1 thread and one thread per core;
-- raw /v2/check: a plain keep-alive client sending the same paragraphs cleaner sends (and, separately,
-  whole documents) with the same language and disabled rules, 1 thread and one thread per core; once
-  against LanguageTool as shipped (no configuration file) and once against the server cleaner starts;
+  file): the issue's baseline, the paragraphs cleaner sends, 1 thread and one thread per core, and whole
+  documents; a new connection per request, as curl and language-tool-python make (``raw_pass`` says why
+  a kept-alive connection is slower against this server; ``--keep-alive-baseline`` times that too);
+- raw /v2/check: the same paragraphs with cleaner's language and disabled rules, 1 thread and one
+  thread per core; once against LanguageTool as shipped and once (kept alive) against the server
+  cleaner starts, and there also whole documents;
 - cleaner in process: ``GrammarEngine.findings`` over the corpus, cold (an empty result cache) and warm
   (the cache filled by the cold run), with the connections it opened;
 - the whole command: ``cleaner check`` on the corpus files with a running server, cold and warm, and
@@ -85,23 +87,38 @@ REFUSED: list[str] = []
 printed with the results: such a pass did not check everything, and its time is no good."""
 
 
-def raw_pass(url: str, params: dict[str, str], texts: list[str], threads: int) -> None:
-    """Send each text to /v2/check on a kept-alive connection per thread; read every answer whole."""
+def raw_pass(url: str, params: dict[str, str], texts: list[str], threads: int, fresh: bool = False) -> None:
+    """Send each text to /v2/check, ``threads`` at a time; read every answer whole.
+
+    ``fresh``: a new connection per request, as curl, ``requests.post`` and so language-tool-python do.
+    Otherwise one kept-alive connection per thread, which against LanguageTool as shipped waits about
+    40 ms a request: the JDK's HTTP server writes an answer's headers and body apart and, without
+    TCP_NODELAY, holds the body until the client acknowledges the headers, which a kept-alive Linux
+    client does only after its delayed-ACK timer (a new connection acknowledges at once). The issue's
+    baseline is what a user of raw LanguageTool gets, so the rows against LanguageTool as shipped use
+    fresh connections; ``--keep-alive-baseline`` adds the kept-alive rows for comparison."""
     parts = urllib.parse.urlsplit(url)
     chunks = [texts[i::threads] for i in range(threads)]
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+
+    def exchange(connection: http.client.HTTPConnection, text: str) -> None:
+        body = urllib.parse.urlencode({**params, "text": text})
+        connection.request("POST", "/v2/check", body=body, headers=headers)
+        response = connection.getresponse()
+        answer = response.read()
+        if response.status != 200:
+            REFUSED.append(f"HTTP {response.status}: {answer[:120].decode(errors='replace')}")
+            return
+        json.loads(answer)
 
     def worker(mine: list[str]) -> None:
         connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=300)
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
         for text in mine:
-            body = urllib.parse.urlencode({**params, "text": text})
-            connection.request("POST", "/v2/check", body=body, headers=headers)
-            response = connection.getresponse()
-            answer = response.read()
-            if response.status != 200:
-                REFUSED.append(f"HTTP {response.status}: {answer[:120].decode(errors='replace')}")
-                continue
-            json.loads(answer)
+            if fresh:
+                connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=300)
+            exchange(connection, text)
+            if fresh:
+                connection.close()
         connection.close()
 
     with ThreadPoolExecutor(threads) as pool:
@@ -127,13 +144,102 @@ def timed(func: Callable[[], object], pids: list[int]) -> tuple[float, float]:
     return time.perf_counter() - started, cpu_seconds(pids) - cpu
 
 
+def warm_and_cold(runs: int) -> int:
+    """Cold against warm cache on issue 16's corpus (the 380 documents of bench/speed.py), in process and
+    as the whole command with a running server: does a warm run stay 30 times faster than a cold one?
+    Runs cleaner from wherever Python finds it (``PYTHONPATH=../main`` times another checkout)."""
+    from speed import corpus_texts
+
+    import cleaner
+    from cleaner.grammar.engine import GrammarEngine, GrammarSettings
+    from cleaner.grammar.install import installation, setup
+    from cleaner.grammar.server import start_server, stop_server
+
+    installed = setup()
+    scratch = Path(tempfile.mkdtemp(prefix="cleaner-bench-"))
+    texts = corpus_texts()
+    chars = sum(map(len, texts))
+    folder = scratch / "corpus"
+    folder.mkdir()
+    for number, text in enumerate(texts):
+        (folder / f"{number:04d}.txt").write_text(text, encoding="utf-8")
+    print(
+        f"cleaner from {Path(cleaner.__file__).parent}; corpus: {len(texts)} documents, {chars:,} characters"
+    )
+
+    def fresh_cache(name: str) -> Path:
+        cache = scratch / name
+        cache.mkdir()
+        (cache / "languagetool").symlink_to(installed.folder.parent, target_is_directory=True)
+        return cache
+
+    os.environ["CLEANER_CACHE_DIR"] = str(fresh_cache("server"))
+    server = start_server(installation(), cache_size=0)
+    pids = [server.pid or 0]
+    times: dict[str, list[tuple[float, float]]] = {}
+    try:
+        for run in range(runs):
+            os.environ["CLEANER_CACHE_DIR"] = str(fresh_cache(f"in-process-{run}"))
+            for label in ("cold", "warm"):
+                with GrammarEngine(GrammarSettings(url=server.url)) as engine:
+                    times.setdefault(f"in process, {label} cache", []).append(
+                        timed(lambda engine=engine: [engine.findings(text) for text in texts], pids)
+                    )
+            env = {**os.environ, "CLEANER_CACHE_DIR": str(fresh_cache(f"command-{run}"))}
+            command = [
+                sys.executable,
+                "-m",
+                "cleaner",
+                "check",
+                "--languagetool-url",
+                server.url,
+                str(folder),
+            ]
+            for label in ("cold", "warm"):
+                times.setdefault(f"cleaner check (whole command), {label} cache", []).append(
+                    timed(
+                        lambda c=command, e=env: subprocess.run(c, capture_output=True, env=e, check=False),
+                        pids,
+                    )
+                )
+            print(
+                f"run {run + 1}: " + ", ".join(f"{k}: {v[-1][0]:.1f} s" for k, v in times.items()), flush=True
+            )
+    finally:
+        stop_server(server)
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"\n{'':44} {'wall s':>8} {'chars/s':>9} {'CPU s':>7}   (median; all walls)")
+    for label, values in times.items():
+        wall = statistics.median(w for w, _ in values)
+        spent = statistics.median(c for _, c in values)
+        walls = " ".join(f"{w:.1f}" for w, _ in values)
+        print(f"{label:44} {wall:8.2f} {chars / wall:9,.0f} {spent:7.1f}   ({walls})")
+    for where in ("in process", "cleaner check (whole command)"):
+        cold = statistics.median(w for w, _ in times[f"{where}, cold cache"])
+        warm = statistics.median(w for w, _ in times[f"{where}, warm cache"])
+        print(f"warm against cold, {where}: {cold / warm:.1f}x")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--chars", type=int, default=60_000, help="characters of TED talks to check")
     parser.add_argument("--runs", type=int, default=3, help="runs of each contender (median reported)")
+    parser.add_argument(
+        "--keep-alive-baseline",
+        action="store_true",
+        help="also time raw LanguageTool as shipped through kept-alive connections (about 40 ms a request)",
+    )
+    parser.add_argument(
+        "--corpus",
+        action="store_true",
+        help="only cold against warm cache on issue 16's corpus (bench/speed.py's 380 documents)",
+    )
     args = parser.parse_args()
+    if args.corpus:
+        return warm_and_cold(args.runs)
 
     from cleaner.grammar import transport
     from cleaner.grammar.engine import CHECKED_AS, GrammarEngine, GrammarSettings, paragraphs
@@ -207,25 +313,39 @@ def main() -> int:
 
     contenders: dict[str, Callable[[], object]] = {
         "raw, default rules, LT as shipped, paragraphs, 1 thread": lambda: raw_pass(
-            plain_url, default_rules, pieces, 1
+            plain_url, default_rules, pieces, 1, fresh=True
         ),
         f"raw, default rules, LT as shipped, paragraphs, {cores} threads": lambda: raw_pass(
-            plain_url, default_rules, pieces, cores
+            plain_url, default_rules, pieces, cores, fresh=True
         ),
-        "raw, LanguageTool as shipped, paragraphs, 1 thread": lambda: raw_pass(plain_url, params, pieces, 1),
+        "raw, LanguageTool as shipped, paragraphs, 1 thread": lambda: raw_pass(
+            plain_url, params, pieces, 1, fresh=True
+        ),
         f"raw, LanguageTool as shipped, paragraphs, {cores} threads": lambda: raw_pass(
-            plain_url, params, pieces, cores
+            plain_url, params, pieces, cores, fresh=True
         ),
         "raw, cleaner's server, paragraphs, 1 thread": lambda: raw_pass(tuned.url, params, pieces, 1),
         f"raw, cleaner's server, paragraphs, {cores} threads": lambda: raw_pass(
             tuned.url, params, pieces, cores
         ),
         "raw, cleaner's server, whole documents, 1 thread": lambda: raw_pass(tuned.url, params, texts, 1),
+        "raw, default rules, LT as shipped, whole documents, 1 thread": lambda: raw_pass(
+            plain_url, default_rules, texts, 1, fresh=True
+        ),
     }
+    if args.keep_alive_baseline:
+        contenders["raw, default rules, LT as shipped, kept alive, 1 thread"] = lambda: raw_pass(
+            plain_url, default_rules, pieces, 1
+        )
+        contenders[f"raw, default rules, LT as shipped, kept alive, {cores} threads"] = lambda: raw_pass(
+            plain_url, default_rules, pieces, cores
+        )
     try:
         for url in (plain_url, tuned.url):  # the JVMs compile their hot paths on the first pass
-            raw_pass(url, params, pieces, cores)
-        raw_pass(plain_url, default_rules, pieces, cores)
+            raw_pass(url, params, pieces, cores, fresh=True)
+        raw_pass(plain_url, default_rules, pieces, cores, fresh=True)
+        with GrammarEngine(GrammarSettings(url=tuned.url, use_cache=False)) as engine:  # and en-GB's too
+            [engine.findings(text) for text in texts]
         REFUSED.clear()  # only the timed passes count
         for _ in range(args.runs):
             for label, run in contenders.items():

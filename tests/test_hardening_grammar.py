@@ -33,7 +33,16 @@ from hypothesis import strategies as st
 from cleaner.grammar import server as lt_server
 from cleaner.grammar import transport
 from cleaner.grammar.cache import ResultCache
-from cleaner.grammar.engine import MAX_CHUNK, GrammarEngine, GrammarSettings, chunks, paragraphs
+from cleaner.grammar.engine import (
+    LEAD,
+    MAX_CHUNK,
+    SEPARATOR,
+    TAIL,
+    GrammarEngine,
+    GrammarSettings,
+    chunks,
+    paragraphs,
+)
 from cleaner.grammar.errors import DeadlineExceeded
 from cleaner.grammar.install import installation
 from cleaner.grammar.mapping import RawMatch
@@ -56,6 +65,13 @@ def sent_text(fields: dict[str, str]) -> str:
         return fields["text"]
     parts = json.loads(fields["data"])["annotation"]
     return "".join(part.get("text", part.get("markup", "")) for part in parts)
+
+
+def unwrapped(text: str) -> str:
+    """The paragraphs of a check request without the plain paragraphs the client puts around them
+    (``engine.LEAD`` and ``engine.TAIL``); a fake server's matches are offsets into the whole text."""
+    head, tail = LEAD + SEPARATOR, SEPARATOR + TAIL
+    return text[len(head) : -len(tail)] if text.startswith(head) and text.endswith(tail) else text
 
 
 def utf16(text: str) -> int:
@@ -112,7 +128,7 @@ def fake_languagetool(check: Behaviour) -> Iterator[tuple[str, list[str]]]:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             fields = {key: values[0] for key, values in parse_qs(body.decode("utf-8")).items()}
             text = sent_text(fields)
-            received.append(text)
+            received.append(unwrapped(text))
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up
                 check(self, text, stop)
 
@@ -175,7 +191,7 @@ def test_a_british_spelling_is_not_reported_when_the_british_speller_cannot_be_a
     is then withheld and the run says why, never reported as a misspelling because the machine was busy."""
 
     def us_speller_only(handler: BaseHTTPRequestHandler, text: str, stop: threading.Event) -> None:
-        if text == "colour":  # the request to the British speller, with the word alone
+        if unwrapped(text) == "colour":  # the request to the British speller, with the word alone
             stop.wait(WAIT)
             return
         start = text.find("colour")
@@ -282,7 +298,7 @@ def test_a_long_paragraph_goes_in_pieces_with_exact_offsets() -> None:
 
 def test_a_refused_paragraph_is_a_warning_not_the_end_of_grammar() -> None:
     def limited(handler: BaseHTTPRequestHandler, text: str, stop: threading.Event) -> None:
-        if len(text) > 50:
+        if len(unwrapped(text)) > 50:
             reply(handler, 413, "Error: Your text exceeds the limit of 50 characters")
         else:
             marking(handler, text, stop)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from cleaner.analysis import Span
 from cleaner.findings import Finding
-from cleaner.grammar.annotation import ANNOTATION_SCHEME
+from cleaner.grammar.annotation import ANNOTATION_SCHEME, annotation
 from cleaner.grammar.cache import ResultCache
 from cleaner.grammar.errors import (
     ClientError,
@@ -61,9 +61,27 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
 _SPACE = re.compile(r"\s+")
 
 MAX_CHUNK = 10_000
-"""The most code points sent in one request (at most 20,000 UTF-16 units, LanguageTool's unit): within
-the limit of the public API and of servers with default settings, and quick enough to answer well
-within the request deadline. Longer paragraphs are sent in pieces cut after a sentence end."""
+"""The most code points of paragraphs sent in one request, breaks included (at most 20,000 UTF-16 units,
+LanguageTool's unit, and ``LEAD`` and ``TAIL`` around them): within the limit of the public API and of
+servers with default settings, and quick enough to answer well within the request deadline. Longer
+paragraphs are sent in pieces cut after a sentence end."""
+
+SEPARATOR = "\n\n"
+"""Between the paragraphs of a request: a blank line, where LanguageTool ends a paragraph."""
+LEAD = "The text begins here."
+TAIL = "The text ends here."
+"""A paragraph of its own before and after the paragraphs of every request, whose matches are dropped,
+so that each paragraph is read between two others, whether it goes alone or with its neighbours.
+
+LanguageTool reads the start and the end of a text unlike the same words between paragraphs (measured
+with LanguageTool 6.7 on the WMT22 artefact segments: the last " ." of ". . ." is reported only at the
+end of a text, a spelling suggestion is capitalised only there, and "3. As far as …" at the start of a
+text hides a later lower-case sentence start). Both are plain: a capital first and a full stop last, no
+quote, no apostrophe, no "thank you", so they leave nothing to the text-level rules (``reads_state``,
+``leaves_state``) but what any paragraph ending with a full stop leaves."""
+REQUEST_SCHEME = f"between:{LEAD}|{TAIL}"
+"""Part of the cache key: how a paragraph is sent (answers cached when a lone paragraph went without
+``LEAD`` and ``TAIL`` may differ at its start or end)."""
 
 TIMEOUT_ENV = "CLEANER_LANGUAGETOOL_TIMEOUT"
 REQUEST_TIMEOUT = 90.0
@@ -113,6 +131,9 @@ class GrammarSettings:
     """Seconds one run may wait for LanguageTool in all ($CLEANER_LANGUAGETOOL_BUDGET; 0: no budget)."""
     workers: int = 0
     """Requests in flight at once (0: one per core, as the server cleaner starts checks one per core)."""
+    batch_chars: int = MAX_CHUNK
+    """The most code points of a document's paragraphs sent in one request (``bundles``); 0: one
+    request per paragraph."""
 
 
 def paragraphs(text: str) -> Iterator[tuple[int, str]]:
@@ -167,6 +188,85 @@ def chunks(
         start = cut
     pieces.append((start, len(paragraph)))
     return pieces
+
+
+_QUOTE_STATE = re.compile(r"[\"“”‘]|(?<![^\W\d_])['’]|['’](?![^\W\d_])")
+"""A character LanguageTool's EN_UNPAIRED_QUOTES may take for a quote: any double quote or opening
+single one, and an apostrophe without a letter on each side (an apostrophe inside a word, as in "it's"
+or "O'Brien", neither opens a quote nor leaves anything behind for the next paragraph)."""
+_OPENING_QUOTE = re.compile(r"\s*(?:[\"'„«»“‘]\s*)?")
+_THANK_YOU = re.compile(r"\bthank\s+you\b", re.IGNORECASE)
+
+
+def leaves_state(text: str) -> bool:
+    """Whether a paragraph may leave LanguageTool's text-level rules something that changes the answer
+    for the paragraphs after it in the same request.
+
+    Of the text-level rules cleaner leaves enabled (LanguageTool 6.7, en-US: UPPERCASE_SENTENCE_START,
+    EN_UNPAIRED_QUOTES, REP_THANK_YOU_FOR), EN_UNPAIRED_QUOTES keeps its open quotes (and a remembered
+    apostrophe, and whether the last double quote was an inch mark) from paragraph to paragraph: a quote
+    left open here would pair with one in the next paragraph, and neither would be reported."""
+    return _QUOTE_STATE.search(text) is not None
+
+
+def reads_state(text: str) -> bool:
+    """Whether a paragraph's answer may depend on the paragraphs before it in the same request.
+
+    UPPERCASE_SENTENCE_START lets a sentence start in lower case when the sentence before it (for the
+    first sentence of a paragraph: the last one of the paragraph before) does not end with . ? ! or …,
+    so a paragraph that does not open with a capital or a digit (after an opening quote) reads its
+    neighbour; REP_THANK_YOU_FOR reports a "thank you for" after another in the sentences before."""
+    start = _OPENING_QUOTE.match(text)
+    first = text[start.end() : start.end() + 1] if start else text[:1]
+    return not (first.isupper() or first.isdigit()) or _THANK_YOU.search(text) is not None
+
+
+def bundles(texts: Sequence[str], limit: int = MAX_CHUNK, parts: int = 1) -> list[list[int]]:
+    """The indices of ``texts`` (paragraphs as LanguageTool reads them) grouped into requests, each
+    answering for every paragraph in it as if it had been sent alone.
+
+    A request holds at most ``limit`` code points, separators included, and the paragraphs are spread
+    over at least ``parts`` requests where there are enough of them, so that the server's cores all
+    work on one document. Each paragraph that reads what comes before it (``reads_state``) goes first
+    in its request, and each that leaves something behind (``leaves_state``) goes last; one that does
+    both goes alone. With ``limit`` 0 every paragraph goes alone.
+    """
+    if limit <= 0:
+        return [[index] for index in range(len(texts))]
+    sizes = [len(text) + len(SEPARATOR) for text in texts]
+    target = min(limit, max(1, math.ceil(sum(sizes) / max(1, parts))))
+    heads: list[int] = []
+    tails: list[int] = []
+    alone: list[list[int]] = []
+    groups: list[list[int]] = []
+    for index, text in enumerate(texts):
+        reads, leaves = reads_state(text), leaves_state(text)
+        if reads and leaves:
+            alone.append([index])
+        elif reads:
+            heads.append(index)
+        elif leaves:
+            tails.append(index)
+        elif groups and sum(sizes[i] for i in groups[-1]) + sizes[index] <= target:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    totals = [sum(sizes[i] for i in group) for group in groups]
+    for edge, extra in ((0, heads), (1, tails)):
+        free = [True] * len(groups)
+        for index in extra:
+            fitting = [g for g in range(len(groups)) if free[g] and totals[g] + sizes[index] <= limit]
+            if fitting:
+                chosen = min(fitting, key=totals.__getitem__)
+            else:
+                groups.append([])
+                totals.append(0)
+                free.append(True)
+                chosen = len(groups) - 1
+            groups[chosen].insert(0 if edge == 0 else len(groups[chosen]), index)
+            totals[chosen] += sizes[index]
+            free[chosen] = False
+    return groups + alone
 
 
 class GrammarEngine:
@@ -353,6 +453,7 @@ class GrammarEngine:
         engine = self.settings.url or f"languagetool-{installation().version}"
         return (
             engine,
+            REQUEST_SCHEME,
             self.settings.language,
             ",".join(sorted(self.settings.disabled_rules)),
             ",".join(sorted(self.settings.disabled_categories)),
@@ -513,32 +614,48 @@ class GrammarEngine:
         budget_end = time.monotonic() + self._budget_left()
         stop = threading.Event()
 
-        def ask(piece: str, markup: list[tuple[int, int]]) -> object:
+        def ask(indices: list[int]) -> list[object]:
             if stop.is_set() or self._closing.is_set():
-                return None
+                return [None] * len(indices)
             began = time.monotonic()
             if began >= budget_end:
-                return None
+                return [None] * len(indices)
             deadline = min(began + timeout, budget_end)
+            outcome: object
             try:
-                return client.check(piece, markup, deadline)
+                return list(client.check_many([batch[i][1:] for i in indices], deadline))
             except ParagraphError as exc:
-                return exc
+                if len(indices) > 1:  # each alone: only a paragraph at fault goes without grammar
+                    return [ask([index])[0] for index in indices]
+                outcome = exc
             except DeadlineExceeded as exc:
                 stop.set()
                 if deadline == budget_end:
-                    return _BudgetSpent(str(exc))
-                return DeadlineExceeded(f"no whole answer within {timeout:g} s (${TIMEOUT_ENV}): {exc}")
+                    outcome = _BudgetSpent(str(exc))
+                else:
+                    outcome = DeadlineExceeded(
+                        f"no whole answer within {timeout:g} s (${TIMEOUT_ENV}): {exc}"
+                    )
             except ClientError as exc:
                 stop.set()
-                return exc
+                outcome = exc
+            return [outcome] * len(indices)
 
+        groups = bundles(
+            [_as_read(piece, markup) for _, piece, markup in batch], self.settings.batch_chars, self.workers
+        )
         if self.workers == 1:  # else even a lone request goes through a worker, to its connection
-            return [ask(piece, markup) for _, piece, markup in batch]
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="languagetool")
-        futures = [self._pool.submit(ask, piece, markup) for _, piece, markup in batch]
-        return [future.result() for future in futures]
+            answered = [ask(group) for group in groups]
+        else:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="languagetool")
+            futures = [self._pool.submit(ask, group) for group in groups]
+            answered = [future.result() for future in futures]
+        outcomes: list[object] = [None] * len(batch)
+        for group, results in zip(groups, answered, strict=True):
+            for index, result in zip(group, results, strict=True):
+                outcomes[index] = result
+        return outcomes
 
     def _accept_variants(
         self, fresh: dict[str, tuple[str, list[RawMatch]]]
@@ -625,6 +742,13 @@ def _pieces(
         )
         for start, end in chunks(paragraph, markup)
     ]
+
+
+def _as_read(piece: str, markup: list[tuple[int, int]]) -> str:
+    """The text LanguageTool analyses for a piece: its markup read as the annotation says."""
+    if not markup:
+        return piece
+    return "".join(part.get("text", part.get("interpretAs", "")) for part in annotation(piece, markup))
 
 
 def _excerpt(text: str, length: int = 40) -> str:
