@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import mmap
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
 from itertools import pairwise
@@ -30,6 +30,21 @@ MONTHS: tuple[str, ...] = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
+
+
+def weekday_names(text: str) -> Iterator[tuple[int, int]]:
+    """Where each weekday's name stands in ``text`` (the spans ``re.finditer("Monday|Tuesday|…")``
+    gives): found from the "day" every name ends with, which ``str.find`` finds far faster than ``re``
+    scans for the names' capital first letters, which open half of all sentences. No name holds "day"
+    but at its end, nor ends another, so each "day" ends one name at most, and the names come in order."""
+    at = text.find("day")
+    while at != -1:
+        end = at + 3
+        for name in WEEKDAYS:
+            if end >= len(name) and text.startswith(name, end - len(name)):
+                yield end - len(name), end
+                break
+        at = text.find("day", end)
 
 
 @cache

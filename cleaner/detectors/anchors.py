@@ -163,14 +163,8 @@ def _split(anchor: re.Pattern[str]) -> tuple[frozenset[str], str, frozenset[str]
 
 def _literals(item: Any) -> frozenset[str] | None:
     """The characters a parsed item matches: a literal, or a set of at most ``_MAX_LEADING`` literals."""
-    from re import _constants as sre
-
-    op, value = item
-    if op is sre.LITERAL:
-        return frozenset(chr(value))
-    if op is not sre.IN or len(value) > _MAX_LEADING or any(kind is not sre.LITERAL for kind, _ in value):
-        return None
-    return frozenset(chr(code) for _, code in value)
+    chars = set_characters(item, 1)  # no range is narrower than two code points
+    return chars if chars is not None and len(chars) <= _MAX_LEADING else None
 
 
 _MAX_OPENING = 128

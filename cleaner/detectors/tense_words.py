@@ -34,6 +34,7 @@ from cleaner.lexicon import (
     inflections,
     is_subject_only_pronoun,
     past_tense_lemma,
+    weekday_names,
     word_lemmas,
 )
 
@@ -533,9 +534,6 @@ def _ending_at(pattern: re.Pattern[str], text: str, end: int, reach: int) -> re.
     return next((m for m in pattern.finditer(text, max(0, end - reach), end) if m.end() == end), None)
 
 
-_WEEKDAY_STEMS = frozenset(day[-6:-3] for day in WEEKDAYS)  # "Mon", "ues", "nes", …
-
-
 def find_times(text: str, weekdays: bool = False) -> list[TimeExpression]:
     """Every finished-past time expression in ``text``, before any look at its clause; with
     ``weekdays``, "on Monday" too (a definite time, finished beside a present perfect only)."""
@@ -558,12 +556,9 @@ def find_times(text: str, weekdays: bool = False) -> list[TimeExpression]:
                 else:
                     add(patterns.deictic.match(text, at), kind)
             at = text.find(word, end)
-    at = text.find("day") if weekdays else -1  # one scan for all seven names, not seven
-    while at != -1:
-        end = at + 3
-        if text[max(0, at - 3) : at] in _WEEKDAY_STEMS and (end == len(text) or not text[end].isalnum()):
+    for _, end in weekday_names(text) if weekdays else ():
+        if end == len(text) or not text[end].isalnum():
             add(_ending_at(patterns.weekday, text, end, 16), "weekday")
-        at = text.find("day", end)
     last_finished_year: int | None = None  # asked of the clock only for a text that names a year
     for pattern in patterns.in_year:
         for match in pattern.finditer(text):  # no leading \b, which would cost the literal-prefix scan

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from cleaner.analysis import TextAnalysis
 from cleaner.detectors import single_rule
 from cleaner.findings import Applicability, Finding, Fix
-from cleaner.lexicon import MONTHS, WEEKDAYS
+from cleaner.lexicon import MONTHS, WEEKDAYS, weekday_names
 from cleaner.ruleset import Rule
 
 _DAY = "|".join(WEEKDAYS)
@@ -28,26 +28,11 @@ _DATED_WEEKDAY = re.compile(
 )
 
 
-def _weekday_starts(text: str) -> Iterator[int]:
-    """Where each weekday's name stands (``re.finditer("Monday|Tuesday|…")``'s starts): found from the
-    "day" every name ends with, which ``str.find`` finds far faster than ``re`` scans for the names'
-    capital first letters, which open half of all sentences. No name holds "day" but at its end, nor
-    ends another, so each "day" ends one name at most, and the names come in order."""
-    at = text.find("day")
-    while at != -1:
-        end = at + 3
-        for name in WEEKDAYS:
-            if end >= len(name) and text.startswith(name, end - len(name)):
-                yield end - len(name)
-                break
-        at = text.find("day", end)
-
-
 def _dated_weekdays(text: str) -> Iterator[re.Match[str]]:
     """``_DATED_WEEKDAY.finditer(text)``, tried only where a weekday's name stands: a match opens with
     one, and ``_DATED_WEEKDAY``, led by ``\\b``, would be tried at every position."""
     done = 0
-    for start in _weekday_starts(text):
+    for start, _ in weekday_names(text):
         if start >= done and (match := _DATED_WEEKDAY.match(text, start)) is not None:
             done = match.end()
             yield match
