@@ -120,7 +120,7 @@ class Client:
         """The decoded answer of /v2/check for the paragraphs of ``pieces`` between ``LEAD`` and
         ``TAIL``, each after ``SEPARATOR``."""
         sendable = [(_LONE_SURROGATE.sub("\ufffd", p), m) for p, m in pieces]  # one unit for one
-        text = "".join((LEAD, *(SEPARATOR + p for p, _ in sendable), SEPARATOR, TAIL))
+        text = request_text([paragraph for paragraph, _ in sendable])
         params = self._tool._create_params(text)  # the library's own language and rule parameters
         if any(markup for _, markup in sendable):
             parts: list[dict[str, str]] = [{"text": LEAD}]
@@ -140,6 +140,12 @@ class Client:
             raise BadAnswer(f"not JSON: {response.text(80)!r}") from exc
 
 
+def request_text(paragraphs: Sequence[str]) -> str:
+    """The text of one request: ``LEAD``, each paragraph after ``SEPARATOR``, then ``SEPARATOR`` and
+    ``TAIL``."""
+    return "".join((LEAD, *(SEPARATOR + paragraph for paragraph in paragraphs), SEPARATOR, TAIL))
+
+
 def split_matches(paragraphs: Sequence[str], answer: Any) -> list[list[RawMatch]]:
     """The matches of an answer for ``paragraphs`` as ``Client._ask`` sends them, each paragraph's with
     offsets into it, validated: BadAnswer unless the answer is an object with a list of matches, each
@@ -154,14 +160,14 @@ def split_matches(paragraphs: Sequence[str], answer: Any) -> list[list[RawMatch]
     starts = list(itertools.accumulate((size + gap for size in sizes[:-1]), initial=len(LEAD) + gap))
     tail = starts[-1] + sizes[-1] + gap
     found: list[list[RawMatch]] = [[] for _ in paragraphs]
+    whole: str | None = None  # the request's text, built for a match in LEAD or TAIL only
     for item in _matches(answer):
         offset, length = (item.get("offset"), item.get("length")) if isinstance(item, dict) else (None, None)
         if not _is_count(offset) or not _is_count(length):
             raise BadAnswer(f"a match's offsets ({offset!r}, {length!r}) are not counts")
         if offset + length <= starts[0] or offset >= tail:  # in LEAD or TAIL: checked, then dropped
-            _match(
-                "".join((LEAD, *(SEPARATOR + p for p in paragraphs), SEPARATOR, TAIL)), tail + len(TAIL), item
-            )
+            whole = request_text(paragraphs) if whole is None else whole
+            _match(whole, tail + len(TAIL), item)
             continue
         index = max(0, bisect.bisect_right(starts, offset) - 1)
         local = offset - starts[index]
