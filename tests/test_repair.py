@@ -81,6 +81,9 @@ ARTICLE_PIECES = st.sampled_from(
         "It ended.\npoints are given for it. ",
         "added ( see it) ",
         "patients <unk> said ",
+        '"More controversial,"he told the " Big Bang. " ',
+        "ligands (), () and () ",
+        "the head of 〇〇 company ",
     ]
 )
 

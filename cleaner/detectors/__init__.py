@@ -32,6 +32,7 @@ _DETECTORS: dict[str, str] = {
     "foreign-script": "cleaner.detectors.foreign_script:ForeignScriptDetector",
     "look-alike": "cleaner.detectors.look_alike:LookAlikeDetector",
     "doubled-space": "cleaner.detectors.doubled_space:DoubledSpaceDetector",
+    "quote-spacing": "cleaner.detectors.quote_spacing:QuoteSpacingDetector",
     "weekday-mismatch": "cleaner.detectors.consistency_calendar:WeekdayMismatchDetector",
     "weekday-unsupported": "cleaner.detectors.consistency_calendar:WeekdayUnsupportedDetector",
     "month-mismatch": "cleaner.detectors.consistency_calendar:MonthMismatchDetector",

@@ -47,8 +47,9 @@ from cleaner.ruleset import Rule
 if TYPE_CHECKING:
     import regex
 
-_FOREIGN = r"[^\P{L}\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]"
-"""A letter of a script other than Latin (Common-script letters such as µ and ー are not)."""
+_FOREIGN = r"(?:[^\P{L}\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]|\u3007)"
+"""A letter of a script other than Latin (Common-script letters such as µ and ー are not), or the Han
+zero "〇", a number to Unicode but a letter to readers (Japanese writes "〇〇" for "so-and-so")."""
 _CJK_PUNCTUATION = "、。〈〉《》「」『』【】〔〕〖〗〘〙〚〛"
 _BETWEEN = rf"[ \t\u3000\p{{P}}\p{{N}}\p{{S}}{_CJK_PUNCTUATION}\u30fc\u30fb\u3005]"
 """What may stand between the letters of one run: spaces, digits, punctuation, the katakana length mark."""
