@@ -31,9 +31,7 @@ _AFTER_CLOSING = ".,;:!?)]"
 _STUCK_AFTER = ",:"
 """Punctuation an opening quote may be glued to ('said,"We'); a closing one takes ,.!? ('so,"he')."""
 _STRAIGHT = re.compile('"')
-_CURLY = re.compile(
-    r"(?P<open>“)(?P<after>[ \t]+)(?=\w)|(?<=\w)(?P<before>[ \t]+)(?P<close>”)(?=[\s.,;:!?)\]]|$)"
-)
+_CURLY_OPENING = re.compile(r"“(?P<inner>[ \t]+)(?=\w)")
 
 
 class QuoteSpacingDetector:
@@ -71,10 +69,25 @@ class QuoteSpacingDetector:
             hit = text.find('"', end)
 
     def _curly(self, analysis: TextAnalysis) -> Iterator[Finding]:
-        for match in _CURLY.finditer(analysis.text):
-            mark, gap = ("open", "after") if match.group("open") else ("close", "before")
-            fix = Fix(*match.span(gap), "", Applicability.SAFE)
-            yield self.rule.finding(self.rule.message, *match.span(mark), (fix,))
+        """Curly quotes say their side: an opening one before a space and a word, a closing one after a
+        word and a space (found from the mark: a pattern opening with the space would be tried at every
+        space of the text)."""
+        text = analysis.text
+        for match in _CURLY_OPENING.finditer(text):
+            fix = Fix(*match.span("inner"), "", Applicability.SAFE)
+            yield self.rule.finding(self.rule.message, match.start(), match.start() + 1, (fix,))
+        hit = text.find("”")
+        while hit != -1:
+            inner = hit
+            while inner > 0 and text[inner - 1] in _GAP:
+                inner -= 1
+            after = text[hit + 1 : hit + 2]
+            closes = after == "" or after.isspace() or after in _AFTER_CLOSING
+            if 0 < inner < hit and _is_word(text[inner - 1]) and closes:
+                yield self.rule.finding(
+                    self.rule.message, hit, hit + 1, (Fix(inner, hit, "", Applicability.SAFE),)
+                )
+            hit = text.find("”", hit + 1)
 
 
 def _side(text: str, quote: int, start: int, end: int) -> str | None:
@@ -132,3 +145,7 @@ def _closing_fix(text: str, quote: int, start: int, end: int) -> Fix | None:
 
 def _is_letter(char: str) -> bool:
     return char.isalpha()
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
