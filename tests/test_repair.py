@@ -84,6 +84,7 @@ ARTICLE_PIECES = st.sampled_from(
         '"More controversial,"he told the " Big Bang. " ',
         "ligands (), () and () ",
         "the head of 〇〇 company ",
+        "Markus S ö der met Drug Administration( FDA) staff until 20: 00 ",
     ]
 )
 
