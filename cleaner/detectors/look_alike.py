@@ -47,9 +47,12 @@ def _latin() -> regex.Pattern[str]:
 
 def in_latin_token(text: str, start: int, end: int) -> bool:
     """Whether the letter at ``start:end`` touches Latin letters, digits or a unit or comparison sign:
-    part of a Latin-script token ("°С", "р=0.001", "Рutin"), not a word of its own."""
+    part of a Latin-script token ("°С", "р=0.001", "Рutin"), not a word of its own. A degree sign may be
+    spaced off it ("+ 22 ° С"), as a detokeniser leaves a unit."""
     neighbours = text[start - 1 : start] + text[end : end + 1]
-    return any(char.isdigit() or char in "°=<>" or _latin().match(char) for char in neighbours)
+    if any(char.isdigit() or char in "°=<>" or _latin().match(char) for char in neighbours):
+        return True
+    return text[max(0, start - 3) : start].rstrip(" \t").endswith("°")
 
 
 @cache
