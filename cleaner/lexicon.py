@@ -834,6 +834,7 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "noun": lambda word: "NOUN" in word_lemmas(word.lower()),
     "can-be-verb": lambda word: "VERB" in word_lemmas(word.lower()),
     "gerund-only": lambda word: is_gerund_only(word.lower()),
+    "cardinal": lambda word: word.lower().split("-")[0] in word_class("cardinals"),
     "article": lambda word: word.lower() in word_class("articles"),
     "determiner": lambda word: word.lower() in word_class("determiners") | word_class("articles"),
     "speech-verb": lambda word: word.lower() in word_class("reporting-verbs") | word_class("speech-verbs"),
