@@ -193,7 +193,7 @@ def languagetool_alone(engine) -> Check:
 
     def check(text: str) -> list[Finding]:
         return [
-            to_finding(match, offset)
+            to_finding(match, offset, paragraph)
             for offset, paragraph in paragraphs(text)
             for match in engine.check_paragraph(paragraph) or []
         ]

@@ -212,7 +212,8 @@ def test_matches_are_split_back_to_their_paragraphs() -> None:
 def test_a_paragraph_gets_the_same_answer_alone_and_with_its_neighbours(languagetool_url: str) -> None:
     """Paragraphs whose answer a naive join would change (an open quote closed in the next paragraph,
     a lower-case start after a headline, a repeated "thank you for", ". . ." at a paragraph's end, an
-    enumeration at its start) give the same findings sent together as sent one by one."""
+    enumeration at its start) give the same findings sent together as sent one by one (a quote that
+    pairs across paragraphs is then dropped for the document, and one that pairs nowhere stays)."""
     text = "\n\n".join(
         [
             'He said "we will win the match.',
@@ -225,6 +226,7 @@ def test_a_paragraph_gets_the_same_answer_alone_and_with_its_neighbours(language
             "3. As far as I know, he is serious about it. seriously.",
             "Compared to the previous day, that was a whopping 65 percent increase. dpa",
             "She have a cat. It's O'Brien's car and the the dog.",
+            'The "plan was dropped after all.',
         ]
         * 2
     )

@@ -27,6 +27,7 @@ from cleaner.analysis import Span
 from cleaner.findings import Finding
 from cleaner.grammar.annotation import ANNOTATION_SCHEME, annotation
 from cleaner.grammar.cache import ResultCache
+from cleaner.grammar.context import crosses_heading, quotes_paired_elsewhere
 from cleaner.grammar.errors import (
     ClientError,
     DeadlineExceeded,
@@ -36,6 +37,7 @@ from cleaner.grammar.errors import (
 )
 from cleaner.grammar.install import installation
 from cleaner.grammar.mapping import (
+    RULE_PREFIX,
     RawMatch,
     defaults,
     is_abbreviation_match,
@@ -510,10 +512,10 @@ class GrammarEngine:
                     explained(moved, paragraph)
                     for explained in (is_name_spelling, is_credit_spelling, is_abbreviation_match)
                 ):
-                    found.append(to_finding(moved, offset))
+                    found.append(to_finding(moved, offset, paragraph))
         if None in results or self._skipped_count() != skipped:
             self.incomplete += 1
-        return found
+        return _in_context(found, text)
 
     def _skipped_count(self) -> int:
         return sum(count for count, _, _ in self._skipped.values())
@@ -728,6 +730,19 @@ class GrammarEngine:
 
 class _BudgetSpent(DeadlineExceeded):
     """A request cut short by the end of the run's budget, not by its own deadline."""
+
+
+def _in_context(found: list[Finding], text: str) -> list[Finding]:
+    """``found`` without the matches that the rest of the document explains (``context``): a quote
+    that pairs on another line, a repetition that is a heading and the line under it."""
+    unpaired = [f for f in found if f.rule == RULE_PREFIX + "EN_UNPAIRED_QUOTES"]
+    paired = quotes_paired_elsewhere(text) if unpaired else set()
+    return [
+        f
+        for f in found
+        if not (f.start in paired and f.rule == RULE_PREFIX + "EN_UNPAIRED_QUOTES")
+        and not crosses_heading(f.rule.removeprefix(RULE_PREFIX), text, f.start, f.end)
+    ]
 
 
 def _pieces(

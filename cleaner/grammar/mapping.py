@@ -151,13 +151,19 @@ def raw_match(
     )
 
 
+_NAME_BEFORE_APOSTROPHE = re.compile(r"(?<![\w'’])[A-Z][^\W\d_]*['’]$")
+
+
 def is_name_spelling(match: RawMatch, paragraph: str) -> bool:
     """A spelling match on a word with a capital letter: in news text nearly always a name (Sonatrach,
-    BNetzA, Adlon) that no dictionary holds, so reporting it would be crying wolf."""
+    BNetzA, Adlon) that no dictionary holds, so reporting it would be crying wolf. So is the rest of a
+    name after its apostrophe, where LanguageTool's tokeniser cuts it ("Sa'idu", "Ba'ath")."""
     if match.issue_type != "misspelling":
         return False
     word = paragraph[match.start : match.end]
-    return any(char.isupper() for char in word)
+    if any(char.isupper() for char in word):
+        return True
+    return _NAME_BEFORE_APOSTROPHE.search(paragraph, max(0, match.start - 40), match.start) is not None
 
 
 def is_credit_spelling(match: RawMatch, paragraph: str) -> bool:
@@ -198,10 +204,13 @@ def category_of(match: RawMatch) -> Category:
     return Category(defaults().categories.get(match.category_id, Category.STYLE.value))
 
 
-def to_finding(match: RawMatch, offset: int) -> Finding:
-    """A finding for a match in a paragraph that starts at ``offset`` in the document."""
+def to_finding(match: RawMatch, offset: int, paragraph: str) -> Finding:
+    """A finding for a match in ``paragraph``, which starts at ``offset`` in the document. A repair over a
+    line end is never safe, whatever the rule: it joins two lines, which may be a heading and its text."""
     category = category_of(match)
-    applicability = Applicability.SAFE if match.rule_id in defaults().safe else Applicability.UNSAFE
+    matched = paragraph[match.start : match.end]
+    trusted = match.rule_id in defaults().safe and "\n" not in matched and "\r" not in matched
+    applicability = Applicability.SAFE if trusted else Applicability.UNSAFE
     start, end = offset + match.start, offset + match.end
     fixes = tuple(
         Fix(start, end, replacement, applicability if index == 0 else Applicability.UNSAFE)
