@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterator, Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import takewhile
 from typing import Any
 
 from cleaner.analysis import TextAnalysis
-from cleaner.detectors.anchors import AnchorScan, set_characters
+from cleaner.detectors.anchors import AnchorScan, Occurrences, set_characters
+from cleaner.detectors.reach import LONG_LINE, Reach, reach
 from cleaner.findings import Finding, Fix
 from cleaner.lexicon import is_abbreviation
 from cleaner.ruleset import BudgetedPattern, Condition, Rule, render
@@ -38,28 +41,46 @@ class PatternDetector:
         self._groups = [
             (
                 None if anchor is None else anchors.index(anchor),
-                [(rule, _required(rule.pattern)) for rule in group],
+                [(rule, _required(rule.pattern), _Lazy(rule.pattern)) for rule in group],
             )
             for anchor, group in by_anchor.items()
         ]
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         text = analysis.text
-        lines = self._anchors.lines(text)
+        found = self._anchors.lines(text)
+        chars: frozenset[str] | None = None
         for anchor, rules in self._groups:
-            spans = [(0, len(text))] if anchor is None else lines[anchor]
-            if not spans:
+            occurrences = None if anchor is None else found[anchor]
+            if occurrences is not None and not occurrences:
                 continue
-            for rule, required in rules:
+            for rule, required, lazy in rules:
                 if required is not None and not any(char in text for char in required):
                     continue
+                if occurrences is None:
+                    spans: Iterable[tuple[int, int, int]] = [(0, len(text), len(text))]
+                elif occurrences.starts and lazy.get() is not None:
+                    if chars is None:
+                        chars = frozenset(text)
+                    spans = _windows(text, occurrences, lazy.get(), chars)  # type: ignore[arg-type]
+                else:
+                    spans = ((start, end, end) for start, end in occurrences.pairs())
                 yield from self._find_rule(rule, analysis, spans)
 
     @staticmethod
-    def _find_rule(rule: Rule, analysis: TextAnalysis, spans: list[tuple[int, int]]) -> Iterator[Finding]:
+    def _find_rule(
+        rule: Rule, analysis: TextAnalysis, spans: Iterable[tuple[int, int, int]]
+    ) -> Iterator[Finding]:
+        """The rule's findings in ``spans``: (start, end, last) where its matches are those of
+        ``finditer(text, start, end)`` that start at or before ``last``."""
         assert rule.pattern is not None
         text = analysis.text
-        matches = (match for start, end in spans for match in rule.pattern.finditer(text, start, end))
+        finditer = rule.pattern.finditer
+        matches = (
+            match
+            for start, end, last in spans
+            for match in takewhile(lambda match, last=last: match.start() <= last, finditer(text, start, end))
+        )
         for match in matches:
             start, end = match.span(rule.flag or 0)
             # the word tests first: most candidates fail them, and a text none passes never has its
@@ -86,6 +107,33 @@ class PatternDetector:
                 if replacement != analysis.text[fix_start:fix_end]:
                     fixes.append(Fix(fix_start, fix_end, replacement, template.applicability))
             yield rule.finding(render(rule.message, match, shorten=MESSAGE_QUOTE), start, end, fixes)
+
+
+class _Lazy:
+    """A rule's ``Reach``, worked out the first time a text has a long line for it."""
+
+    __slots__ = ("done", "pattern", "reach")
+
+    def __init__(self, pattern: re.Pattern[str] | BudgetedPattern | None) -> None:
+        self.pattern, self.reach, self.done = pattern, None, False
+
+    def get(self) -> Reach | None:
+        if not self.done:
+            self.reach, self.done = reach(self.pattern), True
+        return self.reach
+
+
+def _windows(
+    text: str, occurrences: Occurrences, found: Reach, chars: frozenset[str]
+) -> Iterator[tuple[int, int, int]]:
+    """An anchor's lines as spans to scan: a short line whole, a long one in windows (``Reach``)."""
+    starts = occurrences.starts
+    for first, last in occurrences.pairs():
+        if last - first <= LONG_LINE:
+            yield first, last, last
+            continue
+        inside = starts[bisect_left(starts, first) : bisect_left(starts, last)]
+        yield from found.windows(text, (first, last), inside, chars)
 
 
 def _condition_text(condition: Condition, match: re.Match[str], text: str) -> str:
