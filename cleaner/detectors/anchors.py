@@ -101,7 +101,10 @@ class AnchorScan:
         for index, anchor in self._alone:
             for match in anchor.finditer(text):
                 spans[index].extend(match.span())
-        return [_lines(text, _pairs(found, index in self._several)) for index, found in enumerate(spans)]
+        return [
+            _lines(text, _pairs(found, index in self._several)) if found else _NONE
+            for index, found in enumerate(spans)
+        ]
 
 
 class Occurrences:
@@ -113,7 +116,8 @@ class Occurrences:
 
     def __init__(self) -> None:
         self.lines = array("q")
-        self.starts = array("q")
+        self.starts: array[int] | None = None
+        """None where no line is long."""
 
     def __bool__(self) -> bool:
         return bool(self.lines)
@@ -121,6 +125,10 @@ class Occurrences:
     def pairs(self) -> list[tuple[int, int]]:
         """The lines as (start, end) pairs."""
         return list(_pairs(self.lines, False))
+
+
+_NONE = Occurrences()
+"""What an anchor that does not occur has (shared: never written to)."""
 
 
 def _pairs(flat: array[int], merge: bool) -> Iterator[tuple[int, int]]:
@@ -134,7 +142,8 @@ def _lines(text: str, spans: Iterable[tuple[int, int]]) -> Occurrences:
     """The lines of an anchor's matches as ``finditer`` gives them, from every match position in order
     (a match starting inside the one before is no match of ``finditer``'s, and is dropped)."""
     found = Occurrences()
-    lines, starts = found.lines, found.starts
+    lines = found.lines
+    starts = None
     after = 0
     line_end = -1
     for start, end in spans:
@@ -146,9 +155,11 @@ def _lines(text: str, spans: Iterable[tuple[int, int]]) -> Occurrences:
             last = text.find("\n", end)
             line_end = len(text) if last == -1 else last + 1
             lines.extend((first, line_end))
+            if line_end - first > LONG_LINE and starts is None:
+                starts = found.starts = array("q")
             long = line_end - first > LONG_LINE
         if long:
-            starts.append(start)
+            starts.append(start)  # type: ignore[union-attr]
     return found
 
 

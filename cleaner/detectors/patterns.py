@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import string
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import takewhile
 from typing import Any
 
 from cleaner.analysis import TextAnalysis
-from cleaner.detectors.anchors import AnchorScan, Occurrences, set_characters
+from cleaner.detectors.anchors import AnchorScan, set_characters
 from cleaner.detectors.reach import LONG_LINE, Reach, reach
 from cleaner.findings import Finding, Fix
 from cleaner.lexicon import is_abbreviation
@@ -52,35 +52,29 @@ class PatternDetector:
         chars: frozenset[str] | None = None
         for anchor, rules in self._groups:
             occurrences = None if anchor is None else found[anchor]
-            if occurrences is not None and not occurrences:
+            if occurrences is None:
+                lines = [(0, len(text))]
+            elif occurrences:
+                lines = occurrences.pairs()
+            else:
                 continue
             for rule, required, lazy in rules:
                 if required is not None and not any(char in text for char in required):
                     continue
-                if occurrences is None:
-                    spans: Iterable[tuple[int, int, int]] = [(0, len(text), len(text))]
-                elif occurrences.starts and lazy.get() is not None:
+                assert rule.pattern is not None
+                if occurrences is not None and occurrences.starts and lazy.get() is not None:
                     if chars is None:
                         chars = frozenset(text)
-                    spans = _windows(text, occurrences, lazy.get(), chars)  # type: ignore[arg-type]
+                    windows = _windows(text, lines, occurrences.starts, lazy.get(), chars)  # type: ignore[arg-type]
+                    matches = _window_matches(rule.pattern, text, windows)
                 else:
-                    spans = ((start, end, end) for start, end in occurrences.pairs())
-                yield from self._find_rule(rule, analysis, spans)
+                    finditer = rule.pattern.finditer
+                    matches = (match for start, end in lines for match in finditer(text, start, end))
+                yield from self._find_rule(rule, analysis, matches)
 
     @staticmethod
-    def _find_rule(
-        rule: Rule, analysis: TextAnalysis, spans: Iterable[tuple[int, int, int]]
-    ) -> Iterator[Finding]:
-        """The rule's findings in ``spans``: (start, end, last) where its matches are those of
-        ``finditer(text, start, end)`` that start at or before ``last``."""
-        assert rule.pattern is not None
+    def _find_rule(rule: Rule, analysis: TextAnalysis, matches: Iterable[re.Match[str]]) -> Iterator[Finding]:
         text = analysis.text
-        finditer = rule.pattern.finditer
-        matches = (
-            match
-            for start, end, last in spans
-            for match in takewhile(lambda match, last=last: match.start() <= last, finditer(text, start, end))
-        )
         for match in matches:
             start, end = match.span(rule.flag or 0)
             # the word tests first: most candidates fail them, and a text none passes never has its
@@ -124,16 +118,28 @@ class _Lazy:
 
 
 def _windows(
-    text: str, occurrences: Occurrences, found: Reach, chars: frozenset[str]
+    text: str, lines: list[tuple[int, int]], starts: array[int], found: Reach, chars: frozenset[str]
 ) -> Iterator[tuple[int, int, int]]:
-    """An anchor's lines as spans to scan: a short line whole, a long one in windows (``Reach``)."""
-    starts = occurrences.starts
-    for first, last in occurrences.pairs():
+    """An anchor's lines as (start, end, last anchor) to scan: a short line whole, a long one in windows
+    around the anchor's ``starts`` (``Reach``)."""
+    for first, last in lines:
         if last - first <= LONG_LINE:
             yield first, last, last
             continue
         inside = starts[bisect_left(starts, first) : bisect_left(starts, last)]
         yield from found.windows(text, (first, last), inside, chars)
+
+
+def _window_matches(
+    pattern: re.Pattern[str] | BudgetedPattern, text: str, windows: Iterable[tuple[int, int, int]]
+) -> Iterator[re.Match[str]]:
+    """The matches of ``finditer(text, start, end)`` in each window that start at or before its last
+    anchor: those of a scan of the whole line (``reach``)."""
+    for start, end, last in windows:
+        for match in pattern.finditer(text, start, end):
+            if match.start() > last:
+                break
+            yield match
 
 
 def _condition_text(condition: Condition, match: re.Match[str], text: str) -> str:
