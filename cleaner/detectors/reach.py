@@ -32,6 +32,9 @@ _LONGEST_BOUNDED = 64
 """A repeat of more than this many items counts as unbounded (its characters join the repeats' set)."""
 
 
+_Bounds = tuple[re.Pattern[str] | None, int, re.Pattern[str] | None]
+
+
 class Reach:
     """What the pattern of one rule can reach, for scanning long lines in windows; see the module."""
 
@@ -41,15 +44,17 @@ class Reach:
         self.flags = pattern.flags & (re.ASCII | re.DOTALL)
         if pattern.flags & re.IGNORECASE:
             raise ValueError("case-insensitive")
-        self.items = list(_parser.parse(pattern.pattern, pattern.flags))
         consumed: set[str] = set()
         read: set[str] = set()
-        _repeated(self.items, self.flags, False, False, consumed, read)
+        self.tree = _tree(
+            list(_parser.parse(pattern.pattern, pattern.flags)), self.flags, False, False, consumed, read
+        )
         self._consumed = _class(consumed, self.flags)
         self._read = _class(read, self.flags)
-        self._bounds: dict[frozenset[str], tuple[re.Pattern[str] | None, int, re.Pattern[str] | None]] = {}
+        self._bounds: dict[frozenset[str], _Bounds] = {}
+        self._by_characters: dict[tuple[str, str], _Bounds] = {}
 
-    def bounds(self, chars: frozenset[str]) -> tuple[re.Pattern[str] | None, int, re.Pattern[str] | None]:
+    def bounds(self, chars: frozenset[str]) -> _Bounds:
         """For a text holding ``chars``: the characters no repeat of a match can take (a pattern finding
         one) and how many of them a match holds at most; and a pattern finding the stretch an attempt
         may read, up to one more of the characters no repeat reads than it can read (lookaheads and
@@ -60,12 +65,17 @@ class Reach:
                 sorted(c for c in chars if self._consumed is None or not self._consumed.match(c))
             )
             read = "".join(sorted(c for c in chars if self._read is None or not self._read.match(c)))
-            most_read = _most(self.items, read, self.flags, reading=True)
-            found = (
-                _any_of(consumed),
-                _most(self.items, consumed, self.flags, reading=False),
-                _stretch(read, most_read + 1),
-            )
+            found = self._by_characters.get((consumed, read))
+            if found is None:  # texts of one kind hold the same characters no repeat takes
+                most_read = _most(self.tree, read, reading=True)
+                found = (
+                    _any_of(consumed),
+                    _most(self.tree, consumed, reading=False),
+                    _stretch(read, most_read + 1),
+                )
+                self._by_characters[consumed, read] = found
+            if len(self._bounds) > 64:
+                self._bounds.clear()  # a run over many texts: each holds its own set of characters
             self._bounds[chars] = found
         return found
 
@@ -187,13 +197,17 @@ def _source(item: Any, flags: int) -> str | None:
     return "[" + "".join(parts) + "]"
 
 
-def _repeated(
+def _tree(
     items: list[Any], flags: int, repeated: bool, looking: bool, consumed: set[str], read: set[str]
-) -> None:
-    """Collect the character items inside unbounded repeats: those a match consumes (outside
-    lookarounds) into ``consumed``, all into ``read``. Raises ValueError for an unknown item."""
+) -> list[tuple[Any, ...]]:
+    """The items of a parsed pattern as what ``_most`` counts: ("char", its matcher), ("at",) for a
+    position test, ("group", items), ("or", branches), ("bounded", most repeats, items), ("unbounded",)
+    and ("ahead", items); a lookbehind reads only what is behind and is left out. The character items
+    inside unbounded repeats are collected on the way: those a match consumes (outside lookarounds) into
+    ``consumed``, all into ``read``. Raises ValueError for an item this module does not know."""
     from re import _constants as sre
 
+    nodes: list[tuple[Any, ...]] = []
     for item in items:
         op, value = item
         source = _source(item, flags)
@@ -202,62 +216,59 @@ def _repeated(
                 read.add(source)
                 if not looking:
                     consumed.add(source)
+            nodes.append(("char", _matcher(source, flags)))
         elif op is sre.AT:
-            continue
+            nodes.append(("at",))
         elif op is sre.SUBPATTERN:
-            _repeated(list(value[3]), _group_flags(flags, value), repeated, looking, consumed, read)
+            inner = _group_flags(flags, value)
+            nodes.append(("group", _tree(list(value[3]), inner, repeated, looking, consumed, read)))
         elif op is sre.BRANCH:
-            for branch in value[1]:
-                _repeated(list(branch), flags, repeated, looking, consumed, read)
+            branches = [_tree(list(b), flags, repeated, looking, consumed, read) for b in value[1]]
+            nodes.append(("or", branches))
         elif str(op) in _UNBOUNDED_REPEATS:
             _, high, body = value
             unbounded = repeated or high > _LONGEST_BOUNDED
-            _repeated(list(body), flags, unbounded, looking, consumed, read)
+            inner_nodes = _tree(list(body), flags, unbounded, looking, consumed, read)
+            nodes.append(("unbounded",) if high > _LONGEST_BOUNDED else ("bounded", high, inner_nodes))
         elif op in (sre.ASSERT, sre.ASSERT_NOT):
-            _repeated(list(value[1]), flags, repeated, True, consumed, read)
+            inner_nodes = _tree(list(value[1]), flags, repeated, True, consumed, read)
+            if value[0] == 1:
+                nodes.append(("ahead", inner_nodes))
         elif str(op) == "ATOMIC_GROUP":
-            _repeated(list(value), flags, repeated, looking, consumed, read)
+            nodes.append(("group", _tree(list(value), flags, repeated, looking, consumed, read)))
         elif op is sre.GROUPREF_EXISTS:
-            for branch in value[1:]:
-                if branch is not None:
-                    _repeated(list(branch), flags, repeated, looking, consumed, read)
+            branches = [
+                _tree(list(b), flags, repeated, looking, consumed, read) for b in value[1:] if b is not None
+            ]
+            nodes.append(("or", branches))
         else:
             raise ValueError(f"unknown item {op}")
+    return nodes
 
 
-def _most(items: list[Any], chars: str, flags: int, reading: bool) -> int:
+def _most(nodes: list[tuple[Any, ...]], chars: str, reading: bool) -> int:
     """How many of ``chars`` (none of which an unbounded repeat takes) a match consumes at most, or with
     ``reading`` an attempt reads at most to the right of where it is (a lookahead's characters, the
-    character a ``\\b`` or ``$`` looks at; a lookbehind reads only what is behind)."""
-    from re import _constants as sre
-
+    character a ``\b`` or ``$`` looks at)."""
     total = 0
-    for item in items:
-        op, value = item
-        source = _source(item, flags)
-        if source is not None:
-            total += int(any(_matcher(source, flags).match(char) for char in chars))
-        elif op is sre.AT:
-            total += int(reading)
-        elif op is sre.SUBPATTERN:
-            total += _most(list(value[3]), chars, _group_flags(flags, value), reading)
-        elif op is sre.BRANCH:
-            total += max(_most(list(branch), chars, flags, reading) for branch in value[1])
-        elif str(op) in _UNBOUNDED_REPEATS:
-            _, high, body = value
-            if high <= _LONGEST_BOUNDED:
-                total += high * _most(list(body), chars, flags, reading)
-            else:
-                # the body takes only the repeats' characters, but a "\b" or a lookahead in it may look
-                # at one character past the last it took
-                total += int(reading)
-        elif op in (sre.ASSERT, sre.ASSERT_NOT):
-            if reading and value[0] == 1:
-                total += _most(list(value[1]), chars, flags, reading)
-        elif str(op) == "ATOMIC_GROUP":
-            total += _most(list(value), chars, flags, reading)
-        elif op is sre.GROUPREF_EXISTS:
-            total += max(_most(list(b), chars, flags, reading) for b in value[1:] if b is not None)
+    for node in nodes:
+        kind = node[0]
+        if kind == "char":
+            total += node[1].search(chars) is not None  # one character item: does it take any of them?
+        elif kind == "at":
+            total += reading
+        elif kind == "group":
+            total += _most(node[1], chars, reading)
+        elif kind == "or":
+            total += max((_most(branch, chars, reading) for branch in node[1]), default=0)
+        elif kind == "bounded":
+            total += node[1] * _most(node[2], chars, reading)
+        elif kind == "unbounded":
+            # the body takes only the repeats' characters, but a "\b" or a lookahead in it may look at
+            # one character past the last it took
+            total += reading
+        elif kind == "ahead" and reading:
+            total += _most(node[1], chars, reading)
     return total
 
 
