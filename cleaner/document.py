@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -75,9 +76,12 @@ class Document:
         return segment.unit, offset - segment.start
 
     @cached_property
-    def line_starts(self) -> list[int]:
-        """Offsets where lines start; a line ends at LF, CRLF or a lone CR, as editors count them."""
-        return [0, *(match.end() for match in _LINE_BREAK.finditer(self.text))]
+    def line_starts(self) -> array[int]:
+        """Offsets where lines start; a line ends at LF, CRLF or a lone CR, as editors count them. Machine
+        integers: a 50 MB file of a million lines would hold 36 MiB of Python integers, here 8 MiB."""
+        starts = array("q", (0,))
+        starts.extend(match.end() for match in _LINE_BREAK.finditer(self.text))
+        return starts
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in code points) of a text offset."""

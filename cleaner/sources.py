@@ -7,6 +7,7 @@ bounded number of bytes, so a FIFO, a device or an endless file cannot hang a ru
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import stat
@@ -29,6 +30,10 @@ STDIN_PATH = "-"
 MAX_FILE_SIZE_ENV = "CLEANER_MAX_FILE_SIZE"
 DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024
 """Files larger than this are not read (an article is a few kB; this only stops runaway input)."""
+STREAM_ABOVE = 8 * 1024 * 1024
+"""Files larger than this are decoded as they are read (``_decode_streamed``), so their bytes and their
+text are never held together; a smaller file is read in one call, as every article is."""
+_STREAM_CHUNK = 1024 * 1024
 
 _BOMS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
     (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
@@ -237,6 +242,11 @@ def read_document(path: str) -> Document:
                     raise UnreadableSource(_not_regular(path, info.st_mode))
                 if info.st_size > limit:
                     raise UnreadableSource(_too_large(path, limit))
+                if info.st_size > STREAM_ABOVE:
+                    document = _decode_streamed(path, descriptor, limit)
+                    if document is not None:
+                        return document
+                    os.lseek(descriptor, 0, os.SEEK_SET)  # read again whole, for decode's own message
                 data = _read_bounded(path, _Descriptor(descriptor), limit, expected=info.st_size)
             finally:
                 os.close(descriptor)
@@ -260,6 +270,48 @@ def _read_bounded(
     if len(data) > limit:
         raise UnreadableSource(_too_large(path, limit))
     return data
+
+
+def _decode_streamed(path: str, descriptor: int, limit: int) -> Document | None:
+    """A big UTF-8 file decoded a chunk at a time, or None for anything ``decode`` has to judge (another
+    byte-order mark, a NUL byte, an invalid sequence): read again whole, it gives its exact message.
+
+    Reading the bytes whole and then decoding them holds both at once: a 50 MiB file of English with one
+    curly quote is 50 MiB of bytes and a 100 MiB string (two bytes a character), on top of what the run
+    already holds. Here each chunk is freed once it is decoded, and its text is appended to the text so
+    far, which CPython grows in place when nothing else refers to it (``text +=`` on a local) and the
+    chunk is no wider than the text (``bench/memory_peak.py`` shows it): so, but for the copies that
+    widen the text so far (at its first character beyond ASCII, then beyond U+00FF), the peak is the
+    text and one chunk."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    text, size, bom = "", 0, False
+    while True:  # not ``while chunk := ...``: Python 3.11 specialises the ``+=`` only in this loop's shape
+        chunk = os.read(descriptor, _STREAM_CHUNK)
+        if not chunk:
+            break
+        if size == 0:
+            if len(chunk) < 4:
+                return None  # too short to tell a byte-order mark: let decode judge it
+            if chunk.startswith(b"\xef\xbb\xbf"):
+                bom = True
+            elif any(chunk.startswith(mark) for mark, _, _ in _BOMS):
+                return None  # UTF-16 or UTF-32
+        size += len(chunk)
+        if size > limit:
+            raise UnreadableSource(_too_large(path, limit))
+        if b"\x00" in chunk:
+            return None
+        digest.update(chunk)
+        try:
+            text += decoder.decode(chunk[3:] if bom and size == len(chunk) else chunk)
+        except UnicodeDecodeError:
+            return None
+    try:
+        text += decoder.decode(b"", True)
+    except UnicodeDecodeError:
+        return None  # the file ends inside a sequence
+    return Document(path=path, text=text, bom=bom, encoding="utf-8", digest=digest.digest())
 
 
 class _Descriptor:

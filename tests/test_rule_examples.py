@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import pytest
@@ -73,11 +74,60 @@ def test_anchors_lose_no_match() -> None:
     assert anchored
     scan = AnchorScan([rule.anchor for rule in anchored if rule.anchor is not None], combine_after=0)
     for text in _anchor_texts():
-        for rule, lines in zip(anchored, scan.lines(text), strict=True):
+        for rule, found in zip(anchored, scan.lines(text), strict=True):
             assert rule.pattern is not None
             whole = [match.span() for match in rule.pattern.finditer(text)]
+            lines = found.pairs()
             narrowed = [m.span() for start, end in lines for m in rule.pattern.finditer(text, start, end)]
             assert narrowed == whole, (rule.id, text)
+
+
+def test_every_match_holds_an_anchor_start() -> None:
+    """What scanning a long line in windows (``reach``) rests on: every match of an anchored rule holds
+    the start of one of its anchor's matches (``finditer``'s), its end included."""
+    anchored = [rule for rule in RULES if isinstance(rule.anchor, re.Pattern)]
+    for text in _anchor_texts():
+        for rule in anchored:
+            assert rule.pattern is not None and isinstance(rule.anchor, re.Pattern)
+            starts = [match.start() for match in rule.anchor.finditer(text)]
+            for match in rule.pattern.finditer(text):
+                at = bisect.bisect_left(starts, match.start())
+                assert at < len(starts) and starts[at] <= match.end(), (rule.id, match.group(), text)
+
+
+def test_long_lines_are_scanned_in_windows_to_the_same_matches() -> None:
+    """A text with no line breaks (every example and fixture joined into one line, and the same with
+    the words of each reversed, for matches the examples do not hold) finds, rule by rule, the
+    matches of a scan of the whole line, and reads far less of it."""
+    from cleaner.detectors.anchors import AnchorScan
+    from cleaner.detectors.reach import reach
+
+    anchored = [rule for rule in RULES if rule.anchor is not None]
+    scan = AnchorScan([rule.anchor for rule in anchored if rule.anchor is not None], combine_after=0)
+    joined = " ".join(" ".join(text.split()) for text in _anchor_texts())
+    texts = [joined, " ".join(word[::-1] for word in joined.split(" ")), "a [b " * 2000 + "c] d." * 2000]
+    windowed = 0
+    for text in texts:
+        chars = frozenset(text)
+        for rule, found in zip(anchored, scan.lines(text), strict=True):
+            assert rule.pattern is not None and isinstance(rule.pattern, re.Pattern)
+            whole = [match.span() for match in rule.pattern.finditer(text)]
+            if not found:
+                assert not whole, rule.id
+                continue
+            rule_reach = reach(rule.pattern)
+            assert rule_reach is not None, rule.id  # every shipped rule's pattern can be read
+            assert found.pairs() == [(0, len(text))] and found.starts
+            spans = list(rule_reach.windows(text, (0, len(text)), found.starts, chars))
+            narrowed = [
+                match.span()
+                for start, end, last in spans
+                for match in rule.pattern.finditer(text, start, end)
+                if match.start() <= last
+            ]
+            assert narrowed == whole, rule.id
+            windowed += sum(end - start for start, end, _ in spans) < len(text) / 2
+    assert windowed > len(anchored)
 
 
 def _lines_alone(anchor: re.Pattern[str], text: str) -> list[tuple[int, int]]:
@@ -112,8 +162,9 @@ def test_combined_anchor_scan_finds_each_anchors_own_lines() -> None:
     texts = [*_anchor_texts(), "aab\nbaa.b\naaa", "ab\nb\nab\nba", "X. (a). x. ba\nc", "acdb a. B\nb.\tC"]
     for text in texts:
         alone = [_lines_alone(anchor, text) for anchor in anchors]
-        assert scan.lines(text) == alone, text
-        assert AnchorScan(anchors).lines(text) == alone, text  # a run's first texts: anchor by anchor
+        assert [found.pairs() for found in scan.lines(text)] == alone, text
+        first = AnchorScan(anchors).lines(text)  # a run's first texts: anchor by anchor
+        assert [found.pairs() for found in first] == alone, text
 
 
 def test_preposition_split_names_every_bound_preposition() -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from cleaner.document import Document
 from cleaner.pipeline import Checker
 from cleaner.session import Session
 from cleaner.sources import UnreadableSource, decode, discover, read_document
@@ -77,3 +80,40 @@ def test_offsets_are_code_points_after_non_ascii_text(prefix: str) -> None:
     assert len(stray) == 1
     assert text[stray[0].start : stray[0].end] == " ."
     assert stray[0].start == len(prefix) + len("the attack.")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "Caf\u00e9 \u201cquoted\u201d \U0001f600 end.\n".encode() * 40,  # sequences cut by every chunk size
+        b"\xef\xbb\xbf" + "Na\u00efve \u2014 text.\r\n".encode() * 40,
+        b"plain ascii only\n" * 40,
+        b"\xff\xfe" + "utf-16 text".encode("utf-16-le"),
+        "bad \u00e9".encode() * 20 + b"\xe9 tail" * 20,
+        "cut \u00e9".encode() * 20 + "\u20ac".encode()[:2],
+        b"nul \x00 in the middle" * 20,
+        b"\xef\xbb",
+    ],
+)
+def test_a_big_file_decoded_as_it_is_read_is_the_file_decoded_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes
+) -> None:
+    """Above ``STREAM_ABOVE`` a file is decoded a chunk at a time (its bytes and its text are never held
+    together): the same document, digest included, or the same refusal, as decoding it whole."""
+    import cleaner.sources as sources
+
+    path = tmp_path / "big.txt"
+    path.write_bytes(data)
+
+    def read(reader: Callable[[], Document]) -> object:
+        try:
+            document = reader()
+        except UnreadableSource as exc:
+            return exc.error
+        return document.path, document.text, document.bom, document.encoding, document.digest
+
+    expected = read(lambda: decode(str(path), data, hashlib.sha256(data).digest()))
+    monkeypatch.setattr(sources, "STREAM_ABOVE", 0)
+    for chunk in (1, 2, 3, 5, 7, 64):
+        monkeypatch.setattr(sources, "_STREAM_CHUNK", chunk)
+        assert read(lambda: read_document(str(path))) == expected, chunk

@@ -21,13 +21,15 @@ scanned alone, as all are on the first few hundred kilobytes of a run (``COMBINE
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from cleaner.detectors.reach import LONG_LINE
 from cleaner.ruleset import BudgetedPattern
 
 Anchor = re.Pattern[str] | BudgetedPattern
-Lines = list[tuple[int, int]]
 
 _LEADING = re.compile(r"\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\.|[^\\.^$*+?{}()|\[]|\[(?:\\.|[^\\\]])+\]")
 """What may spell an anchor's first item: an escape, a plain character or a character set. Only a
@@ -51,6 +53,9 @@ class AnchorScan:
         self._alone: list[tuple[int, Anchor]] = list(enumerate(self.anchors))
         self._scans: list[tuple[re.Pattern[str], list[int]]] = []
         self._until_combined: int | None = combine_after
+        self._several: frozenset[int] = frozenset()
+        """The anchors that open with one of several characters, found by as many scans: the matches of
+        one scan come in order, theirs are sorted."""
         """Characters still to scan before the scans are combined; None once they are."""
 
     def _combine(self) -> None:
@@ -71,43 +76,91 @@ class AnchorScan:
             )
             for char, members in rests.items()
         ]
+        counts = Counter(index for _, members in self._scans for index in members)
+        self._several = frozenset(index for index, count in counts.items() if count > 1)
         self._until_combined = None
 
-    def lines(self, text: str) -> list[Lines]:
-        """For each anchor, in order, the lines (line break included) where it occurs, once each."""
+    def lines(self, text: str) -> list[Occurrences]:
+        """For each anchor, in order, the lines (line break included) where it occurs, once each, and
+        where its matches start in lines longer than ``LONG_LINE``."""
         if self._until_combined is not None:
             if self._until_combined <= 0:
                 self._combine()
             else:
                 self._until_combined -= len(text)
-        spans: list[list[tuple[int, int]]] = [[] for _ in self.anchors]
+        # Each anchor's matches as one array of starts and ends, not a list of pairs: a 50 MB text has
+        # some hundred thousand stops before a capital, which as pairs of Python integers cost 20 MiB.
+        spans = [array("q") for _ in self.anchors]
         for scan, members in self._scans:
             for match in scan.finditer(text):
                 start = match.start()
                 for group, index in enumerate(members, 1):
                     end = match.end(group)
                     if end >= 0:
-                        spans[index].append((start, end))
+                        spans[index].extend((start, end))
         for index, anchor in self._alone:
-            spans[index] = [match.span() for match in anchor.finditer(text)]
-        return [_lines(text, sorted(found)) if found else [] for found in spans]
+            for match in anchor.finditer(text):
+                spans[index].extend(match.span())
+        return [
+            _lines(text, _pairs(found, index in self._several)) if found else _NONE
+            for index, found in enumerate(spans)
+        ]
 
 
-def _lines(text: str, spans: list[tuple[int, int]]) -> Lines:
+class Occurrences:
+    """Where one anchor occurs in a text: its lines, as a flat array of each line's start and end (line
+    break included), and the starts of its matches in lines longer than ``LONG_LINE`` (those lines are
+    scanned in windows around them: ``reach``)."""
+
+    __slots__ = ("lines", "starts")
+
+    def __init__(self) -> None:
+        self.lines = array("q")
+        self.starts: array[int] | None = None
+        """None where no line is long."""
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
+
+    def pairs(self) -> list[tuple[int, int]]:
+        """The lines as (start, end) pairs."""
+        return list(_pairs(self.lines, False))
+
+
+_NONE = Occurrences()
+"""What an anchor that does not occur has (shared: never written to)."""
+
+
+def _pairs(flat: array[int], merge: bool) -> Iterator[tuple[int, int]]:
+    """The (start, end) pairs of a flat array in order: sorted when several scans found them."""
+    items = iter(flat)
+    pairs = zip(items, items, strict=True)
+    return iter(sorted(pairs)) if merge else pairs
+
+
+def _lines(text: str, spans: Iterable[tuple[int, int]]) -> Occurrences:
     """The lines of an anchor's matches as ``finditer`` gives them, from every match position in order
     (a match starting inside the one before is no match of ``finditer``'s, and is dropped)."""
-    lines: Lines = []
+    found = Occurrences()
+    lines = found.lines
+    starts = None
     after = 0
+    line_end = -1
     for start, end in spans:
         if start < after:
             continue
         after = end
-        if lines and start < lines[-1][1]:
-            continue
-        first = text.rfind("\n", 0, start) + 1
-        last = text.find("\n", end)
-        lines.append((first, len(text) if last == -1 else last + 1))
-    return lines
+        if start >= line_end:
+            first = text.rfind("\n", 0, start) + 1
+            last = text.find("\n", end)
+            line_end = len(text) if last == -1 else last + 1
+            lines.extend((first, line_end))
+            if line_end - first > LONG_LINE and starts is None:
+                starts = found.starts = array("q")
+            long = line_end - first > LONG_LINE
+        if long:
+            starts.append(start)  # type: ignore[union-attr]
+    return found
 
 
 def _scan(char: str, rests: list[tuple[str, frozenset[str] | None]]) -> re.Pattern[str]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterator, Sequence
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from cleaner.analysis import TextAnalysis
 from cleaner.detectors.anchors import AnchorScan, set_characters
+from cleaner.detectors.reach import LONG_LINE, Reach, reach
 from cleaner.findings import Finding, Fix
 from cleaner.lexicon import is_abbreviation
 from cleaner.ruleset import BudgetedPattern, Condition, Rule, render
@@ -38,28 +41,40 @@ class PatternDetector:
         self._groups = [
             (
                 None if anchor is None else anchors.index(anchor),
-                [(rule, _required(rule.pattern)) for rule in group],
+                [(rule, _required(rule.pattern), _Lazy(rule.pattern)) for rule in group],
             )
             for anchor, group in by_anchor.items()
         ]
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         text = analysis.text
-        lines = self._anchors.lines(text)
+        found = self._anchors.lines(text)
+        chars: frozenset[str] | None = None
         for anchor, rules in self._groups:
-            spans = [(0, len(text))] if anchor is None else lines[anchor]
-            if not spans:
+            occurrences = None if anchor is None else found[anchor]
+            if occurrences is None:
+                lines = [(0, len(text))]
+            elif occurrences:
+                lines = occurrences.pairs()
+            else:
                 continue
-            for rule, required in rules:
+            for rule, required, lazy in rules:
                 if required is not None and not any(char in text for char in required):
                     continue
-                yield from self._find_rule(rule, analysis, spans)
+                assert rule.pattern is not None
+                if occurrences is not None and occurrences.starts and lazy.get() is not None:
+                    if chars is None:
+                        chars = frozenset(text)
+                    windows = _windows(text, lines, occurrences.starts, lazy.get(), chars)  # type: ignore[arg-type]
+                    matches = _window_matches(rule.pattern, text, windows)
+                else:
+                    finditer = rule.pattern.finditer
+                    matches = (match for start, end in lines for match in finditer(text, start, end))
+                yield from self._find_rule(rule, analysis, matches)
 
     @staticmethod
-    def _find_rule(rule: Rule, analysis: TextAnalysis, spans: list[tuple[int, int]]) -> Iterator[Finding]:
-        assert rule.pattern is not None
+    def _find_rule(rule: Rule, analysis: TextAnalysis, matches: Iterable[re.Match[str]]) -> Iterator[Finding]:
         text = analysis.text
-        matches = (match for start, end in spans for match in rule.pattern.finditer(text, start, end))
         for match in matches:
             start, end = match.span(rule.flag or 0)
             # the word tests first: most candidates fail them, and a text none passes never has its
@@ -86,6 +101,45 @@ class PatternDetector:
                 if replacement != analysis.text[fix_start:fix_end]:
                     fixes.append(Fix(fix_start, fix_end, replacement, template.applicability))
             yield rule.finding(render(rule.message, match, shorten=MESSAGE_QUOTE), start, end, fixes)
+
+
+class _Lazy:
+    """A rule's ``Reach``, worked out the first time a text has a long line for it."""
+
+    __slots__ = ("done", "pattern", "reach")
+
+    def __init__(self, pattern: re.Pattern[str] | BudgetedPattern | None) -> None:
+        self.pattern, self.reach, self.done = pattern, None, False
+
+    def get(self) -> Reach | None:
+        if not self.done:
+            self.reach, self.done = reach(self.pattern), True
+        return self.reach
+
+
+def _windows(
+    text: str, lines: list[tuple[int, int]], starts: array[int], found: Reach, chars: frozenset[str]
+) -> Iterator[tuple[int, int, int]]:
+    """An anchor's lines as (start, end, last anchor) to scan: a short line whole, a long one in windows
+    around the anchor's ``starts`` (``Reach``)."""
+    for first, last in lines:
+        if last - first <= LONG_LINE:
+            yield first, last, last
+            continue
+        inside = starts[bisect_left(starts, first) : bisect_left(starts, last)]
+        yield from found.windows(text, (first, last), inside, chars)
+
+
+def _window_matches(
+    pattern: re.Pattern[str] | BudgetedPattern, text: str, windows: Iterable[tuple[int, int, int]]
+) -> Iterator[re.Match[str]]:
+    """The matches of ``finditer(text, start, end)`` in each window that start at or before its last
+    anchor: those of a scan of the whole line (``reach``)."""
+    for start, end, last in windows:
+        for match in pattern.finditer(text, start, end):
+            if match.start() > last:
+                break
+            yield match
 
 
 def _condition_text(condition: Condition, match: re.Match[str], text: str) -> str:

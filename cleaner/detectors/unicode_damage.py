@@ -43,6 +43,8 @@ _PLAIN_ASCII = bytes(
 )
 """The ASCII characters ``_MAYBE_DAMAGED`` never matches (all but control characters and the "&" of an
 entity): a text of these alone has no line to check."""
+_ASCII_CHUNK = 1024 * 1024
+"""Characters of an ASCII text encoded at a time for that test: a 50 MB text is not copied whole."""
 _OTHER_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 """What ``str.splitlines`` breaks a line at besides CR and LF."""
 _LINE_BREAKS = "\n\r" + _OTHER_BREAKS
@@ -69,7 +71,10 @@ class UnicodeDamageDetector:
         """Each line that holds a character ftfy might repair, checked once: found by one scan for such
         characters over the whole text (most articles have none), not line by line."""
         text = analysis.text
-        if text.isascii() and not text.encode("ascii").translate(None, _PLAIN_ASCII):
+        if text.isascii() and not any(
+            text[at : at + _ASCII_CHUNK].encode("ascii").translate(None, _PLAIN_ASCII)
+            for at in range(0, len(text), _ASCII_CHUNK)
+        ):
             return  # most articles: found by two passes in C over the bytes, without the pattern's slow scan
         done = 0  # the end of the last line checked: a line start
         hit = _MAYBE_DAMAGED.search(text)
