@@ -48,11 +48,15 @@ def _latin() -> regex.Pattern[str]:
 def in_latin_token(text: str, start: int, end: int) -> bool:
     """Whether the letter at ``start:end`` touches Latin letters, digits or a unit or comparison sign:
     part of a Latin-script token ("°С", "р=0.001", "Рutin"), not a word of its own. A degree sign may be
-    spaced off it ("+ 22 ° С"), as a detokeniser leaves a unit."""
+    spaced off a capital ("+ 22 ° С"), as a detokeniser leaves a unit, unless the words after it are in
+    the same script (a Russian sentence: "+5 ° С сегодня")."""
     neighbours = text[start - 1 : start] + text[end : end + 1]
     if any(char.isdigit() or char in "°=<>" or _latin().match(char) for char in neighbours):
         return True
-    return text[max(0, start - 3) : start].rstrip(" \t").endswith("°")
+    if not text[max(0, start - 3) : start].rstrip(" \t").endswith("°") or not text[start:end].isupper():
+        return False
+    following = text[end : end + 3].lstrip(" \t")[:1]
+    return not (following.isalpha() and not following.isascii())  # a unit, not a word of a Russian sentence
 
 
 @cache

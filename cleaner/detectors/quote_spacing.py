@@ -28,10 +28,10 @@ from cleaner.ruleset import Rule
 _GAP = " \t"
 _AFTER_CLOSING = ".,;:!?)]"
 """What may follow a closing quote spaced off its words for the space to be the quote's fault."""
-_STUCK_AFTER = ",:"
-"""Punctuation an opening quote may be glued to ('said,"We'); a closing one takes ,.!? ('so,"he')."""
 _STRAIGHT = re.compile('"')
-_CURLY_OPENING = re.compile(r"“(?P<inner>[ \t]+)(?=\w)")
+_CURLY_OPENING = re.compile(r"(?<![^\s(\[])“(?P<inner>[ \t]+)(?=\w)")
+"""A curly opening quote where one opens (a line's start, a space, a bracket) spaced off its word: one
+after a word or a dash is a closing quote written the wrong way round ("Stop—“ he said", „frei“)."""
 
 
 class QuoteSpacingDetector:
@@ -53,29 +53,23 @@ class QuoteSpacingDetector:
             start = text.rfind("\n", 0, hit) + 1
             end = text.find("\n", hit)
             end = len(text) if end == -1 else end
-            quotes = [found.start() for found in _STRAIGHT.finditer(text, hit, end)]
-            if len(quotes) % 2 == 0 and not any(text[q - 1].isdigit() for q in quotes if q > start):
-                sides = [_side(text, quote, start, end) for quote in quotes]
-                astray = {
-                    number for number, side in enumerate(sides) if side == ("close", "open")[number % 2]
-                }
-                for number, quote in enumerate(quotes):
-                    if astray - {number}:
-                        break  # another quote sits where its count says it cannot: the count is off
-                    opening = number % 2 == 0
-                    fix = (_opening_fix if opening else _closing_fix)(text, quote, start, end)
-                    if fix is not None and not analysis.is_protected(quote, quote + 1):
-                        yield self.rule.finding(self.rule.message, quote, quote + 1, (fix,))
+            line_end = end - 1 if end > start and text[end - 1] == "\r" else end
+            quotes = [found.start() for found in _STRAIGHT.finditer(text, hit, line_end)]
+            for quote, fix in _straight_fixes(text, quotes, start, line_end):
+                if not analysis.is_protected(quote, quote + 1):
+                    yield self.rule.finding(self.rule.message, quote, quote + 1, (fix,))
             hit = text.find('"', end)
 
     def _curly(self, analysis: TextAnalysis) -> Iterator[Finding]:
         """Curly quotes say their side: an opening one before a space and a word, a closing one after a
-        word and a space (found from the mark: a pattern opening with the space would be tried at every
-        space of the text)."""
+        word and a space, each only where its partner is on the line (a lone "”" in a table is a ditto
+        mark). The closing ones are found from the mark: a pattern opening with the space would be tried
+        at every space of the text."""
         text = analysis.text
         for match in _CURLY_OPENING.finditer(text):
-            fix = Fix(*match.span("inner"), "", Applicability.SAFE)
-            yield self.rule.finding(self.rule.message, match.start(), match.start() + 1, (fix,))
+            if "”" in text[match.end() : _line_end(text, match.end())]:
+                fix = Fix(*match.span("inner"), "", Applicability.SAFE)
+                yield self.rule.finding(self.rule.message, match.start(), match.start() + 1, (fix,))
         hit = text.find("”")
         while hit != -1:
             inner = hit
@@ -83,19 +77,54 @@ class QuoteSpacingDetector:
                 inner -= 1
             after = text[hit + 1 : hit + 2]
             closes = after == "" or after.isspace() or after in _AFTER_CLOSING
-            if 0 < inner < hit and _is_word(text[inner - 1]) and closes:
+            opened = "“" in text[text.rfind("\n", 0, inner) + 1 : inner]
+            if 0 < inner < hit and _is_word(text[inner - 1]) and closes and opened:
                 yield self.rule.finding(
                     self.rule.message, hit, hit + 1, (Fix(inner, hit, "", Applicability.SAFE),)
                 )
             hit = text.find("”", hit + 1)
 
 
+def _straight_fixes(text: str, quotes: list[int], start: int, end: int) -> Iterator[tuple[int, Fix]]:
+    """The repairs of the straight quotes ``quotes`` on the line ``text[start:end]``, pair by pair.
+
+    Read only where the count can be trusted: the quotes pair, none follows a digit (inches), and none
+    but the one repaired stands plainly on the side its count says it cannot (a stray quote earlier on
+    a long line, a quotation carried over from the line before, shifts the count). A pair is repaired
+    only where its other quote confirms it: it stands plainly on its side, or it is spaced off the same
+    words (a tokeniser's '" Big Bang. "')."""
+    if len(quotes) % 2 or any(text[q - 1].isdigit() for q in quotes if q > start):
+        return
+    sides = [_side(text, quote, start, end) for quote in quotes]
+    astray = [number for number, side in enumerate(sides) if side == ("close", "open")[number % 2]]
+    if len(astray) > 1:
+        return
+    for number in range(0, len(quotes), 2):
+        opening, closing = quotes[number], quotes[number + 1]
+        if astray and astray[0] not in (number, number + 1):
+            continue
+        open_inner = _inner_after(text, opening, end)
+        close_inner = _inner_before(text, closing, start)
+        if open_inner > opening + 1 and (sides[number + 1] == "close" or close_inner < closing):
+            before = text[opening - 1] if opening > start else ""
+            if _glued_word(text, opening, start) >= 2:  # 'released" KO"': the space moves across it
+                yield opening, Fix(opening, open_inner, ' "', Applicability.SAFE)
+            elif before in ("", *_GAP, "(", "["):
+                yield opening, Fix(opening + 1, open_inner, "", Applicability.SAFE)
+        after = text[closing + 1] if closing + 1 < end else ""
+        if close_inner < closing and (sides[number] == "open" or open_inner > opening + 1):
+            if after in ("", *_AFTER_CLOSING) or (after in _GAP and open_inner > opening + 1):
+                yield closing, Fix(close_inner, closing, "", Applicability.SAFE)
+        elif close_inner == closing and sides[number] == "open" and _is_letter(after):
+            before = text[closing - 1]
+            if _is_letter(before) or (before in ",.!?" and _is_letter(text[closing - 2])):
+                yield closing, Fix(closing, closing + 1, '" ', Applicability.SAFE)
+
+
 def _side(text: str, quote: int, start: int, end: int) -> str | None:
     """The side a straight quote plainly stands on by its neighbours, or None where they do not say:
     "open" after a space and before a word ('the "Big'), "close" after a word and before a space or
-    punctuation ('Bang." He'). One that plainly stands on the side its count says it cannot betrays a
-    stray quote earlier on the line (a long line with an inch mark, a quotation carried over from the
-    paragraph before), after which the count says nothing."""
+    punctuation ('Bang." He')."""
     spaced_before = quote == start or text[quote - 1] in " \t(["
     after = text[quote + 1] if quote + 1 < end else ""
     if spaced_before and after.isalnum():
@@ -105,46 +134,41 @@ def _side(text: str, quote: int, start: int, end: int) -> str | None:
     return None
 
 
-def _opening_fix(text: str, quote: int, start: int, end: int) -> Fix | None:
-    """The repair of the opening quote at ``quote`` on the line ``text[start:end]``; None if it is right."""
-    before = text[quote - 1] if quote > start else ""
+def _inner_after(text: str, quote: int, end: int) -> int:
+    """Where the words after an opening quote start, past the spaces after it (the quote's own end where
+    none or no word follows)."""
     inner = quote + 1
     while inner < end and text[inner] in _GAP:
         inner += 1
-    if inner == end or not text[inner].isalnum():
-        return None
-    if inner > quote + 1:  # spaced off the words it opens
-        if _is_letter(before):  # and stuck to the word before: the space moves across it
-            return Fix(quote, inner, ' "', Applicability.SAFE)
-        if before in ("", *_GAP, "(", "["):
-            return Fix(quote + 1, inner, "", Applicability.SAFE)
-        return None
-    stuck = _is_letter(before) or (
-        before in _STUCK_AFTER and quote - 1 > start and _is_letter(text[quote - 2])
-    )
-    return Fix(quote, quote + 1, ' "', Applicability.SAFE) if stuck and _is_letter(text[inner]) else None
+    return inner if inner < end and text[inner].isalnum() else quote + 1
 
 
-def _closing_fix(text: str, quote: int, start: int, end: int) -> Fix | None:
-    """The repair of the closing quote at ``quote`` on the line ``text[start:end]``; None if it is right."""
-    after = text[quote + 1] if quote + 1 < end else ""
+def _inner_before(text: str, quote: int, start: int) -> int:
+    """Where the words before a closing quote end, before the spaces before it (the quote itself where
+    none or nothing but another quote precedes them)."""
     inner = quote
     while inner > start and text[inner - 1] in _GAP:
         inner -= 1
-    if inner < quote:  # spaced off the words it closes
-        spaced_off = inner > start and text[inner - 1] != '"'
-        return (
-            Fix(inner, quote, "", Applicability.SAFE)
-            if spaced_off and after in ("", *_AFTER_CLOSING)
-            else None
-        )
-    before = text[quote - 1]
-    stuck = _is_letter(before) or (before in ",.!?" and quote - 1 > start and _is_letter(text[quote - 2]))
-    return Fix(quote, quote + 1, '" ', Applicability.SAFE) if stuck and _is_letter(after) else None
+    return inner if inner > start and text[inner - 1] != '"' else quote
+
+
+def _glued_word(text: str, quote: int, start: int) -> int:
+    """The length of the Latin word glued to the left of ``quote`` (0 if none): a one-letter one is a
+    string prefix in code (f"…", r"…"), not a word."""
+    length = 0
+    while quote - length - 1 >= start and _is_letter(text[quote - length - 1]):
+        length += 1
+    return length
+
+
+def _line_end(text: str, position: int) -> int:
+    end = text.find("\n", position)
+    return len(text) if end == -1 else end
 
 
 def _is_letter(char: str) -> bool:
-    return char.isalpha()
+    """A Latin letter: a quote between two Hebrew letters is part of an abbreviation (ש"ח), not a mark."""
+    return char.isalpha() and char < "\u0250"
 
 
 def _is_word(char: str) -> bool:
