@@ -789,6 +789,15 @@ _FINITE_AUXILIARIES = frozenset(
     "couldn't shouldn't cannot".split()
 )
 
+def continues_figure(pair: str) -> bool:
+    """Whether the words on both sides of a full stop are number words ("billion. ninety-eight"): the
+    stop cuts a figure written out in words, whose rest must not be dropped."""
+    before, _, after = pair.partition(".")
+    words = before.split()[-1:] + after.split()[:1]
+    cardinals = word_class("cardinals")
+    return len(words) == 2 and all(word.lower().split("-")[0] in cardinals for word in words)
+
+
 PREDICATES: dict[str, Callable[[str], bool]] = {
     "verb-base": is_base_verb,
     "noun-only": is_noun_only,
@@ -834,7 +843,7 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "noun": lambda word: "NOUN" in word_lemmas(word.lower()),
     "can-be-verb": lambda word: "VERB" in word_lemmas(word.lower()),
     "gerund-only": lambda word: is_gerund_only(word.lower()),
-    "cardinal": lambda word: word.lower().split("-")[0] in word_class("cardinals"),
+    "continues-figure": continues_figure,
     "article": lambda word: word.lower() in word_class("articles"),
     "determiner": lambda word: word.lower() in word_class("determiners") | word_class("articles"),
     "speech-verb": lambda word: word.lower() in word_class("reporting-verbs") | word_class("speech-verbs"),

@@ -30,9 +30,12 @@ def split_selectors(values: Iterable[str]) -> tuple[str, ...]:
 
 def close_selectors(selector: str, rule_ids: Iterable[str]) -> list[str]:
     """The known selectors nearest to a misspelt one, best first, for a "did you mean" hint: every rule
-    id, each of its dotted prefixes, and the categories."""
+    id, each of its dotted prefixes, and the categories; only those nearly as near as the nearest, so a
+    plain slip ("punctuaton") is not answered with a far rule id that happens to pass the cutoff."""
     known = set(CATEGORIES)
     for rule_id in rule_ids:
         parts = rule_id.split(".")
         known.update(".".join(parts[:end]) for end in range(1, len(parts) + 1))
-    return difflib.get_close_matches(selector, sorted(known), n=3, cutoff=0.6)
+    close = difflib.get_close_matches(selector, sorted(known), n=3, cutoff=0.6)
+    ratios = [difflib.SequenceMatcher(None, selector, candidate).ratio() for candidate in close]
+    return [candidate for candidate, ratio in zip(close, ratios, strict=True) if ratio >= ratios[0] - 0.1]
