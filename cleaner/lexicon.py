@@ -789,6 +789,7 @@ _FINITE_AUXILIARIES = frozenset(
     "couldn't shouldn't cannot".split()
 )
 
+
 def continues_figure(pair: str) -> bool:
     """Whether the words on both sides of a full stop are number words ("billion. ninety-eight"): the
     stop cuts a figure written out in words, whose rest must not be dropped."""
