@@ -8,11 +8,13 @@ pattern cannot do, so this is code. Only lines whose straight quotes pair are re
 right after a digit (inches, 6" x 4"), which would throw the count off; a quotation that runs over
 several paragraphs opens each without closing it, and its lines do not pair.
 
-An opening quote loses the space after it and gets one before it where it is stuck to a word; a closing
-one loses the space before it where punctuation or the line's end follows, and gets one after it where
-a word is stuck to it. A closing quote spaced off its words and stuck to the next one ('this, "Marina
-said') is ``punctuation.detached-closing-quote``'s: moving it changes what is quoted. Only spaces move,
-so every repair is ``safe``.
+An opening quote loses the space after it, which moves before it where it is glued to a word
+('released" KO"'); a closing one loses the space before it where punctuation or the line's end follows,
+and gets one after it where a word is glued to it ('controversial,"he'). A pair is repaired only where
+its other quote confirms the reading, and a quote glued on both sides where one opens is left alone:
+data and code write quotes so (`Smith,"New York"`, `-m"fix"`). A closing quote spaced off its words and
+glued to the next one ('this, "Marina said') is ``punctuation.detached-closing-quote``'s: moving it
+changes what is quoted. Only spaces move, so every repair is ``safe``.
 """
 
 from __future__ import annotations
