@@ -101,6 +101,12 @@ arrow, mathematical and drawing symbols, where is the first character that might
 (Of all letters in those blocks, only the ohm sign is of another script, Greek.)"""
 
 
+def line_end(text: str, position: int) -> int:
+    """The offset of the line break that ends the line holding ``position`` (the text's end if none)."""
+    end = text.find("\n", position)
+    return len(text) if end == -1 else end
+
+
 def first_maybe_foreign(text: str) -> int | None:
     """Where the first character that may be a letter of another script than Latin stands, or None: most
     articles hold none, and then neither script detector compiles its ``regex`` patterns (nor imports

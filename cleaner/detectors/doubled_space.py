@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from cleaner.analysis import TextAnalysis
+from cleaner.analysis import TextAnalysis, line_end
 from cleaner.detectors import single_rule
 from cleaner.findings import Applicability, Finding, Fix
 from cleaner.ruleset import Rule
@@ -45,14 +45,14 @@ class DoubledSpaceDetector:
         hit = text.find("  ")
         while hit != -1:
             start = text.rfind("\n", 0, hit) + 1
-            end = _line_end(text, hit)
+            end = line_end(text, hit)
             runs = [
                 run for run in _RUN.finditer(text, start, end) if not _is_sentence_spacing(text, run.start())
             ]
             spans = [(run.start() - start, run.end() - start) for run in runs]
             if runs and not self._is_layout(text[start:end], spans):
                 above = _run_columns(text, text.rfind("\n", 0, start - 1) + 1, start - 1) if start else set()
-                below = _run_columns(text, end + 1, _line_end(text, end + 1)) if end < len(text) else set()
+                below = _run_columns(text, end + 1, line_end(text, end + 1)) if end < len(text) else set()
                 for run in runs:
                     if run.end() - start in above | below:
                         continue  # the next cell starts under (or over) a cell of the next line
@@ -78,12 +78,6 @@ def _is_sentence_spacing(text: str, run: int) -> bool:
     while closing > 0 and text[closing - 1] in "\"'”’)]":
         closing -= 1
     return _SENTENCE_SPACING.match(text, closing - 1) is not None if closing else False
-
-
-def _line_end(text: str, position: int) -> int:
-    """The offset of the line break that ends the line holding ``position`` (the text's end if none)."""
-    end = text.find("\n", position)
-    return len(text) if end == -1 else end
 
 
 def _run_columns(text: str, start: int, end: int) -> set[int]:

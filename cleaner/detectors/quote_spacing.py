@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from cleaner.analysis import TextAnalysis
+from cleaner.analysis import TextAnalysis, line_end
 from cleaner.detectors import single_rule
 from cleaner.findings import Applicability, Finding, Fix
 from cleaner.ruleset import Rule
@@ -53,11 +53,10 @@ class QuoteSpacingDetector:
         hit = text.find('"')
         while hit != -1:
             start = text.rfind("\n", 0, hit) + 1
-            end = text.find("\n", hit)
-            end = len(text) if end == -1 else end
-            line_end = end - 1 if end > start and text[end - 1] == "\r" else end
-            quotes = [found.start() for found in _STRAIGHT.finditer(text, hit, line_end)]
-            for quote, fix in _straight_fixes(text, quotes, start, line_end):
+            end = line_end(text, hit)
+            content_end = end - 1 if end > start and text[end - 1] == "\r" else end
+            quotes = [found.start() for found in _STRAIGHT.finditer(text, hit, content_end)]
+            for quote, fix in _straight_fixes(text, quotes, start, content_end):
                 if not analysis.is_protected(quote, quote + 1):
                     yield self.rule.finding(self.rule.message, quote, quote + 1, (fix,))
             hit = text.find('"', end)
@@ -69,7 +68,7 @@ class QuoteSpacingDetector:
         at every space of the text."""
         text = analysis.text
         for match in _CURLY_OPENING.finditer(text):
-            if "”" in text[match.end() : _line_end(text, match.end())]:
+            if "”" in text[match.end() : line_end(text, match.end())]:
                 fix = Fix(*match.span("inner"), "", Applicability.SAFE)
                 yield self.rule.finding(self.rule.message, match.start(), match.start() + 1, (fix,))
         hit = text.find("”")
@@ -161,11 +160,6 @@ def _glued_word(text: str, quote: int, start: int) -> int:
     while quote - length - 1 >= start and _is_letter(text[quote - length - 1]):
         length += 1
     return length
-
-
-def _line_end(text: str, position: int) -> int:
-    end = text.find("\n", position)
-    return len(text) if end == -1 else end
 
 
 def _is_letter(char: str) -> bool:
