@@ -799,6 +799,40 @@ def continues_figure(pair: str) -> bool:
     return len(words) == 2 and all(word.lower().split("-")[0] in cardinals for word in words)
 
 
+def is_idiomatic_repeat(pair: str) -> bool:
+    """Whether "X and X" ("X or X") is English's own repetition rather than a doubled conjunct: a word
+    repeated for emphasis or duration ("again and again", "years and years", "closer and closer",
+    "laughed and laughed", "rustling and rustling"), a function word ("But, but and but."), or the
+    second half of a longer name ("Vice President and President", where ``pair`` carries the
+    capitalised word before the first X)."""
+    words = pair.split()
+    size = next((n for n in (2, 1) if len(words) > 2 * n and words[-n:] == words[-2 * n - 1 : -n - 1]), 1)
+    lead = words[: -2 * size - 1]
+    if lead and lead[-1][0].isupper() and lead[-1].lower() not in _FUNCTION_WORDS | word_class("determiners"):
+        return True
+    word = words[-1].lower()
+    if word in _FUNCTION_WORDS or any(word in word_class(name) for name in _CLOSED_CLASSES):
+        return True  # "But, but and but." repeats a word, it coordinates nothing
+    lemmas = word_lemmas(word)
+    return any(
+        word in inflections(lemma, upos).get(tag, ())
+        for upos, tag in _EMPHATIC_FORMS
+        for lemma in lemmas.get(upos, ())
+        if upos != "VERB" or word not in lemmas.get("ADJ", ())  # "tired and tired" is no narration
+    )
+
+
+_CLOSED_CLASSES = (
+    "emphatic-repeats",
+    "coordinators",
+    "subordinators",
+    "prepositions",
+    "modals",
+    "determiners",
+)
+_EMPHATIC_FORMS = (("ADJ", "JJR"), ("ADV", "RBR"), ("VERB", "VBD"), ("VERB", "VBG"))
+
+
 PREDICATES: dict[str, Callable[[str], bool]] = {
     "verb-base": is_base_verb,
     "noun-only": is_noun_only,
@@ -845,6 +879,7 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "can-be-verb": lambda word: "VERB" in word_lemmas(word.lower()),
     "gerund-only": lambda word: is_gerund_only(word.lower()),
     "continues-figure": continues_figure,
+    "idiomatic-repeat": is_idiomatic_repeat,
     "article": lambda word: word.lower() in word_class("articles"),
     "determiner": lambda word: word.lower() in word_class("determiners") | word_class("articles"),
     "speech-verb": lambda word: word.lower() in word_class("reporting-verbs") | word_class("speech-verbs"),

@@ -201,9 +201,9 @@ def test_matches_are_split_back_to_their_paragraphs() -> None:
     assert [[(m.start, m.end) for m in one] for one in found] == [[(4, 7)], [(5, 8)]]
     assert [pieces[i][m.start : m.end] for i, one in enumerate(found) for m in one] == ["ERR", "ERR"]
     assert split_matches(pieces, {"matches": [a_match(0, 4)]}) == [[], []]  # in LEAD: dropped
-    for across in ((utf16(pieces[0]) - 1, 3), (utf16(pieces[0]), 1)):  # into the break
-        with pytest.raises(BadAnswer):
-            split_matches(pieces, answer(across))
+    for across in ((utf16(pieces[0]) - 1, 3), (utf16(pieces[0]), 1)):  # into the break: dropped alone
+        found = split_matches(pieces, answer(across, (second + 5, 3)))
+        assert [[(m.start, m.end) for m in one] for one in found] == [[], [(5, 8)]]
     with pytest.raises(BadAnswer):  # beyond the whole text
         split_matches(pieces, {"matches": [a_match(10_000, 3)]})
 

@@ -149,8 +149,10 @@ def request_text(paragraphs: Sequence[str]) -> str:
 def split_matches(paragraphs: Sequence[str], answer: Any) -> list[list[RawMatch]]:
     """The matches of an answer for ``paragraphs`` as ``Client._ask`` sends them, each paragraph's with
     offsets into it, validated: BadAnswer unless the answer is an object with a list of matches, each
-    with a rule (id and category id), a message and offsets inside one paragraph (or inside ``LEAD`` or
-    ``TAIL``, whose matches are dropped).
+    with a rule (id and category id), a message and offsets inside the request's text. Matches inside
+    ``LEAD`` or ``TAIL``, and those that reach into a break between paragraphs (LanguageTool's spacing
+    rules may take the blank line with a space before it: 'a part of the " scene "'), judge text the
+    article does not hold as sent, and are dropped: the paragraph's other matches stand.
 
     One bad match spoils the answer: offsets from a server that got one wrong cannot be trusted for the
     others, and a repair applied at a wrong offset damages the article.
@@ -171,8 +173,10 @@ def split_matches(paragraphs: Sequence[str], answer: Any) -> list[list[RawMatch]
             continue
         index = max(0, bisect.bisect_right(starts, offset) - 1)
         local = offset - starts[index]
-        if local < 0 or local + length > sizes[index]:
-            raise BadAnswer(f"a match ({offset}, {length}) reaches across a paragraph break")
+        if local < 0 or local + length > sizes[index]:  # into the break: about the join, dropped
+            whole = request_text(paragraphs) if whole is None else whole
+            _match(whole, tail + len(TAIL), item)
+            continue
         found[index].append(_match(paragraphs[index], sizes[index], {**item, "offset": local}))
     return found
 
