@@ -426,6 +426,8 @@ def _base_verb_at(tokens: list[Token], index: int) -> bool:
     verb = tokens[index]
     if not verb.is_word or not verb.text.islower() or verb.lower in MODALS:
         return False
+    if verb.lower in word_class("prepositions"):  # "activities near the border": "to near" is rare
+        return False
     lemma = verb_lemma(verb.text, "VB")
     if lemma is None or lemma in ("be", "have", "do") or verb.lower not in inflection(lemma, "VBP"):
         return False
