@@ -137,11 +137,14 @@ def names_and_loanwords(found: Sequence[Finding], text: str) -> set[int]:
         for fix in finding.fixes
     ):
         return explained  # the document lower-cases names: an unknown lower-case word may be one more
-    return explained | {
-        index
+    candidates = {
+        index: word
         for index, finding, word in unexplained
-        if _recurs_in_lower_case(word, text, [fix.replacement for fix in finding.fixes])
+        if not _abbreviation_like(word, suggestions := [fix.replacement for fix in finding.fixes])
+        and not _near_miss(word, suggestions)
     }
+    recurring = _recurring_in_lower_case(set(candidates.values()), text)
+    return explained | {index for index, word in candidates.items() if word in recurring}
 
 
 def in_host_name(text: str, start: int, end: int) -> bool:
@@ -189,20 +192,24 @@ def in_source_name(text: str, start: int, end: int) -> bool:
     return not _capital_follows(text, end)
 
 
-def _recurs_in_lower_case(word: str, text: str, suggestions: Sequence[str]) -> bool:
-    """Whether ``word`` occurs twice or more in ``text`` as a word of its own, never with a capital that
-    says "name", and looks like neither a lower-cased abbreviation (``_abbreviation_like``) nor a typo of
-    a word the speller knows (``_near_miss``). A capital at a sentence start says nothing unless the next
-    word has one too ("Rakugo storyteller Kisuke" is the loanword; "Vojtěch Veselý came" is a name)."""
-    if _abbreviation_like(word, suggestions) or _near_miss(word, suggestions):
-        return False
-    lower = 0
-    for match in re.finditer(rf"(?<![\w.-]){re.escape(word)}(?![\w-]|\.\w)", text, re.IGNORECASE):
+def _recurring_in_lower_case(words: set[str], text: str) -> set[str]:
+    """Those of ``words`` (lower case) that occur twice or more in ``text`` as words of their own, never
+    with a capital that says "name". A capital at a sentence start says nothing unless the next word has
+    one too ("Rakugo storyteller Kisuke" is the loanword; "Vojtěch Veselý came" is a name). One pass over
+    the text for all the words, so a long document with many unknown words costs one scan."""
+    if not words:
+        return set()
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.-])(?:{alternatives})(?![\w-]|\.\w)", re.IGNORECASE)
+    lower: dict[str, int] = {}
+    named: set[str] = set()
+    for match in pattern.finditer(text):
+        word = match[0].lower()
         if match[0] == word:
-            lower += 1
+            lower[word] = lower.get(word, 0) + 1
         elif not _sentence_start(text, match.start()) or _capital_follows(text, match.end()):
-            return False
-    return lower >= 2
+            named.add(word)
+    return {word for word, count in lower.items() if count >= 2 and word not in named}
 
 
 _VOWEL = re.compile(r"[aeiouyáéíóúýàèìòùäëïöüåæøěů]")
