@@ -27,7 +27,7 @@ from cleaner.analysis import Span
 from cleaner.findings import Finding
 from cleaner.grammar.annotation import ANNOTATION_SCHEME, annotation
 from cleaner.grammar.cache import ResultCache
-from cleaner.grammar.context import crosses_heading, quotes_paired_elsewhere
+from cleaner.grammar.context import in_context
 from cleaner.grammar.errors import (
     ClientError,
     DeadlineExceeded,
@@ -37,10 +37,10 @@ from cleaner.grammar.errors import (
 )
 from cleaner.grammar.install import installation
 from cleaner.grammar.mapping import (
-    RULE_PREFIX,
     RawMatch,
     defaults,
     is_abbreviation_match,
+    is_comma_style,
     is_credit_spelling,
     is_name_spelling,
     to_finding,
@@ -510,12 +510,17 @@ class GrammarEngine:
                 moved = replace(match, start=match.start + start, end=match.end + start)
                 if not any(
                     explained(moved, paragraph)
-                    for explained in (is_name_spelling, is_credit_spelling, is_abbreviation_match)
+                    for explained in (
+                        is_name_spelling,
+                        is_credit_spelling,
+                        is_abbreviation_match,
+                        is_comma_style,
+                    )
                 ):
                     found.append(to_finding(moved, offset, paragraph))
         if None in results or self._skipped_count() != skipped:
             self.incomplete += 1
-        return _in_context(found, text)
+        return in_context(found, text)
 
     def _skipped_count(self) -> int:
         return sum(count for count, _, _ in self._skipped.values())
@@ -730,19 +735,6 @@ class GrammarEngine:
 
 class _BudgetSpent(DeadlineExceeded):
     """A request cut short by the end of the run's budget, not by its own deadline."""
-
-
-def _in_context(found: list[Finding], text: str) -> list[Finding]:
-    """``found`` without the matches that the rest of the document explains (``context``): a quote
-    that pairs on another line, a repetition that is a heading and the line under it."""
-    unpaired = [f for f in found if f.rule == RULE_PREFIX + "EN_UNPAIRED_QUOTES"]
-    paired = quotes_paired_elsewhere(text) if unpaired else set()
-    return [
-        f
-        for f in found
-        if not (f.start in paired and f.rule == RULE_PREFIX + "EN_UNPAIRED_QUOTES")
-        and not crosses_heading(f.rule.removeprefix(RULE_PREFIX), text, f.start, f.end)
-    ]
 
 
 def _pieces(

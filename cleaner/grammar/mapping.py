@@ -198,6 +198,21 @@ def is_abbreviation_match(match: RawMatch, paragraph: str) -> bool:
     return is_abbreviation(word)
 
 
+_READS_AS_MANNER = frozenset({"however"})
+"""Linking adverbs that, without their comma, read as another word: "However the convention will be
+held" is "in whatever way it is held". After the others ("Therefore the stakeholders", "Finally he
+said") the comma is a house-style choice that news copy often leaves out."""
+
+
+def is_comma_style(match: RawMatch, paragraph: str) -> bool:
+    """A SENT_START_CONJUNCTIVE_LINKING_ADVERB_COMMA match on an adverb whose missing comma changes no
+    reading (``_READS_AS_MANNER``): comma style, not damage (held-out WMT21 output judged by hand: 2 of
+    its 3 matches were style, the true one was "However"; 1 of 3 on span on the TED dev set)."""
+    if match.rule_id != "SENT_START_CONJUNCTIVE_LINKING_ADVERB_COMMA":
+        return False
+    return paragraph[match.start : match.end].strip().lower() not in _READS_AS_MANNER
+
+
 def category_of(match: RawMatch) -> Category:
     if match.issue_type == "misspelling":
         return Category.SPELLING
