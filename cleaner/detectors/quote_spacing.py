@@ -6,7 +6,8 @@ cannot tell a straight quote's side glue it to both neighbours or move the space
 place on its line: the first, third, … opens, the second, fourth, … closes. That is counting, which a
 pattern cannot do, so this is code. Only lines whose straight quotes pair are read, and none with a quote
 right after a digit (inches, 6" x 4"), which would throw the count off; a quotation that runs over
-several paragraphs opens each without closing it, and its lines do not pair.
+several paragraphs opens each without closing it, and its lines do not pair: on such a line only a quote
+that opens the line or ends it is read, its place saying its side.
 
 An opening quote loses the space after it, which moves before it where it is glued to a word
 ('released" KO"'); a closing one loses the space before it where punctuation or the line's end follows,
@@ -56,7 +57,8 @@ class QuoteSpacingDetector:
             end = line_end(text, hit)
             content_end = end - 1 if end > start and text[end - 1] == "\r" else end
             quotes = [found.start() for found in _STRAIGHT.finditer(text, hit, content_end)]
-            for quote, fix in _straight_fixes(text, quotes, start, content_end):
+            fixes = _straight_fixes if len(quotes) % 2 == 0 else _edge_fixes
+            for quote, fix in fixes(text, quotes, start, content_end):
                 if not analysis.is_protected(quote, quote + 1):
                     yield self.rule.finding(self.rule.message, quote, quote + 1, (fix,))
             hit = text.find('"', end)
@@ -120,6 +122,27 @@ def _straight_fixes(text: str, quotes: list[int], start: int, end: int) -> Itera
             before = text[closing - 1]
             if _is_letter(before) or (before in ",.!?" and _is_letter(text[closing - 2])):
                 yield closing, Fix(closing, closing + 1, '" ', Applicability.SAFE)
+
+
+def _edge_fixes(text: str, quotes: list[int], start: int, end: int) -> Iterator[tuple[int, Fix]]:
+    """The repairs of a line whose straight quotes do not pair, where its place says a quote's side
+    without counting: a quotation that runs over several lines opens on one ('" So much time was not
+    available.') and closes on another ('staying power. "'). A quote that opens the line before a space
+    and a word, or ends it after a sentence's punctuation and a space, is spaced off its words."""
+    first, last = quotes[0], quotes[-1]
+    words = _inner_after(text, first, end)
+    if first == start and words > first + 1 and text[words].isalpha():  # '"   3.50' is a ditto mark
+        yield first, Fix(first + 1, words, "", Applicability.SAFE)
+    trailing = last + 1
+    while trailing < end and text[trailing] in _GAP:
+        trailing += 1
+    inner = _inner_before(text, last, start)
+    if trailing == end and inner < last and text[inner - 1] in _CLOSES_SENTENCE:
+        yield last, Fix(inner, last, "", Applicability.SAFE)
+
+
+_CLOSES_SENTENCE = ".!?,…"
+"""What ends the words a closing quote at a line's end closes ('staying power. "')."""
 
 
 def _side(text: str, quote: int, start: int, end: int) -> str | None:
