@@ -101,6 +101,9 @@ def test_a_name_particle_before_a_capitalised_word_is_part_of_the_name() -> None
     plain = "The nad was broken and di was gone."
     assert not is_name_particle(plain, plain.index("nad"), plain.index("nad") + 3)
     assert not is_name_particle(plain, plain.index("di"), plain.index("di") + 2)
+    untranslated = "Watford mit 2:3 bei Arsenal, und Leicester gewann."  # German: every noun capitalised
+    for word in ("bei", "und"):
+        assert not is_name_particle(untranslated, untranslated.index(word), untranslated.index(word) + 3)
 
 
 def test_a_loanword_used_throughout_in_lower_case_is_explained_and_a_one_off_non_word_is_not() -> None:
@@ -129,6 +132,15 @@ def test_a_lower_cased_name_stays_reported_even_when_it_recurs() -> None:
         )
         == []
     )
+    initial = "President Volodymyr elensky spoke.\nThe call with Vladimir elensky was long.\n"
+    assert (
+        _explained(
+            initial,
+            _spelling(initial, "elensky", "Zelensky", "Lensky"),
+            _spelling(initial, "elensky", "Zelensky", "Lensky", nth=1),
+        )
+        == []
+    )  # a name that lost its first letter
     named = "The Artmat gallery opened.\nThey work for artmat and for artmat only.\n"
     assert (
         _explained(named, _spelling(named, "artmat", "art mat"), _spelling(named, "artmat", "art mat", nth=1))
