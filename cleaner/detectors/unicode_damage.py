@@ -79,13 +79,15 @@ only where it holds one of the characters of their tables: C1 controls, Latin li
 full-width forms, surrogates, the escape character, the control characters ftfy strips."""
 _GATED_OFF = ("uncurl_quotes", "fix_line_breaks")
 """Fixers the gate knows nothing of: it is used only where cleaner's configuration turns them off."""
+_WITHIN_ENCODING = ("decode_inconsistent_utf8", "replace_lossy_sequences", "restore_byte_a0")
+"""Steps of the encoding fix, which runs only on a line ``is_bad`` calls bad."""
+_KNOWN_FIXERS = frozenset((*_FIXERS_BY_CHARACTER, *_GATED_OFF, *_WITHIN_ENCODING, "unescape_html"))
 
 
 def _may_change(config: Any) -> Callable[[str, int, int], bool]:
     """Whether ``ftfy.fix_and_explain(line, config)``, for ``line = text[start:end]``, may return anything
-    but ``line``: exactly ftfy's
-    own tests, done in a fraction of their time. It returns the line unchanged when its first round of
-    fixes changes nothing, and in that round
+    but ``line``: exactly ftfy's own tests, done in a fraction of their time. It returns the line
+    unchanged when its first round of fixes changes nothing, and in that round
 
     - ``unescape_html`` changes only a line with an "&";
     - the encoding fix changes only a line ``ftfy.badness.is_bad`` calls bad, one where its pattern of
@@ -94,11 +96,13 @@ def _may_change(config: Any) -> Callable[[str, int, int], bool]:
       windows around those, not at every character of a long line (a Bio abstract with a "±" in it);
     - every other fixer cleaner leaves on needs a character of its own table (``_FIXERS_BY_CHARACTER``).
 
-    A configuration or an ftfy whose pattern cannot be read that way gets no gate (ftfy runs on every
-    line the detector's scan finds)."""
+    A configuration, an ftfy with a fixer not named here, or one whose pattern cannot be read that way
+    gets no gate (ftfy runs on every line the detector's scan finds)."""
+    import ftfy
     from ftfy import badness, chardata
 
-    if config.normalization is not None or any(getattr(config, name) for name in _GATED_OFF):
+    unknown = set(ftfy.FIXERS) - _KNOWN_FIXERS  # an ftfy with a fixer this gate was not written for
+    if unknown or config.normalization is not None or any(getattr(config, name) for name in _GATED_OFF):
         return lambda text, start, end: True
     codes: set[int] = {*range(0x80, 0xA0), *range(0xD800, 0xE000), 0x1B, ord("&")}
     codes.update(chardata.LIGATURES, chardata.WIDTH_MAP, chardata.CONTROL_CHARS)
