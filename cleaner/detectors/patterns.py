@@ -41,7 +41,10 @@ class PatternDetector:
         self._groups = [
             (
                 None if anchor is None else anchors.index(anchor),
-                [(rule, _required(rule.pattern), _Lazy(rule.pattern)) for rule in group],
+                [
+                    (rule, _required(rule.pattern), _Lazy(rule.pattern), _shared(rule, group))
+                    for rule in group
+                ],
             )
             for anchor, group in by_anchor.items()
         ]
@@ -50,6 +53,7 @@ class PatternDetector:
         text = analysis.text
         found = self._anchors.lines(text)
         chars: frozenset[str] | None = None
+        scanned: dict[re.Pattern[str], list[re.Match[str]]] = {}
         for anchor, rules in self._groups:
             occurrences = None if anchor is None else found[anchor]
             if occurrences is None:
@@ -58,11 +62,14 @@ class PatternDetector:
                 lines = occurrences.pairs()
             else:
                 continue
-            for rule, required, lazy in rules:
+            scanned.clear()
+            for rule, required, lazy, shared in rules:
                 if required is not None and not any(char in text for char in required):
                     continue
                 assert rule.pattern is not None
-                if occurrences is not None and occurrences.starts and lazy.get() is not None:
+                if shared is not None and shared in scanned:
+                    matches: Iterable[re.Match[str]] = scanned[shared]
+                elif occurrences is not None and occurrences.starts and lazy.get() is not None:
                     if chars is None:
                         chars = frozenset(text)
                     windows = _windows(text, lines, occurrences.starts, lazy.get(), chars)  # type: ignore[arg-type]
@@ -70,6 +77,8 @@ class PatternDetector:
                 else:
                     finditer = rule.pattern.finditer
                     matches = (match for start, end in lines for match in finditer(text, start, end))
+                if shared is not None and shared not in scanned:
+                    matches = scanned[shared] = list(matches)
                 yield from self._find_rule(rule, analysis, matches)
 
     @staticmethod
@@ -101,6 +110,18 @@ class PatternDetector:
                 if replacement != analysis.text[fix_start:fix_end]:
                     fixes.append(Fix(fix_start, fix_end, replacement, template.applicability))
             yield rule.finding(render(rule.message, match, shorten=MESSAGE_QUOTE), start, end, fixes)
+
+
+def _shared(rule: Rule, group: Sequence[Rule]) -> re.Pattern[str] | None:
+    """The pattern of a rule whose anchor's group holds another rule of the same pattern (rules that
+    find the same candidates and judge them by different words), so that the lines are scanned for its
+    matches once per text; None for a pattern of its own, and for a user rule's budgeted one (each rule
+    spends its own time budget)."""
+    pattern = rule.pattern
+    if not isinstance(pattern, re.Pattern):
+        return None
+    same = [other for other in group if other.pattern == pattern]
+    return pattern if len(same) > 1 else None
 
 
 class _Lazy:

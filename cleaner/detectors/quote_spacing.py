@@ -70,7 +70,7 @@ class QuoteSpacingDetector:
         at every space of the text."""
         text = analysis.text
         for match in _CURLY_OPENING.finditer(text):
-            if "”" in text[match.end() : line_end(text, match.end())]:
+            if _on_line(text, text.find("”", match.end()), match.end()):
                 fix = Fix(*match.span("inner"), "", Applicability.SAFE)
                 yield self.rule.finding(self.rule.message, match.start(), match.start() + 1, (fix,))
         hit = text.find("”")
@@ -80,12 +80,21 @@ class QuoteSpacingDetector:
                 inner -= 1
             after = text[hit + 1 : hit + 2]
             closes = after == "" or after.isspace() or after in _AFTER_CLOSING
-            opened = "“" in text[text.rfind("\n", 0, inner) + 1 : inner]
+            opened = _on_line(text, text.rfind("“", 0, inner), inner)
             if 0 < inner < hit and _is_word(text[inner - 1]) and closes and opened:
                 yield self.rule.finding(
                     self.rule.message, hit, hit + 1, (Fix(inner, hit, "", Applicability.SAFE),)
                 )
             hit = text.find("”", hit + 1)
+
+
+def _on_line(text: str, found: int, position: int) -> bool:
+    """Whether ``found`` (a ``find`` or ``rfind`` result, -1 for none) is on the line of ``position``:
+    asked of the text between them, not of a copy of the line (on a file of one line, a copy of all of
+    it for every quote)."""
+    if found == -1:
+        return False
+    return text.find("\n", min(found, position), max(found, position)) == -1
 
 
 def _straight_fixes(text: str, quotes: list[int], start: int, end: int) -> Iterator[tuple[int, Fix]]:

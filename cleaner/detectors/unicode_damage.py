@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from typing import Any
 
@@ -37,6 +37,7 @@ TYPOGRAPHY = "\u2018\u2019\u201c\u201d\u2013\u2014\u2026"
 """Curly quotes, en and em dashes, the ellipsis: what a clean English article holds beyond ASCII. ftfy
 (configured as below) leaves them alone: mixed only with ASCII they spell no UTF-8 sequence in any
 encoding it re-decodes, so they cannot be mojibake (tests/test_speed_startup.py checks every short mix)."""
+_TYPOGRAPHY = frozenset(TYPOGRAPHY)
 _MAYBE_DAMAGED = re.compile(rf"[^\t\n\r\x20-\x7e{TYPOGRAPHY}]|&[#\w]+;")
 _PLAIN_ASCII = bytes(
     code for code in range(128) if chr(code) in "\t\n\r" or (0x20 <= code <= 0x7E and chr(code) != "&")
@@ -53,14 +54,178 @@ _LINE = re.compile(rf"[^\n\r{_OTHER_BREAKS}]*(?:[{_OTHER_BREAKS}]|(?P<eol>\r\n|\
 
 
 @cache
-def _ftfy() -> tuple[Any, Any]:
-    """ftfy and cleaner's configuration of it, loaded for the first line that may be damaged: a run
-    over plain ASCII text with curly quotes and dashes (or an empty file) never pays for its import."""
+def _ftfy() -> tuple[Any, Any, Callable[[str, int, int], bool]]:
+    """ftfy, cleaner's configuration of it, and the test of whether it may change a line, loaded for
+    the first line that may be damaged: a run over plain ASCII text with curly quotes and dashes (or an
+    empty file) never pays for its import."""
     import ftfy
 
-    return ftfy, ftfy.TextFixerConfig(
+    config = ftfy.TextFixerConfig(
         uncurl_quotes=False, fix_line_breaks=False, normalization=None, explain=True
     )
+    return ftfy, config, _may_change(config)
+
+
+_FIXERS_BY_CHARACTER = (
+    "fix_c1_controls",
+    "fix_latin_ligatures",
+    "fix_character_width",
+    "fix_surrogates",
+    "remove_terminal_escapes",
+    "remove_control_chars",
+)
+"""The fixers of ``ftfy.fix_and_explain`` (besides HTML entities and the encoding) that change a line
+only where it holds one of the characters of their tables: C1 controls, Latin ligatures, half- and
+full-width forms, surrogates, the escape character, the control characters ftfy strips."""
+_GATED_OFF = ("uncurl_quotes", "fix_line_breaks")
+"""Fixers the gate knows nothing of: it is used only where cleaner's configuration turns them off."""
+_WITHIN_ENCODING = ("decode_inconsistent_utf8", "replace_lossy_sequences", "restore_byte_a0")
+"""Steps of the encoding fix, which runs only on a line ``is_bad`` calls bad."""
+_KNOWN_FIXERS = frozenset((*_FIXERS_BY_CHARACTER, *_GATED_OFF, *_WITHIN_ENCODING, "unescape_html"))
+
+
+def _may_change(config: Any) -> Callable[[str, int, int], bool]:
+    """Whether ``ftfy.fix_and_explain(line, config)``, for ``line = text[start:end]``, may return anything
+    but ``line``: exactly ftfy's own tests, done in a fraction of their time. It returns the line
+    unchanged when its first round of fixes changes nothing, and in that round
+
+    - ``unescape_html`` changes only a line with an "&";
+    - the encoding fix changes only a line ``ftfy.badness.is_bad`` calls bad, one where its pattern of
+      mojibake matches; every match is a few characters long (``getwidth``) and holds one of the
+      characters read off the pattern below (``_badness_clues``), so the pattern is tried only in
+      windows around those, not at every character of a long line (a Bio abstract with a "±" in it);
+    - every other fixer cleaner leaves on needs a character of its own table (``_FIXERS_BY_CHARACTER``).
+
+    A configuration, an ftfy with a fixer not named here, or one whose pattern cannot be read that way
+    gets no gate (ftfy runs on every line the detector's scan finds)."""
+    import ftfy
+    from ftfy import badness, chardata
+
+    unknown = set(ftfy.FIXERS) - _KNOWN_FIXERS  # an ftfy with a fixer this gate was not written for
+    if unknown or config.normalization is not None or any(getattr(config, name) for name in _GATED_OFF):
+        return lambda text, start, end: True
+    codes: set[int] = {*range(0x80, 0xA0), *range(0xD800, 0xE000), 0x1B, ord("&")}
+    codes.update(chardata.LIGATURES, chardata.WIDTH_MAP, chardata.CONTROL_CHARS)
+    fixer_characters = re.compile(_character_class(codes))
+    clues = _badness_clues(badness.BADNESS_RE)
+    if clues is None:
+        return lambda text, start, end: True
+    characters, width, at_start = clues
+    clue = re.compile(_character_class({ord(char) for char in characters}))
+    bad = badness.BADNESS_RE.search
+
+    def may_change(text: str, start: int, end: int) -> bool:
+        if fixer_characters.search(text, start, end):
+            return True
+        if at_start and start and bad(text[start : min(end, start + width)]):
+            return True  # a "^" alternative: it matches at the line's start, not at ``start`` of the text
+        # the windows around the clues, merged where they overlap: [low, high), none yet while high < 0
+        low = high = -1
+        for hit in clue.finditer(text, start, end):
+            at = hit.start()
+            if high >= 0 and at - width + 1 < high:
+                high = min(end, at + width)
+                continue
+            if high >= 0 and bad(text, low, high):
+                return True
+            low, high = max(start, at - width + 1), min(end, at + width)
+        return high >= 0 and bad(text, low, high) is not None
+
+    return may_change
+
+
+def _badness_clues(pattern: re.Pattern[str]) -> tuple[frozenset[str], int, bool] | None:
+    """Characters of which every match of ftfy's mojibake pattern holds one, its longest match, and
+    whether an alternative is anchored at the start ("^"); None where the pattern is not a choice of
+    short sequences each holding such a character and reading nothing beyond what it matches (no
+    lookaround, no other anchor): only then does a search of a window find what a search of the line
+    finds there.
+
+    Of each alternative's characters the set chosen is one without ASCII, and of those the one holding
+    the fewest of an English article's own characters (curly quotes, dashes) and then the smallest, so
+    that the windows the gate tries are few on clean text."""
+    from re import _constants as sre
+    from re import _parser
+
+    try:
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        width = parsed.getwidth()[1]
+        (op, value), *rest = list(parsed)
+        anchors = _anchors(list(parsed))
+    except Exception:  # another Python's parser, or another shape
+        return None
+    if op is not sre.BRANCH or rest or width > 16 or anchors is None:
+        return None
+    found: set[str] = set()
+    for branch in value[1]:
+        sets = [_set_characters(item) for item in branch]
+        candidates = [chars for chars in sets if chars and not any(char.isascii() for char in chars)]
+        if not candidates:
+            return None
+        found.update(min(candidates, key=lambda chars: (len(chars & _TYPOGRAPHY), len(chars))))
+    return frozenset(found), width, bool(anchors)
+
+
+def _anchors(items: list[Any]) -> set[Any] | None:
+    """The "^" items of a parsed pattern (as a set that is empty or holds it); None where it holds a
+    lookaround, another anchor or a back-reference: what reads beyond the characters a match takes."""
+    from re import _constants as sre
+
+    found: set[Any] = set()
+    for op, value in items:
+        if op is sre.AT:
+            if value is not sre.AT_BEGINNING:
+                return None
+            found.add(value)
+        elif op in (sre.ASSERT, sre.ASSERT_NOT, sre.GROUPREF, sre.GROUPREF_EXISTS):
+            return None
+        elif op is sre.BRANCH:
+            for branch in value[1]:
+                inner = _anchors(list(branch))
+                if inner is None:
+                    return None
+                found |= inner
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.SUBPATTERN):
+            inner = _anchors(list(value[-1]))
+            if inner is None:
+                return None
+            found |= inner
+        elif op not in (sre.LITERAL, sre.NOT_LITERAL, sre.IN, sre.ANY):
+            return None
+    return found
+
+
+def _set_characters(item: Any) -> frozenset[str] | None:
+    """The characters a parsed literal or character set matches; None for anything else (a category,
+    a negated set, a repeat or a group)."""
+    from re import _constants as sre
+
+    op, value = item
+    if op is sre.LITERAL:
+        return frozenset(chr(value))
+    if op is not sre.IN:
+        return None
+    chars: set[str] = set()
+    for kind, argument in value:
+        if kind is sre.LITERAL:
+            chars.add(chr(argument))
+        elif kind is sre.RANGE:
+            chars.update(chr(code) for code in range(argument[0], argument[1] + 1))
+        else:
+            return None
+    return frozenset(chars)
+
+
+def _character_class(codes: set[int]) -> str:
+    """A pattern matching any of ``codes``, as ranges of consecutive code points."""
+    ordered, parts = sorted(codes), []
+    start = previous = ordered[0]
+    for code in [*ordered[1:], -2]:
+        if code != previous + 1:
+            parts.append(re.escape(chr(start)) + ("-" + re.escape(chr(previous)) if previous > start else ""))
+            start = code
+        previous = code
+    return "[" + "".join(parts) + "]"
 
 
 class UnicodeDamageDetector:
@@ -83,12 +248,20 @@ class UnicodeDamageDetector:
             line = _LINE.match(text, after_break or done)
             assert line is not None  # _LINE matches the empty string too
             start, end = line.start(), line.start("eol") if line["eol"] else line.end()
-            yield from self._check_line(start, text[start:end])  # a line, not a 50 MB file, is copied
+            if self._may_change(text, start, end):  # most lines with a "±" or an "é": ftfy would leave them
+                yield from self._check_line(start, text[start:end])  # a line, not a 50 MB file, is copied
             done = line.end()  # past the hit: no line break lies between the line's start and it
             hit = _MAYBE_DAMAGED.search(text, done)
 
+    @staticmethod
+    def _may_change(text: str, start: int, end: int) -> bool:
+        """Whether ftfy may change the line ``text[start:end]``, asked of the text itself: a line with
+        nothing to repair is never copied (on a 50 MB file of one line, a copy of 100 MB and ftfy's own
+        copies of it)."""
+        return _ftfy()[2](text, start, end)
+
     def _check_line(self, offset: int, line: str) -> Iterator[Finding]:
-        ftfy, config = _ftfy()
+        ftfy, config, _ = _ftfy()
         fixed, steps = ftfy.fix_and_explain(line, config=config)
         if fixed == line:
             return
