@@ -108,9 +108,9 @@ def names_and_loanwords(found: Sequence[Finding], text: str) -> set[int]:
       "agroecological"): a translator's loanword or term used consistently. Guards keep what is a real
       error however often it recurs: a word the article also writes with a capital ("vojtěch said"
       beside "Vojtěch Veselý"), one the speller knows capitalised ("South iceland") or with the capital
-      it lost ("Volodymyr elensky" for Zelensky), a lower-cased abbreviation ("ctgf"), a near miss of a known word ("atheric"), and any such word in a document
-      that lower-cases names elsewhere ("skoda", which the speller knows as "Skoda"): there an unknown
-      lower-case word is most likely one more.
+      it lost ("Volodymyr elensky" for Zelensky), a lower-cased abbreviation ("ctgf"), a near miss of a
+      known word ("atheric"), and any such word in a document that lower-cases names elsewhere ("skoda",
+      which the speller knows as "Skoda"): there an unknown lower-case word is most likely one more.
 
     Measured (see CHANGELOG 0.13.0): on held-out WMT21 output judged by hand, 13 of the 24 spelling
     false alarms left go and no true one; on a second held-out set, 13 findings go, all false; on the
