@@ -8,6 +8,8 @@ alone, and the slices the quote detector used to take.
 
 from __future__ import annotations
 
+import difflib
+
 import ftfy
 import pytest
 from ftfy import badness, chardata
@@ -132,3 +134,30 @@ def test_lines_with_damage_are_still_checked_by_ftfy(line: str) -> None:
 
     checker = Checker(Selection(select=("typography.unicode-damage",)))
     assert [finding.rule for finding in checker.check_text(f"Clean line.\n{line}\n")]
+
+
+def test_a_long_line_is_diffed_piece_by_piece_to_the_same_changes_as_whole() -> None:
+    """A one-line address with entities and mojibake spread over it: the pieces' diffs, put together,
+    give the changes the whole line's diff gives (ftfy's repairs never reach across a cut), in a
+    fraction of its time; a re-decoding that would read across a cut falls back to the whole line."""
+    from cleaner.detectors.unicode_damage import _LONG_DIFF, _opcodes
+
+    ftfy_module, config, _ = _ftfy()
+
+    def fix(text: str) -> str:
+        return ftfy_module.fix_and_explain(text, config=config)[0]
+
+    sentence = (
+        "The Secretary reported that the &quot;surplus&quot; was large, and the caf\u00c3\u00a9 closed. "
+    )
+    line = "".join(f"{number} {sentence}" for number in range(2 * _LONG_DIFF // len(sentence)))
+    fixed = fix(line)
+    pieces = _opcodes(line, fixed, fix)
+    whole = difflib.SequenceMatcher(None, line, fixed, autojunk=False).get_opcodes()
+
+    def changes(opcodes: list) -> list:
+        return [(line[i1:i2], fixed[j1:j2], i1) for tag, i1, i2, j1, j2 in opcodes if tag != "equal"]
+
+    assert changes(pieces) == changes(whole) and len(changes(pieces)) == 3 * (2 * _LONG_DIFF // len(sentence))
+    assert "".join(fixed[j1:j2] if tag != "equal" else line[i1:i2] for tag, i1, i2, j1, j2 in pieces) == fixed
+    assert _opcodes(line, fixed, lambda piece: piece) == whole  # pieces that disagree: the whole line

@@ -11,6 +11,7 @@ punctuation inside Chinese, Japanese or Korean text is that text's own.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
@@ -269,8 +270,8 @@ class UnicodeDamageDetector:
             _STEP_NAMES[name] if kind == "apply" and name in _STEP_NAMES else _MOJIBAKE
             for kind, name in steps or [("encode", "")]
         )
-        matcher = difflib.SequenceMatcher(None, line, fixed, autojunk=False)
-        for tag, i1, i2, j1, j2 in _atomic(matcher.get_opcodes()):
+        opcodes = _opcodes(line, fixed, lambda piece: ftfy.fix_and_explain(piece, config=config)[0])
+        for tag, i1, i2, j1, j2 in _atomic(opcodes):
             if tag == "equal" or _in_cjk_text(line, i1, i2):
                 continue
             i1, i2, j1, j2 = _whole_entities(line, i1, i2, j1, j2)
@@ -290,7 +291,41 @@ class UnicodeDamageDetector:
             )
 
 
-def _atomic(opcodes: list[tuple[str, int, int, int, int]]) -> list[tuple[str, int, int, int, int]]:
+_Opcode = tuple[str, int, int, int, int]
+_LONG_DIFF = 2000
+"""Lines longer than this are diffed piece by piece where they can be: difflib's character diff takes
+time that grows with the square of the length (a State of the Union address of one 70,000-character
+line: 100 s)."""
+
+
+def _opcodes(line: str, fixed: str, fix: Callable[[str], str]) -> list[_Opcode]:
+    """How ``fixed`` (``fix(line)``) differs from ``line``, as difflib's opcodes. A long line is cut at
+    spaces into pieces of about ``_LONG_DIFF`` characters and each piece fixed and diffed alone, where
+    that gives the same text as fixing the whole line (ftfy's repairs are a few characters each; a
+    re-decoding that reads across a cut gives another text, and then the whole line is diffed)."""
+    if len(line) > _LONG_DIFF:
+        cuts = [0]
+        while len(line) - cuts[-1] > _LONG_DIFF:
+            space = line.rfind(" ", cuts[-1] + _LONG_DIFF // 2, cuts[-1] + _LONG_DIFF)
+            cuts.append(space + 1 if space != -1 else cuts[-1] + _LONG_DIFF)
+        cuts.append(len(line))
+        pieces = [line[a:b] for a, b in itertools.pairwise(cuts)]
+        fixed_pieces = [fix(piece) for piece in pieces]
+        if "".join(fixed_pieces) == fixed:
+            opcodes: list[_Opcode] = []
+            at = 0
+            for start, piece, fixed_piece in zip(cuts, pieces, fixed_pieces, strict=False):
+                matcher = difflib.SequenceMatcher(None, piece, fixed_piece, autojunk=False)
+                opcodes.extend(
+                    (tag, start + i1, start + i2, at + j1, at + j2)
+                    for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+                )
+                at += len(fixed_piece)
+            return opcodes
+    return difflib.SequenceMatcher(None, line, fixed, autojunk=False).get_opcodes()
+
+
+def _atomic(opcodes: list[_Opcode]) -> list[_Opcode]:
     """The changes of one line as repairs that each stand alone.
 
     ftfy may move text (re-decoding mojibake reorders characters), which a diff sees as an insertion in
