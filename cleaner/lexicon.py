@@ -801,14 +801,19 @@ def continues_figure(pair: str) -> bool:
 
 def is_idiomatic_repeat(pair: str) -> bool:
     """Whether "X and X" ("X or X") is English's own repetition rather than a doubled conjunct: a word
-    repeated for emphasis or duration ("again and again", "years and years", "closer and closer",
-    "laughed and laughed", "rustling and rustling"), a function word ("But, but and but."), or the
-    second half of a longer name ("Vice President and President", where ``pair`` carries the
-    capitalised word before the first X)."""
+    repeated for emphasis, duration or in an idiom ("again and again", "years and years", "neck and
+    neck", "closer and closer", "laughed and laughed", "rustling and rustling"), a function word ("But,
+    but and but."), the third of a rhetorical triple ("Location, location and location": ``pair`` then
+    starts with the first), or two ranks of one title ("deputy director and director", where ``pair``
+    carries the rank)."""
     words = pair.split()
     size = next((n for n in (2, 1) if len(words) > 2 * n and words[-n:] == words[-2 * n - 1 : -n - 1]), 1)
-    lead = words[: -2 * size - 1]
-    if lead and lead[-1][0].isupper() and lead[-1].lower() not in _FUNCTION_WORDS | word_class("determiners"):
+    lead = [word.lower() for word in words[: -2 * size - 1]]
+    if lead and (
+        lead[-1] in _REPEAT_LEADS
+        or lead[-1] in word_class("rank-modifiers")
+        or lead[-1].rstrip(",") == words[-1].lower()
+    ):
         return True
     word = words[-1].lower()
     if word in _FUNCTION_WORDS or any(word in word_class(name) for name in _CLOSED_CLASSES):
@@ -822,6 +827,9 @@ def is_idiomatic_repeat(pair: str) -> bool:
     )
 
 
+_REPEAT_LEADS = frozenset({"and", "or", "between", "no", "not"})
+"""Words before "X and X" that make it a chain ("tax and tax and spend and spend") or an idiom ("between
+man and man", "no growth and growth")."""
 _CLOSED_CLASSES = (
     "emphatic-repeats",
     "coordinators",

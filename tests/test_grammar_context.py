@@ -156,6 +156,12 @@ def test_a_lower_cased_abbreviation_or_a_near_miss_stays_reported_even_when_it_r
     typo = "The atheric oils work.\nAtheric oils are cheap, and atheric extracts too.\n"
     found = (_spelling(typo, "atheric", "etheric"), _spelling(typo, "atheric", "etheric", nth=1))
     assert _explained(typo, *found) == []  # one edit from a word: a made-up word, however often repeated
+    calque = "The epidemy spread in the north.\nDoctors said the epidemy would peak in May.\n"
+    found = (_spelling(calque, "epidemy", "epidemic"), _spelling(calque, "epidemy", "epidemic", nth=1))
+    assert _explained(calque, *found) == []  # mostly a word's letters in order: a calque, not a loanword
+    named = "José recieved the award.\nAt Česká spořitelna the staff cheered.\n"
+    found = (_spelling(named, "recieved", "received"), _spelling(named, "spořitelna", "spiritual"))
+    assert _explained(named, *found) == ["spořitelna"]  # a typo after a name is a typo
 
 
 def test_in_a_document_that_lower_cases_names_a_recurring_unknown_word_stays_reported() -> None:
@@ -190,7 +196,8 @@ def test_a_yearless_weekday_is_judged_only_in_an_article_from_this_year() -> Non
     assert dated_in_current_year("Results of 2025 and plans for 2026.", today)
     assert not dated_in_current_year("Arotile died in 2020, on Monday, July 14th.", today)
     assert not dated_in_current_year("She died on Monday, July 14th.", today)
-    assert not dated_in_current_year("Plans for 2026 and for 2027.", today)
+    assert dated_in_current_year("Plans for 2026 and for 2027.", today)  # a year to come says nothing
+    assert not dated_in_current_year("The 2025 plan runs until 2030.", today)
     text = "The ceremony on Monday, July 14th was in 2020.\n"
     match = RawMatch(16, 34, "EN_DATE_WEEKDAY_CURRENTYEAR", "SEMANTICS", "inconsistency", "", ("Tuesday",))
     finding = to_finding(match, 0, text)

@@ -137,16 +137,17 @@ def _edge_fixes(text: str, quotes: list[int], start: int, end: int) -> Iterator[
     """The repairs of a line whose straight quotes do not pair, where its place says a quote's side
     without counting: a quotation that runs over several lines opens on one ('" So much time was not
     available.') and closes on another ('staying power. "'). A quote that opens the line before a space
-    and a word, or ends it after a sentence's punctuation and a space, is spaced off its words."""
+    and a word, or ends it after a sentence's punctuation and a space, is spaced off its words; one space,
+    as a tokeniser leaves it: a ditto mark in a column ('Jones, K.       "') has its run of them."""
     first, last = quotes[0], quotes[-1]
     words = _inner_after(text, first, end)
-    if first == start and words > first + 1 and text[words].isalpha():  # '"   3.50' is a ditto mark
+    if first == start and words == first + 2 and text[words].isalpha():  # '"     Ripe' is a ditto mark
         yield first, Fix(first + 1, words, "", Applicability.SAFE)
     trailing = last + 1
     while trailing < end and text[trailing] in _GAP:
         trailing += 1
     inner = _inner_before(text, last, start)
-    if trailing == end and inner < last and text[inner - 1] in _CLOSES_SENTENCE:
+    if trailing == end and inner == last - 1 and text[inner - 1] in _CLOSES_SENTENCE:
         yield last, Fix(inner, last, "", Applicability.SAFE)
 
 

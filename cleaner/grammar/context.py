@@ -18,6 +18,7 @@ purpose (``names_and_loanwords``), and one date rule judged yearless dates again
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -125,10 +126,10 @@ def names_and_loanwords(found: Sequence[Finding], text: str) -> set[int]:
     ]
     explained = {
         index
-        for index, finding, _ in lower_case
+        for index, finding, word in lower_case
         if in_host_name(text, finding.start, finding.end)
         or is_name_particle(text, finding.start, finding.end)
-        or in_source_name(text, finding.start, finding.end)
+        or (in_source_name(text, finding.start, finding.end) and not _near_miss(word, _suggestions(finding)))
     }
     unexplained = [(index, finding, word) for index, finding, word in lower_case if index not in explained]
     if any(
@@ -227,12 +228,28 @@ def _abbreviation_like(word: str, suggestions: Sequence[str]) -> bool:
     return any(s.lower() in (word, s[:1].lower() + word) or (len(s) > 1 and s.isupper()) for s in suggestions)
 
 
+def _suggestions(finding: Finding) -> list[str]:
+    return [fix.replacement for fix in finding.fixes]
+
+
 def _near_miss(word: str, suggestions: Sequence[str]) -> bool:
     """Whether a lower-case suggestion is one edit away (a letter added, dropped, changed or two swapped,
-    a space or hyphen included): a typo or a made-up word next to a real one ("atheric" → "etheric",
-    "disconsent" → "discontent"), which a system may well repeat. Capitalised suggestions are names the
-    speller offers for anything unknown ("rakugo" → "Bakugo") and say nothing."""
-    return any(not s[:1].isupper() and _one_edit(word, s) for s in suggestions)
+    a space or hyphen included) or otherwise mostly the same letters in the same order: a typo or a
+    calque next to a real word ("atheric" → "etheric", "recieved" → "received", "epidemy" → "epidemic",
+    "organisator" → "organization", "beaurocracy" → "bureaucracy"), which a system may well repeat.
+    Capitalised suggestions are names the speller offers for anything unknown ("rakugo" → "Bakugo") and
+    say nothing."""
+    return any(
+        not s[:1].isupper()
+        and (_one_edit(word, s) or difflib.SequenceMatcher(None, word, s.lower()).ratio() >= _SIMILAR)
+        for s in suggestions
+    )
+
+
+_SIMILAR = 0.75
+"""The share of letters in order a suggestion must have in common with a word to make it a near miss
+(``difflib``'s ratio): "epidemy"/"epidemic" 0.8, "hospitalisated"/"hospitalized" 0.85; a loanword and
+what the speller offers for it rarely reach it ("rakugo"/"raking" 0.5)."""
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -267,15 +284,17 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 def dated_in_current_year(text: str, today: date | None = None) -> bool:
-    """Whether ``text`` shows itself written this year: the latest year it names is the current one.
+    """Whether ``text`` shows itself written this year: the latest year it names, leaving out years still
+    to come (a plan "until 2030"), is the current one.
 
     LanguageTool's EN_DATE_WEEKDAY_CURRENTYEAR checks a weekday against a date without a year
     ("Monday, July 14th") as if the date were in the current year. Most articles cleaner sees are not
     from this year (news archives, MT test sets), and there the rule is right only by luck; so its
     matches are kept only in a document whose own years point to this one. Dates with a year are
     checked by other rules (EN_DATE_WEEKDAY), unaffected."""
-    years = [int(year) for year in _YEAR.findall(text)]
-    return bool(years) and max(years) == (today or date.today()).year
+    this_year = (today or date.today()).year
+    years = [year for year in map(int, _YEAR.findall(text)) if year <= this_year]  # not "until 2030"
+    return bool(years) and max(years) == this_year
 
 
 def in_context(found: list[Finding], text: str, today: date | None = None) -> list[Finding]:
