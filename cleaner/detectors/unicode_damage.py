@@ -294,35 +294,60 @@ class UnicodeDamageDetector:
 _Opcode = tuple[str, int, int, int, int]
 _LONG_DIFF = 2000
 """Lines longer than this are diffed piece by piece where they can be: difflib's character diff takes
-time that grows with the square of the length (a State of the Union address of one 70,000-character
-line: 100 s)."""
+time that grows with the square of the length and more with repeated text (a State of the Union address
+of one 70,000-character line: 100 s; 180,000 characters of a repeated sentence with 10,000 mojibake
+words: over 3 minutes)."""
+_PIECE = 256
+"""About how long each piece of a long line is: cut at a space between half this and this."""
 
 
 def _opcodes(line: str, fixed: str, fix: Callable[[str], str]) -> list[_Opcode]:
     """How ``fixed`` (``fix(line)``) differs from ``line``, as difflib's opcodes. A long line is cut at
-    spaces into pieces of about ``_LONG_DIFF`` characters and each piece fixed and diffed alone, where
-    that gives the same text as fixing the whole line (ftfy's repairs are a few characters each; a
-    re-decoding that reads across a cut gives another text, and then the whole line is diffed)."""
-    if len(line) > _LONG_DIFF:
-        cuts = [0]
-        while len(line) - cuts[-1] > _LONG_DIFF:
-            space = line.rfind(" ", cuts[-1] + _LONG_DIFF // 2, cuts[-1] + _LONG_DIFF)
-            cuts.append(space + 1 if space != -1 else cuts[-1] + _LONG_DIFF)
-        cuts.append(len(line))
-        pieces = [line[a:b] for a, b in itertools.pairwise(cuts)]
-        fixed_pieces = [fix(piece) for piece in pieces]
-        if "".join(fixed_pieces) == fixed:
-            opcodes: list[_Opcode] = []
-            at = 0
-            for start, piece, fixed_piece in zip(cuts, pieces, fixed_pieces, strict=False):
-                matcher = difflib.SequenceMatcher(None, piece, fixed_piece, autojunk=False)
-                opcodes.extend(
-                    (tag, start + i1, start + i2, at + j1, at + j2)
-                    for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-                )
-                at += len(fixed_piece)
-            return opcodes
-    return difflib.SequenceMatcher(None, line, fixed, autojunk=False).get_opcodes()
+    spaces into pieces of about ``_PIECE`` characters and each piece fixed and diffed alone, where that
+    gives the same text as fixing the whole line (ftfy's repairs are a few characters each; a
+    re-decoding that reads across a cut gives another text, and then the whole line is diffed, past
+    what both sides share at their ends)."""
+    if len(line) <= _LONG_DIFF:
+        return difflib.SequenceMatcher(None, line, fixed, autojunk=False).get_opcodes()
+    cuts = [0]
+    while len(line) - cuts[-1] > _PIECE:
+        space = line.rfind(" ", cuts[-1] + _PIECE // 2, cuts[-1] + _PIECE)
+        cuts.append(space + 1 if space != -1 else cuts[-1] + _PIECE)
+    cuts.append(len(line))
+    pieces = [line[a:b] for a, b in itertools.pairwise(cuts)]
+    fixed_pieces = [fix(piece) for piece in pieces]
+    if "".join(fixed_pieces) != fixed:
+        return _trimmed_opcodes(line, fixed)
+    opcodes: list[_Opcode] = []
+    at = 0
+    for start, piece, fixed_piece in zip(cuts, pieces, fixed_pieces, strict=False):
+        opcodes.extend(
+            (tag, start + i1, start + i2, at + j1, at + j2)
+            for tag, i1, i2, j1, j2 in _trimmed_opcodes(piece, fixed_piece)
+        )
+        at += len(fixed_piece)
+    return opcodes
+
+
+def _trimmed_opcodes(old: str, new: str) -> list[_Opcode]:
+    """difflib's opcodes of what lies between the start and the end ``old`` and ``new`` share."""
+    head = 0
+    limit = min(len(old), len(new))
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    inner = difflib.SequenceMatcher(
+        None, old[head : len(old) - tail], new[head : len(new) - tail], autojunk=False
+    )
+    opcodes: list[_Opcode] = [("equal", 0, head, 0, head)] if head else []
+    opcodes.extend(
+        (t, head + i1, head + i2, head + j1, head + j2) for t, i1, i2, j1, j2 in inner.get_opcodes()
+    )
+    if tail:
+        opcodes.append(("equal", len(old) - tail, len(old), len(new) - tail, len(new)))
+    return opcodes
 
 
 def _atomic(opcodes: list[_Opcode]) -> list[_Opcode]:
