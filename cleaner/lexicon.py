@@ -799,14 +799,14 @@ def continues_figure(pair: str) -> bool:
     return len(words) == 2 and all(word.lower().split("-")[0] in cardinals for word in words)
 
 
-def is_idiomatic_repeat(pair: str) -> bool:
-    """Whether "X and X" ("X or X") is English's own repetition rather than a doubled conjunct: a word
-    repeated for emphasis, duration or in an idiom ("again and again", "years and years", "neck and
-    neck", "closer and closer", "laughed and laughed", "rustling and rustling"), a function word ("But,
-    but and but."), the third of a rhetorical triple ("Location, location and location": ``pair`` then
-    starts with the first), or two ranks of one title ("deputy director and director", where ``pair``
-    carries the rank)."""
-    words = pair.split()
+def is_idiomatic_repeat(clause: str) -> bool:
+    """Whether the "X and X" ("X or X") that ``clause`` ends with is English's own repetition rather than
+    a doubled conjunct: a word repeated for emphasis, duration or in an idiom ("again and again", "years
+    and years", "neck and neck", "closer and closer", "laughed and laughed", "rustling and rustling"), a
+    function word ("But, but and but."), the third of a rhetorical triple ("Location, location and
+    location"), two ranks of one title ("deputy director and director"), a chain or a fixed phrase by the
+    word before it ("tax and tax and spend and spend", "between man and man")."""
+    words = clause.split()
     size = next((n for n in (2, 1) if len(words) > 2 * n and words[-n:] == words[-2 * n - 1 : -n - 1]), 1)
     lead = [word.lower() for word in words[: -2 * size - 1]]
     if lead and (
