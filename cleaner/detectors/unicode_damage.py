@@ -13,12 +13,14 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from typing import Any
 
 from cleaner.analysis import TextAnalysis
 from cleaner.detectors import single_rule
+from cleaner.detectors.anchors import set_characters
 from cleaner.findings import Applicability, Finding, Fix
 from cleaner.ruleset import Rule
 
@@ -197,24 +199,9 @@ def _anchors(items: list[Any]) -> set[Any] | None:
 
 
 def _set_characters(item: Any) -> frozenset[str] | None:
-    """The characters a parsed literal or character set matches; None for anything else (a category,
-    a negated set, a repeat or a group)."""
-    from re import _constants as sre
-
-    op, value = item
-    if op is sre.LITERAL:
-        return frozenset(chr(value))
-    if op is not sre.IN:
-        return None
-    chars: set[str] = set()
-    for kind, argument in value:
-        if kind is sre.LITERAL:
-            chars.add(chr(argument))
-        elif kind is sre.RANGE:
-            chars.update(chr(code) for code in range(argument[0], argument[1] + 1))
-        else:
-            return None
-    return frozenset(chars)
+    """The characters a parsed literal or character set matches, however wide its ranges; None for
+    anything else (a category, a negated set, a repeat or a group)."""
+    return set_characters(item, sys.maxunicode + 1)
 
 
 def _character_class(codes: set[int]) -> str:
