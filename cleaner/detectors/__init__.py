@@ -33,6 +33,7 @@ _DETECTORS: dict[str, str] = {
     "look-alike": "cleaner.detectors.look_alike:LookAlikeDetector",
     "doubled-space": "cleaner.detectors.doubled_space:DoubledSpaceDetector",
     "quote-spacing": "cleaner.detectors.quote_spacing:QuoteSpacingDetector",
+    "doubled-conjunct": "cleaner.detectors.doubled_conjunct:DoubledConjunctDetector",
     "weekday-mismatch": "cleaner.detectors.consistency_calendar:WeekdayMismatchDetector",
     "weekday-unsupported": "cleaner.detectors.consistency_calendar:WeekdayUnsupportedDetector",
     "month-mismatch": "cleaner.detectors.consistency_calendar:MonthMismatchDetector",

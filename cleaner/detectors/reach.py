@@ -113,7 +113,7 @@ class Reach:
 
 def reach(pattern: object) -> Reach | None:
     """The reach of a rule's pattern, or None where it cannot be read off (a user rule's pattern, a
-    case-insensitive matching, a parser of another Python version)."""
+    back-reference, case-insensitive matching, a parser of another Python version)."""
     if not isinstance(pattern, re.Pattern):
         return None
     try:
@@ -198,24 +198,15 @@ def _source(item: Any, flags: int) -> str | None:
 
 
 def _tree(
-    items: list[Any],
-    flags: int,
-    repeated: bool,
-    looking: bool,
-    consumed: set[str],
-    read: set[str],
-    groups: dict[int, list[tuple[Any, ...]]] | None = None,
+    items: list[Any], flags: int, repeated: bool, looking: bool, consumed: set[str], read: set[str]
 ) -> list[tuple[Any, ...]]:
     """The items of a parsed pattern as what ``_most`` counts: ("char", its matcher), ("at",) for a
     position test, ("group", items), ("or", branches), ("bounded", most repeats, items), ("unbounded",)
-    and ("ahead", items); a lookbehind reads only what is behind and is left out. A back-reference
-    (``(?P=first)``) takes what its group can take, so it counts as a copy of the group's items
-    (``groups``, by number, filled on the way: a group comes before its references). The character items
+    and ("ahead", items); a lookbehind reads only what is behind and is left out. The character items
     inside unbounded repeats are collected on the way: those a match consumes (outside lookarounds) into
     ``consumed``, all into ``read``. Raises ValueError for an item this module does not know."""
     from re import _constants as sre
 
-    groups = {} if groups is None else groups
     nodes: list[tuple[Any, ...]] = []
     for item in items:
         op, value = item
@@ -230,31 +221,24 @@ def _tree(
             nodes.append(("at",))
         elif op is sre.SUBPATTERN:
             inner = _group_flags(flags, value)
-            group = _tree(list(value[3]), inner, repeated, looking, consumed, read, groups)
-            if value[0] is not None:
-                groups[value[0]] = group
-            nodes.append(("group", group))
+            nodes.append(("group", _tree(list(value[3]), inner, repeated, looking, consumed, read)))
         elif op is sre.BRANCH:
-            branches = [_tree(list(b), flags, repeated, looking, consumed, read, groups) for b in value[1]]
+            branches = [_tree(list(b), flags, repeated, looking, consumed, read) for b in value[1]]
             nodes.append(("or", branches))
         elif str(op) in _UNBOUNDED_REPEATS:
             _, high, body = value
             unbounded = repeated or high > _LONGEST_BOUNDED
-            inner_nodes = _tree(list(body), flags, unbounded, looking, consumed, read, groups)
+            inner_nodes = _tree(list(body), flags, unbounded, looking, consumed, read)
             nodes.append(("unbounded",) if high > _LONGEST_BOUNDED else ("bounded", high, inner_nodes))
         elif op in (sre.ASSERT, sre.ASSERT_NOT):
-            inner_nodes = _tree(list(value[1]), flags, repeated, True, consumed, read, groups)
+            inner_nodes = _tree(list(value[1]), flags, repeated, True, consumed, read)
             if value[0] == 1:
                 nodes.append(("ahead", inner_nodes))
         elif str(op) == "ATOMIC_GROUP":
-            nodes.append(("group", _tree(list(value), flags, repeated, looking, consumed, read, groups)))
-        elif op is sre.GROUPREF and value in groups and not repeated:
-            nodes.append(("group", groups[value]))
+            nodes.append(("group", _tree(list(value), flags, repeated, looking, consumed, read)))
         elif op is sre.GROUPREF_EXISTS:
             branches = [
-                _tree(list(b), flags, repeated, looking, consumed, read, groups)
-                for b in value[1:]
-                if b is not None
+                _tree(list(b), flags, repeated, looking, consumed, read) for b in value[1:] if b is not None
             ]
             nodes.append(("or", branches))
         else:
