@@ -887,7 +887,6 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "can-be-verb": lambda word: "VERB" in word_lemmas(word.lower()),
     "gerund-only": lambda word: is_gerund_only(word.lower()),
     "continues-figure": continues_figure,
-    "idiomatic-repeat": is_idiomatic_repeat,
     "article": lambda word: word.lower() in word_class("articles"),
     "determiner": lambda word: word.lower() in word_class("determiners") | word_class("articles"),
     "speech-verb": lambda word: word.lower() in word_class("reporting-verbs") | word_class("speech-verbs"),

@@ -23,7 +23,7 @@ from cleaner.ruleset import Rule
 _CONJUNCTION = re.compile(r"[ \t](?:and|or)[ \t]+(?=[a-z])")
 """Opens with a space, so that ``re`` looks only at spaces (a lookbehind first is tried everywhere)."""
 _WORD = r"[a-z](?:[a-z]|-(?=[a-z])){2,}"
-_AFTER = re.compile(rf"(?P<one>{_WORD})(?![\w'’-])(?:(?P<gap>[ \t]+)(?P<two>{_WORD})(?![\w'’-]))?")
+_AFTER = re.compile(rf"(?P<one>{_WORD})(?![\w'’-])(?:[ \t]+(?P<two>{_WORD})(?![\w'’-]))?")
 """One or two lower-case words of three letters or more (hyphens inside), right after the conjunction."""
 _ENDS = re.compile(r"[ \t]*(?:[.,;:!?)\"”]|\r?\n|$)")
 """What must follow the pair: a repeated modifier with its noun after it ("wool and wool manufactures",
