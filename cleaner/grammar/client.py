@@ -162,18 +162,14 @@ def split_matches(paragraphs: Sequence[str], answer: Any) -> list[list[RawMatch]
     starts = list(itertools.accumulate((size + gap for size in sizes[:-1]), initial=len(LEAD) + gap))
     tail = starts[-1] + sizes[-1] + gap
     found: list[list[RawMatch]] = [[] for _ in paragraphs]
-    whole: str | None = None  # the request's text, built for a match in LEAD or TAIL only
+    whole: str | None = None  # the request's text, built for a match outside every paragraph only
     for item in _matches(answer):
         offset, length = (item.get("offset"), item.get("length")) if isinstance(item, dict) else (None, None)
         if not _is_count(offset) or not _is_count(length):
             raise BadAnswer(f"a match's offsets ({offset!r}, {length!r}) are not counts")
-        if offset + length <= starts[0] or offset >= tail:  # in LEAD or TAIL: checked, then dropped
-            whole = request_text(paragraphs) if whole is None else whole
-            _match(whole, tail + len(TAIL), item)
-            continue
         index = max(0, bisect.bisect_right(starts, offset) - 1)
         local = offset - starts[index]
-        if local < 0 or local + length > sizes[index]:  # into the break: about the join, dropped
+        if local < 0 or local + length > sizes[index]:  # in LEAD or TAIL, or into a break: checked, dropped
             whole = request_text(paragraphs) if whole is None else whole
             _match(whole, tail + len(TAIL), item)
             continue

@@ -132,16 +132,12 @@ def names_and_loanwords(found: Sequence[Finding], text: str) -> set[int]:
         or (in_source_name(text, finding.start, finding.end) and not _near_miss(word, _suggestions(finding)))
     }
     unexplained = [(index, finding, word) for index, finding, word in lower_case if index not in explained]
-    if any(
-        fix.replacement == word[:1].upper() + word[1:]
-        for _, finding, word in unexplained
-        for fix in finding.fixes
-    ):
+    if any(word[:1].upper() + word[1:] in _suggestions(finding) for _, finding, word in unexplained):
         return explained  # the document lower-cases names: an unknown lower-case word may be one more
     candidates = {
         index: word
         for index, finding, word in unexplained
-        if not _abbreviation_like(word, suggestions := [fix.replacement for fix in finding.fixes])
+        if not _abbreviation_like(word, suggestions := _suggestions(finding))
         and not _near_miss(word, suggestions)
     }
     recurring = _recurring_in_lower_case(set(candidates.values()), text)
