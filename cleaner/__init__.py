@@ -5,4 +5,4 @@ find ``Finding``s (``findings`` is the one model they share), ``pipeline`` runs 
 text, ``report`` renders results, and ``cli`` only wires these together.
 """
 
-__version__ = "0.13.0"
+__version__ = "0.14.0"

@@ -69,7 +69,10 @@ def default_treatments() -> list[DefaultTreatment]:
     ]
     rows += [
         DefaultTreatment(
-            RULE_PREFIX + rule, "rule", "safe", "Its first suggestion is right in every context (audited)."
+            RULE_PREFIX + rule,
+            "rule",
+            "safe",
+            "Its first suggestion is right in every lower-case context (audited); over a capital it is unsafe.",
         )
         for rule in sorted(data.safe)
     ]
@@ -221,10 +224,17 @@ def category_of(match: RawMatch) -> Category:
 
 def to_finding(match: RawMatch, offset: int, paragraph: str) -> Finding:
     """A finding for a match in ``paragraph``, which starts at ``offset`` in the document. A repair over a
-    line end is never safe, whatever the rule: it joins two lines, which may be a heading and its text."""
+    line end is never safe, whatever the rule: it joins two lines, which may be a heading and its text.
+    Nor is one over a capital letter: a doubled capitalised word is often a name ("Adamu Adamu", "Yang
+    Yang"), where deleting one half changes what the article says."""
     category = category_of(match)
     matched = paragraph[match.start : match.end]
-    trusted = match.rule_id in defaults().safe and "\n" not in matched and "\r" not in matched
+    trusted = (
+        match.rule_id in defaults().safe
+        and "\n" not in matched
+        and "\r" not in matched
+        and matched == matched.lower()
+    )
     applicability = Applicability.SAFE if trusted else Applicability.UNSAFE
     start, end = offset + match.start, offset + match.end
     fixes = tuple(
