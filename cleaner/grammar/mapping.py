@@ -72,7 +72,7 @@ def default_treatments() -> list[DefaultTreatment]:
             RULE_PREFIX + rule,
             "rule",
             "safe",
-            "Its first suggestion is right in every lower-case context (audited); over a capital it is unsafe.",
+            "Its first suggestion is right in lower case (audited); over a capital it is unsafe.",
         )
         for rule in sorted(data.safe)
     ]
