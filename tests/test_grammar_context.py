@@ -96,6 +96,21 @@ def test_the_labels_of_a_host_name_are_not_misspellings_but_a_glued_sentence_is_
     assert in_host_name(text, text.index("err.ee or") + 4, text.index("err.ee or") + 6)
     assert in_host_name(text, text.index("kyivpost"), text.index("kyivpost") + 8)
     assert not in_host_name(text, text.index("teh"), text.index("teh") + 3)
+    site = "At Letuška.cz, flights to Split are the most popular. He went Home.Teh next day.\n"
+    assert in_host_name(site, site.index("cz"), site.index("cz") + 2)  # a site named by its address
+    assert not in_host_name(site, site.index("Teh"), site.index("Teh") + 3)
+
+
+def test_an_apostrophe_inside_a_name_is_no_unpaired_quote() -> None:
+    text = "Our correspondent Shamsu Da'u reports. Then 'the plan' was 'dropped.\n"
+
+    def unpaired(at: int) -> Finding:
+        return to_finding(
+            RawMatch(at, at + 1, "EN_UNPAIRED_QUOTES", "PUNCTUATION", "typographical", "", ()), 0, text
+        )
+
+    found = [unpaired(text.index("'u")), unpaired(text.index("'dropped"))]
+    assert [text[f.start : f.end + 4] for f in in_context(found, text)] == ["'drop"]
 
 
 def test_a_name_particle_before_a_capitalised_word_is_part_of_the_name() -> None:
