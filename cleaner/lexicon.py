@@ -890,5 +890,6 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "article": lambda word: word.lower() in word_class("articles"),
     "determiner": lambda word: word.lower() in word_class("determiners") | word_class("articles"),
     "speech-verb": lambda word: word.lower() in word_class("reporting-verbs") | word_class("speech-verbs"),
+    "hyphen-prefix": lambda word: word.lower() in word_class("hyphen-prefixes"),
 }
 """Named tests on a match group that rules use in ``where:``; prefix a name with ``!`` to negate it."""
