@@ -799,6 +799,39 @@ def continues_figure(pair: str) -> bool:
     return len(words) == 2 and all(word.lower().split("-")[0] in cardinals for word in words)
 
 
+def are_successive_years(pair: str) -> bool:
+    """Whether a pair of numbers around a slash ("2017 / 18", "2022 / 2023") is a year and the next one,
+    written in full or by its last two digits: a season or an academic year, never a ratio or a gene's
+    variants ("FGFR 2 / 3")."""
+    numbers = re.findall(r"\d+", pair)
+    if len(numbers) != 2 or len(numbers[0]) != 4:
+        return False
+    year, following = int(numbers[0]), numbers[1]
+    return int(following) == (year + 1 if len(following) == 4 else (year + 1) % 100)
+
+
+def is_ascending_range(pair: str) -> bool:
+    """Whether the second of two numbers ("13... 15", "-5... -3") is the greater: a range from one to the
+    other, where a countdown ("3... 2") or a pause between figures counts down or repeats."""
+    numbers = [float(number.replace("−", "-")) for number in re.findall(r"[-−]?\d+(?:\.\d+)?", pair)]
+    return len(numbers) == 2 and numbers[0] < numbers[1]
+
+
+def has_doubled_part(compound: str) -> bool:
+    """Whether the rest of a hyphenated compound, from one of its parts on, opens with that part twice
+    ("diameter-diameter" in "two-meter-diameter-diameter"), a translation's stutter: a part of four
+    letters or more (shorter ones are sounds: "rum-tum-tum"), no reduplication of English's own
+    ("hush-hush", ``reduplications`` in the word classes), and not a chain of one part ("buzz-buzz-buzz")."""
+    parts = compound.lower().split("-")
+    return (
+        len(parts) >= 2
+        and parts[0] == parts[1]
+        and len(parts[0]) >= 4
+        and (len(parts) == 2 or len(set(parts)) > 1)
+        and parts[0] not in word_class("reduplications")
+    )
+
+
 def is_idiomatic_repeat(clause: str) -> bool:
     """Whether the "X and X" ("X or X") that ``clause`` ends with is English's own repetition rather than
     a doubled conjunct: a word repeated for emphasis, duration or in an idiom ("again and again", "years
@@ -887,6 +920,9 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "can-be-verb": lambda word: "VERB" in word_lemmas(word.lower()),
     "gerund-only": lambda word: is_gerund_only(word.lower()),
     "continues-figure": continues_figure,
+    "successive-years": are_successive_years,
+    "ascending-range": is_ascending_range,
+    "doubled-part": has_doubled_part,
     "article": lambda word: word.lower() in word_class("articles"),
     "determiner": lambda word: word.lower() in word_class("determiners") | word_class("articles"),
     "speech-verb": lambda word: word.lower() in word_class("reporting-verbs") | word_class("speech-verbs"),

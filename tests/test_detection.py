@@ -317,3 +317,63 @@ def test_fix_applies_only_safe_repairs_and_leaves_the_rest_for_review(tmp_path: 
     assert again.returncode in (0, 1), again.stderr
     assert "attack. The suspect fled" in article.read_text(encoding="utf-8")
     assert "Russian gas pipeline, in addition" in article.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("pair", "season"),
+    [
+        ("2017 / 18", True),
+        ("1999/ 00", True),
+        ("2022 / 2023", True),
+        ("2017 / 19", False),
+        ("2022 / 2024", False),
+    ],
+)
+def test_a_season_is_a_year_and_the_next_one(pair: str, season: bool) -> None:
+    """Gene variants, counts and codes spaced around a slash are no seasons: a year and its successor are."""
+    from cleaner.lexicon import are_successive_years
+
+    assert are_successive_years(pair) is season
+
+
+@pytest.mark.parametrize(
+    ("compound", "doubled"),
+    [
+        ("diameter-diameter", True),
+        ("storey-storey-high", True),
+        ("hush-hush", False),  # a reduplication of English's own
+        ("buzz-buzz-buzz", False),  # a chain of one part
+        ("meter-diameter-diameter", False),  # the doubled pair is read from its own first part
+        ("tum-tum", False),  # a sound, too short to be a word the system doubled
+    ],
+)
+def test_a_doubled_compound_part_is_a_word_twice_that_english_does_not_double(
+    compound: str, doubled: bool
+) -> None:
+    from cleaner.lexicon import has_doubled_part
+
+    assert has_doubled_part(compound) is doubled
+
+
+def test_the_tokenisation_leftovers_of_held_out_mt_are_found_with_spacing_repairs() -> None:
+    """Spaced season and fraction slashes, an ellipsis range and spaced or glued "!": each found once, its
+    safe repair changing only the marks at the damage."""
+    text = (
+        "City hold the record with 100 points in the 2017 / 18 season.\n"
+        "Real will play the second leg of the 1 / 8 finals in Manchester.\n"
+        "The air temperature at night will be 13... 15 degrees.\n"
+        "It's a white star of obsession! !\n"
+        "Brambies wins first place (Sankei Sports) - Yahoo!News\n"
+    )
+    findings = CHECKER.check_text(text)
+    fixed = apply_fixes(
+        text,
+        [fix for finding in findings for fix in finding.fixes[:1] if fix.applicability is Applicability.SAFE],
+    )
+    assert fixed == (
+        "City hold the record with 100 points in the 2017/18 season.\n"
+        "Real will play the second leg of the 1/8 finals in Manchester.\n"
+        "The air temperature at night will be 13–15 degrees.\n"
+        "It's a white star of obsession!!\n"
+        "Brambies wins first place (Sankei Sports) - Yahoo! News\n"
+    )
