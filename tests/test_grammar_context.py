@@ -66,10 +66,15 @@ def test_the_engine_drops_what_the_document_explains_and_never_joins_lines_unask
         (repeat,) = [f for f in grammar.findings(wrapped) if f.rule.endswith("ENGLISH_WORD_REPEAT_RULE")]
         assert all(fix.applicability is Applicability.UNSAFE for fix in repeat.fixes)  # it joins two lines
         assert fix_text(wrapped, Checker(grammar=grammar).check_text).text == wrapped
-        named = "The Minister of Education, Adamu Adamu, and the conductor Yang Yang spoke on Monday.\n"
+        named = (
+            "The Minister of Education, Adamu Adamu, and the conductor Yang Yang spoke on Monday.\n"
+            "What we see is ylang ylang, a flower. Where a country is is an average score.\n"
+        )
         repeats = [f for f in grammar.findings(named) if f.rule.endswith("ENGLISH_WORD_REPEAT_RULE")]
         assert repeats and all(fix.applicability is Applicability.UNSAFE for f in repeats for fix in f.fixes)
-        assert fix_text(named, Checker(grammar=grammar).check_text).text == named  # a name keeps both halves
+        assert (
+            fix_text(named, Checker(grammar=grammar).check_text).text == named
+        )  # names and English keep both
 
 
 def _spelling(text: str, word: str, *suggestions: str, nth: int = 0) -> Finding:

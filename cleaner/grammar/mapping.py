@@ -10,6 +10,7 @@ from typing import Any
 
 from cleaner.data import read_yaml
 from cleaner.findings import Applicability, Category, Finding, Fix, Severity, Source
+from cleaner.lexicon import word_class
 
 RULE_PREFIX = "languagetool."
 MAX_REPLACEMENTS = 5
@@ -26,7 +27,9 @@ _SEVERITY = {
 class Defaults:
     disabled: dict[str, str] = field(default_factory=dict)
     disabled_categories: frozenset[str] = frozenset()
-    safe: frozenset[str] = frozenset()
+    safe: dict[str, str] = field(default_factory=dict)
+    """Rule id -> the word class (cleaner/data/word_classes.yaml) every word of a match must be in for
+    the rule's first suggestion to be applied unasked."""
     categories: dict[str, str] = field(default_factory=dict)
 
 
@@ -36,7 +39,7 @@ def defaults() -> Defaults:
     return Defaults(
         dict(data["disabled"]),
         frozenset(data["disabled_categories"]),
-        frozenset(data["safe"]),
+        dict(data["safe"]),
         dict(data["categories"]),
     )
 
@@ -72,9 +75,9 @@ def default_treatments() -> list[DefaultTreatment]:
             RULE_PREFIX + rule,
             "rule",
             "safe",
-            "Its first suggestion is right in lower case (audited); over a capital it is unsafe.",
+            f"Its first suggestion is right on words of the {words} class (audited).",
         )
-        for rule in sorted(data.safe)
+        for rule, words in sorted(data.safe.items())
     ]
     return rows
 
@@ -225,15 +228,17 @@ def category_of(match: RawMatch) -> Category:
 def to_finding(match: RawMatch, offset: int, paragraph: str) -> Finding:
     """A finding for a match in ``paragraph``, which starts at ``offset`` in the document. A repair over a
     line end is never safe, whatever the rule: it joins two lines, which may be a heading and its text.
-    Nor is one over a capital letter: a doubled capitalised word is often a name ("Adamu Adamu", "Yang
-    Yang"), where deleting one half changes what the article says."""
+    A trusted rule's repair is safe only on the words it was audited on: LanguageTool's repeated word is
+    a slip in "the the" or "with with", but a name in "Adamu Adamu" or "ylang ylang" and English in
+    "where a country is is"."""
     category = category_of(match)
     matched = paragraph[match.start : match.end]
+    words = defaults().safe.get(match.rule_id)
     trusted = (
-        match.rule_id in defaults().safe
+        words is not None
         and "\n" not in matched
         and "\r" not in matched
-        and matched == matched.lower()
+        and all(word in word_class(words) for word in matched.lower().split())
     )
     applicability = Applicability.SAFE if trusted else Applicability.UNSAFE
     start, end = offset + match.start, offset + match.end
