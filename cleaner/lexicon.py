@@ -817,21 +817,6 @@ def is_ascending_range(pair: str) -> bool:
     return len(numbers) == 2 and numbers[0] < numbers[1]
 
 
-def has_doubled_part(compound: str) -> bool:
-    """Whether the rest of a hyphenated compound, from one of its parts on, opens with that part twice
-    ("diameter-diameter" in "two-meter-diameter-diameter"), a translation's stutter: a part of four
-    letters or more (shorter ones are sounds: "rum-tum-tum"), no reduplication of English's own
-    ("hush-hush", ``reduplications`` in the word classes), and not a chain of one part ("buzz-buzz-buzz")."""
-    parts = compound.lower().split("-")
-    return (
-        len(parts) >= 2
-        and parts[0] == parts[1]
-        and len(parts[0]) >= 4
-        and (len(parts) == 2 or len(set(parts)) > 1)
-        and parts[0] not in word_class("reduplications")
-    )
-
-
 def is_idiomatic_repeat(clause: str) -> bool:
     """Whether the "X and X" ("X or X") that ``clause`` ends with is English's own repetition rather than
     a doubled conjunct: a word repeated for emphasis, duration or in an idiom ("again and again", "years
@@ -922,10 +907,10 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "continues-figure": continues_figure,
     "successive-years": are_successive_years,
     "ascending-range": is_ascending_range,
-    "doubled-part": has_doubled_part,
     "article": lambda word: word.lower() in word_class("articles"),
     "determiner": lambda word: word.lower() in word_class("determiners") | word_class("articles"),
     "speech-verb": lambda word: word.lower() in word_class("reporting-verbs") | word_class("speech-verbs"),
+    "reporting-verb": lambda word: word.lower() in word_class("reporting-verbs"),
     "hyphen-prefix": lambda word: word.lower() in word_class("hyphen-prefixes"),
 }
 """Named tests on a match group that rules use in ``where:``; prefix a name with ``!`` to negate it."""

@@ -336,25 +336,6 @@ def test_a_season_is_a_year_and_the_next_one(pair: str, season: bool) -> None:
     assert are_successive_years(pair) is season
 
 
-@pytest.mark.parametrize(
-    ("compound", "doubled"),
-    [
-        ("diameter-diameter", True),
-        ("storey-storey-high", True),
-        ("hush-hush", False),  # a reduplication of English's own
-        ("buzz-buzz-buzz", False),  # a chain of one part
-        ("meter-diameter-diameter", False),  # the doubled pair is read from its own first part
-        ("tum-tum", False),  # a sound, too short to be a word the system doubled
-    ],
-)
-def test_a_doubled_compound_part_is_a_word_twice_that_english_does_not_double(
-    compound: str, doubled: bool
-) -> None:
-    from cleaner.lexicon import has_doubled_part
-
-    assert has_doubled_part(compound) is doubled
-
-
 def test_the_tokenisation_leftovers_of_held_out_mt_are_found_with_spacing_repairs() -> None:
     """Spaced season and fraction slashes, an ellipsis range and spaced or glued "!": each found once, its
     safe repair changing only the marks at the damage; the range's dash, a reading, is for review."""

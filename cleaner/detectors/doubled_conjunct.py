@@ -17,7 +17,7 @@ from cleaner.analysis import TextAnalysis
 from cleaner.detectors import single_rule
 from cleaner.detectors.patterns import clause_before
 from cleaner.findings import Finding
-from cleaner.lexicon import is_idiomatic_repeat, word_class, word_lemmas
+from cleaner.lexicon import is_idiomatic_repeat
 from cleaner.ruleset import Rule
 
 _CONJUNCTION = re.compile(r"[ \t](?:and|or)[ \t]+(?=[a-z])")
@@ -28,7 +28,6 @@ _AFTER = re.compile(rf"(?P<one>{_WORD})(?![\w'’-])(?:[ \t]+(?P<two>{_WORD})(?!
 _ENDS = re.compile(r"[ \t]*(?:[.,;:!?)\"”]|\r?\n|$)")
 """What must follow the pair: a repeated modifier with its noun after it ("wool and wool manufactures",
 "partners and partners in diplomacy") is sound English."""
-_NEXT_WORD = re.compile(r"[ \t]+(\w+)[ \t]")
 _CHAINED = re.compile(r"[ \t]+(?:and|or)\b")
 _WORD_CHAR = re.compile(r"[\w'’-]")
 
@@ -56,22 +55,9 @@ class DoubledConjunctDetector:
                     text[start:before] == repeated
                     and (start == 0 or not _WORD_CHAR.match(text, start - 1))
                     and not _CHAINED.match(text, end)
-                    and (_ENDS.match(text, end) or (end != two_words and _takes_object(repeated, text, end)))
+                    and _ENDS.match(text, end)
                     and not is_idiomatic_repeat(clause_before(text, end))
                 ):
                     pair = text[start:end]
                     yield self.rule.finding(self.rule.message.format(conjuncts=pair), start, end)
                     break
-
-
-def _takes_object(word: str, text: str, end: int) -> bool:
-    """Whether a one-word pair is a verb said twice before its object ("help farmers develop and develop
-    the country", "the data support and support the continuation"): a noun repeated to be modified
-    apart takes no article after it, and two words ("the individual and the individual the source of
-    progress") may be an elided verb's objects."""
-    after = _NEXT_WORD.match(text, end)
-    return (
-        after is not None
-        and after[1] in word_class("articles") | word_class("determiners")
-        and "VERB" in word_lemmas(word)
-    )
