@@ -444,9 +444,10 @@ def _task_stream(
     found: list[tuple[str | Document, int] | SourceError] = []
     total = 0
     for item in iterator:
-        found.append(_sized(session, item))
-        if not isinstance(found[-1], SourceError):
-            total += found[-1][1]  # type: ignore[index]
+        entry = _sized(session, item)
+        found.append(entry)
+        if not isinstance(entry, SourceError):
+            total += entry[1]
             if total >= places * TASK_BYTES:
                 break
     budget = max(1, min(TASK_BYTES, total // places))
