@@ -19,6 +19,7 @@ The parent's open connections come along but are never used there: each worker b
 from __future__ import annotations
 
 import ctypes
+import itertools
 import logging
 import multiprocessing
 import os
@@ -187,14 +188,19 @@ def run_local(
     The workers start before ``tasks`` is first asked for, so a lazy ``tasks`` (one that walks folders)
     is made while they set up: each builds its session and, given ``prepare`` (a top-level function, or
     a ``partial`` of one, so that a spawned worker can unpickle it), runs it on that session, e.g. to
-    build the checker its first task needs."""
+    build the checker its first task needs. Forked workers are spared that: the session is built and
+    prepared here, once, before the fork, and each worker starts with it (on two cores, two workers
+    building and warming up their own checkers cost 0.4-0.8 s of CPU, the run's whole gain on 1 MB)."""
     if jobs <= 1:
         for task in tasks:
             yield run_task(fn, spec, task)
         return
+    context = _start_method()
+    if context.get_start_method() == "fork":
+        _warm_up(spec, prepare)  # once, here: every forked worker finds the session made and prepared
     pool = ProcessPoolExecutor(
         jobs,
-        mp_context=_start_method(),
+        mp_context=context,
         initializer=_die_with_parent,
         initargs=(os.getpid(),),
     )
@@ -233,10 +239,27 @@ def _single_threaded() -> bool:
 def _warm_up(spec: WorkerSpec, prepare: Callable[[Session], object] | None) -> None:
     """A worker's first task: its session, built (and ``prepare`` run on it) before any work arrives. A
     pool starts its processes at its first task, so this one starts them as soon as the pool is made;
-    one is submitted per worker, and a worker that takes two finds its session ready the second time."""
+    one is submitted per worker, and a worker that takes two, or was forked from a process that ran
+    this already, finds its session ready and prepared."""
+    global _prepared
     session, _ = _session(spec)
-    if prepare is not None:
+    done = (id(session), _same(prepare))
+    if prepare is not None and _prepared != done:
         prepare(session)
+        _prepared = done
+
+
+_prepared: tuple[int, object] | None = None
+"""The session (its id) and the ``prepare`` (``_same``) last run on it in this process, or in the one
+it was forked from."""
+
+
+def _same(prepare: Callable[[Session], object] | None) -> object:
+    """What tells one ``prepare`` from another across a pickling: a ``partial`` unpickled is another
+    object, equal to none, but its function is the same one and its arguments are equal."""
+    if isinstance(prepare, partial):
+        return prepare.func, prepare.args, tuple(sorted(prepare.keywords.items()))
+    return prepare
 
 
 def _die_with_parent(parent: int) -> None:
@@ -396,44 +419,64 @@ def _check_files(session: Session, files: tuple[str | Document, ...]) -> list[Ch
 
 
 def _tasks(
-    session: Session, items: Sequence[str | SourceError], jobs: int
+    session: Session, items: Iterable[str | SourceError], jobs: int
 ) -> list[tuple[str | Document, ...] | SourceError]:
+    """``_task_stream``'s tasks, all of them."""
+    return list(_task_stream(session, items, jobs))
+
+
+def _task_stream(
+    session: Session, items: Iterable[str | SourceError], jobs: int
+) -> Iterator[tuple[str | Document, ...] | SourceError]:
     """The files in order, cut into tasks of at most ``TASK_BYTES`` together or one bigger file (less
     when the whole run is small, so that every worker gets some), with each path that could not be
     walked in its place between them. Standard input is read here.
 
     A task per file would cost more than checking it: each task is a round trip through the pool's
-    queues and threads, about as long as checking a short article."""
-    sized: list[tuple[str | Document, int] | SourceError] = []
-    for item in items:
-        if isinstance(item, SourceError):
-            sized.append(item)
-        elif item == STDIN_PATH:
-            try:
-                document = session.read(item)
-            except UnreadableSource as exc:
-                sized.append(exc.error)
-                continue
-            sized.append((document, len(document.text)))
-        else:
-            sized.append((item, _size(item)))
-    total = sum(entry[1] for entry in sized if not isinstance(entry, SourceError))
-    budget = max(1, min(TASK_BYTES, total // (jobs * WINDOW_PER_WORKER)))
-    tasks: list[tuple[str | Document, ...] | SourceError] = []
+    queues and threads, about as long as checking a short article.
+
+    ``items`` is read only as far as it must be to size the tasks: once the files found hold a full
+    task for every place in the workers' queues, no run can be small, every task may be full, and tasks
+    are handed out while the rest of the folders are walked (the same tasks as with all files found
+    first: on 3,800 articles the workers start 0.1-0.2 s sooner)."""
+    iterator = iter(items)
+    places = jobs * WINDOW_PER_WORKER
+    found: list[tuple[str | Document, int] | SourceError] = []
+    total = 0
+    for item in iterator:
+        entry = _sized(session, item)
+        found.append(entry)
+        if not isinstance(entry, SourceError):
+            total += entry[1]
+            if total >= places * TASK_BYTES:
+                break
+    budget = max(1, min(TASK_BYTES, total // places))
     files: list[str | Document] = []
     size = 0
-    for entry in sized:
+    for entry in itertools.chain(found, (_sized(session, item) for item in iterator)):
         if files and (isinstance(entry, SourceError) or size + entry[1] > budget):
-            tasks.append(tuple(files))
+            yield tuple(files)
             files, size = [], 0
         if isinstance(entry, SourceError):
-            tasks.append(entry)
+            yield entry
         else:
             files.append(entry[0])
             size += entry[1]
     if files:
-        tasks.append(tuple(files))
-    return tasks
+        yield tuple(files)
+
+
+def _sized(session: Session, item: str | SourceError) -> tuple[str | Document, int] | SourceError:
+    """A file to check with its size (standard input read, with its text's), or why it cannot be."""
+    if isinstance(item, SourceError):
+        return item
+    if item == STDIN_PATH:
+        try:
+            document = session.read(item)
+        except UnreadableSource as exc:
+            return exc.error
+        return document, len(document.text)
+    return item, _size(item)
 
 
 def _size(path: str) -> int:
@@ -454,7 +497,7 @@ def check_files(
 ) -> RunResult:
     """``Session.check_paths`` with the reading and checking done in ``jobs`` worker processes: the same
     result, in the same order. ``items`` are the files ``session.files(paths)`` finds (given as that
-    lazy walk, it runs here while the workers start and build their checkers), sent as paths, several
+    lazy walk, it runs here while the workers start, and tasks go out as it goes), sent as paths, several
     to a task; each worker reads them as ``session`` does (its ``--source`` too) and sends back the
     documents with their findings. A user rule skipped for lack of time is passed on here, after
     ``progress`` has been told the file, as a run of one does; ``on_file`` hears of each checked file
@@ -466,11 +509,12 @@ def check_files(
 
     def tasks() -> Iterator[tuple[str | Document, ...]]:
         nonlocal total
-        found = list(items)
-        total = len(found)
-        if progress is not None:
+        found: Iterable[str | SourceError] = items
+        if progress is not None:  # it counts the files first; without it, tasks go out during the walk
+            found = list(items)
+            total = len(found)
             progress(total, "")
-        for task in _tasks(session, found, jobs):
+        for task in _task_stream(session, found, jobs):
             planned.append(task)
             if isinstance(task, tuple):
                 yield task
@@ -510,5 +554,7 @@ def check_files(
 
 
 def _build_checker(path: str, session: Session) -> None:
-    """A worker's checker for the settings of the run's first path, built while the files are found."""
-    session.checker(session.settings(path))
+    """A worker's checker for the settings of the run's first path, built and warmed up (what its first
+    texts would load: ``Checker.warm_up``) before its first task, in the worker while the files are
+    found, or once before the workers are forked."""
+    session.checker(session.settings(path)).warm_up()

@@ -259,7 +259,7 @@ class Session:
         if jobs is not None and jobs > 1:
             from cleaner import parallel
 
-            # the walk, lazy, runs in this process while the workers start and build their checkers
+            # the walk, lazy, runs in this process while the workers start, and hands them tasks as it goes
             return parallel.check_files(self, paths, self.files(paths), jobs, progress, on_file)
         items = list(self.files(paths))
         workers = self._auto_jobs(items) if jobs is None else jobs

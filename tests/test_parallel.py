@@ -19,6 +19,7 @@ import pytest
 
 from cleaner import parallel
 from cleaner.document import Document
+from cleaner.pipeline import Checker
 from cleaner.session import AUTO_JOBS_MIN_BYTES, FileResult, Session, auto_jobs
 from cleaner.sources import SourceError
 from tests.conftest import FIXTURES, run_cli
@@ -147,20 +148,22 @@ def test_a_run_of_many_files_sends_several_to_a_task(tmp_path: Path) -> None:
 
 
 _PREPARED: list[int] = []
-"""The worker processes (their ids) in which ``_prepare`` ran: each worker's own copy of the list."""
+"""The sessions (their ids) ``_prepare`` ran on: in a spawned worker, its own; in a forked one, the one
+made and prepared before the fork, which the worker has (at the same address) with this list."""
 
 
 def _prepare(session: Session) -> None:
-    _PREPARED.append(os.getpid())
+    _PREPARED.append(id(session))
 
 
-def _was_prepared(session: Session, task: int) -> tuple[int, bool]:
-    return task, os.getpid() in _PREPARED
+def _was_prepared(session: Session, task: int) -> tuple[int, int]:
+    return task, _PREPARED.count(id(session))
 
 
 def test_workers_start_and_prepare_before_the_tasks_are_made() -> None:
-    """``check --jobs N`` walks the folders while its workers start and build their checkers: the
-    tasks are asked for once the workers run, and each worker has run ``prepare`` before its tasks."""
+    """``check --jobs N`` walks the folders while its workers start: the tasks are asked for once the
+    workers run, and each worker's session was prepared once before its tasks (by the worker, or before
+    it was forked: then not again)."""
     workers_when_asked: list[int] = []
 
     def tasks() -> Iterator[int]:
@@ -169,7 +172,7 @@ def test_workers_start_and_prepare_before_the_tasks_are_made() -> None:
 
     spec = parallel.WorkerSpec(grammar=False)
     done = list(parallel.run_local(_was_prepared, tasks(), spec, jobs=2, ordered=True, prepare=_prepare))
-    assert [outcome.value for outcome in done] == [(task, True) for task in range(8)]
+    assert [outcome.value for outcome in done] == [(task, 1) for task in range(8)]
     assert workers_when_asked == [2]
 
 
@@ -282,3 +285,35 @@ def test_a_session_left_to_choose_hands_a_big_run_to_workers(
     # The neural model runs on every core already, and each worker would load a copy of it.
     with Session({"neural.enabled": True}, grammar=False) as session:
         assert session._auto_jobs(list(session.files([str(tmp_path)]))) == 1
+
+
+def test_tasks_go_out_while_a_big_walk_goes_on(tmp_path: Path) -> None:
+    """Once the files found fill every place in the workers' queues, tasks are handed out before the
+    walk ends: the same tasks as when every file is found first."""
+    files = []
+    for number in range(20):
+        files.append(str(tmp_path / f"{number:02d}.txt"))
+        Path(files[-1]).write_text("z" * 200_000, encoding="utf-8")
+    walked: list[str] = []
+
+    def walk() -> Iterator[str]:
+        for file in files:
+            walked.append(file)
+            yield file
+
+    stream = parallel._task_stream(Session(grammar=False), walk(), jobs=2)
+    first = next(stream)
+    full = 2 * parallel.WINDOW_PER_WORKER * parallel.TASK_BYTES
+    assert len(walked) == -(-full // 200_000) < len(files)
+    assert [first, *stream] == parallel._tasks(Session(grammar=False), files, jobs=2)
+
+
+def test_a_warmed_up_checker_loads_nothing_more_for_its_texts() -> None:
+    """``Checker.warm_up`` (run before ``--jobs`` forks its workers) loads what a text of every kind the
+    detectors load for would: afterwards, checking one imports no module."""
+    checker = Checker()
+    checker.warm_up()
+    before = set(sys.modules)
+    text = "Caf\u00c3\u00a9 opened last Monday. . The \u0444 talks,, \u4e2d\u6587 resumed..Then 3 days ago.\n"
+    checker.check_text(text)
+    assert set(sys.modules) - before == set()

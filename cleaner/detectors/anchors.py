@@ -60,6 +60,12 @@ class AnchorScan:
         one scan come in order, theirs are sorted."""
         """Characters still to scan before the scans are combined; None once they are."""
 
+    def combine(self) -> None:
+        """Builds the combined scans now, whatever has been scanned so far: for a run that will scan far
+        more than ``combine_after`` characters (``Checker.warm_up``)."""
+        if self._until_combined is not None:
+            self._combine()
+
     def _combine(self) -> None:
         rests: dict[str, list[tuple[int, str, frozenset[str] | None]]] = {}
         self._alone = []
@@ -107,12 +113,16 @@ class AnchorScan:
         for index, anchor in self._alone:
             for match in anchor.finditer(text):
                 spans[index].extend(match.span())
-        return [
-            _lines(text, _pairs(found, runs[index] if index in self._several else [0]), code)
-            if found
-            else _NONE
-            for index, found in enumerate(spans)
-        ]
+        # Each anchor's matches are dropped as soon as its lines are found: on a 50 MB line, all of them
+        # at once (some 9 MiB) beside the lines' starts made from them was the peak of a check.
+        occurrences: list[Occurrences] = []
+        spans.reverse()
+        while spans:
+            found = spans.pop()
+            index = len(occurrences)
+            several = runs[index] if index in self._several else [0]
+            occurrences.append(_lines(text, _pairs(found, several), code) if found else _NONE)
+        return occurrences
 
 
 class Occurrences:

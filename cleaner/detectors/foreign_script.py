@@ -114,6 +114,10 @@ class ForeignScriptDetector:
         self.foreign_share = float(options.get("foreign-share", 0.3))
         self.cjk_weight = float(options.get("cjk-weight", 3))
 
+    def warm_up(self) -> None:
+        """Loads now what the first text that needs it would load (see ``Checker.warm_up``)."""
+        _scripts()
+
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         text = analysis.text
         first = analysis.first_maybe_foreign

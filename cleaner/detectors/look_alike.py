@@ -76,6 +76,10 @@ class LookAlikeDetector:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rule = single_rule(rules, "look-alike")
 
+    def warm_up(self) -> None:
+        """Loads now what the first text that needs it would load (see ``Checker.warm_up``)."""
+        _lone()
+
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         text = analysis.text
         first = analysis.first_maybe_foreign

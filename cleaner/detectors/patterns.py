@@ -49,6 +49,10 @@ class PatternDetector:
             for anchor, group in by_anchor.items()
         ]
 
+    def warm_up(self) -> None:
+        """Loads now what the first text that needs it would load (see ``Checker.warm_up``)."""
+        self._anchors.combine()
+
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         text = analysis.text
         found = self._anchors.lines(text)

@@ -44,6 +44,7 @@ from cleaner.detectors.tense_words import (
     is_clause_time,
     is_only_verb,
     is_plural_noun,
+    load_patterns,
     noun_prepositions,
     past_repairs,
     present_exempt,
@@ -88,6 +89,10 @@ class TenseTimeDetector:
         first = rules[0].options if rules else {}
         self.max_gap = int(first.get("max-gap-words", 8))
         self.max_subject = int(first.get("max-subject-words", 6))
+
+    def warm_up(self) -> None:
+        """Loads now what the first text that needs it would load (see ``Checker.warm_up``)."""
+        load_patterns()
 
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         text = analysis.text

@@ -534,6 +534,12 @@ def _ending_at(pattern: re.Pattern[str], text: str, end: int, reach: int) -> re.
     return next((m for m in pattern.finditer(text, max(0, end - reach), end) if m.end() == end), None)
 
 
+def load_patterns() -> None:
+    """Builds the time expressions' patterns now rather than for the first text with a time in it (see
+    ``Checker.warm_up``)."""
+    _patterns()
+
+
 def find_times(text: str, weekdays: bool = False) -> list[TimeExpression]:
     """Every finished-past time expression in ``text``, before any look at its clause; with
     ``weekdays``, "on Monday" too (a definite time, finished beside a present perfect only)."""

@@ -220,6 +220,10 @@ class UnicodeDamageDetector:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rule = single_rule(rules, "unicode-damage")
 
+    def warm_up(self) -> None:
+        """Loads now what the first text that needs it would load (see ``Checker.warm_up``)."""
+        _ftfy()
+
     def find(self, analysis: TextAnalysis) -> Iterator[Finding]:
         """Each line that holds a character ftfy might repair, checked once: found by one scan for such
         characters over the whole text (most articles have none), not line by line."""
