@@ -817,6 +817,14 @@ def is_ascending_range(pair: str) -> bool:
     return len(numbers) == 2 and numbers[0] < numbers[1]
 
 
+def ends_glued_to_word(clause: str) -> bool:
+    """Whether ``clause`` ends with a lower-case word of four letters or more and a hyphen ("the return
+    season-") that is neither part of a longer compound ("state-of-the-") nor a prefix English hyphenates
+    to a capital ("anti-", "the then-": ``hyphen-prefixes`` in the word classes)."""
+    word = clause.rsplit(None, 1)[-1][:-1] if clause.strip() else ""
+    return len(word) >= 4 and word.isalpha() and word.islower() and word not in word_class("hyphen-prefixes")
+
+
 def is_idiomatic_repeat(clause: str) -> bool:
     """Whether the "X and X" ("X or X") that ``clause`` ends with is English's own repetition rather than
     a doubled conjunct: a word repeated for emphasis, duration or in an idiom ("again and again", "years
@@ -911,6 +919,6 @@ PREDICATES: dict[str, Callable[[str], bool]] = {
     "determiner": lambda word: word.lower() in word_class("determiners") | word_class("articles"),
     "speech-verb": lambda word: word.lower() in word_class("reporting-verbs") | word_class("speech-verbs"),
     "reporting-verb": lambda word: word.lower() in word_class("reporting-verbs"),
-    "hyphen-prefix": lambda word: word.lower() in word_class("hyphen-prefixes"),
+    "glued-to-word": ends_glued_to_word,
 }
 """Named tests on a match group that rules use in ``where:``; prefix a name with ``!`` to negate it."""
