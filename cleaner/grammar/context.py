@@ -295,23 +295,10 @@ def dated_in_current_year(text: str, today: date | None = None) -> bool:
     return bool(years) and max(years) == this_year
 
 
-def _in_word(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is an apostrophe between two letters: part of a name ("Rabi'u", "Da'u",
-    "Baha'i"), never a quotation mark (held-out WMT21 audits: three such unpaired quotes, all false)."""
-    return (
-        text[start:end] in {"'", "’"}
-        and start > 0
-        and end < len(text)
-        and text[start - 1].isalpha()
-        and text[end].isalpha()
-    )
-
-
 def in_context(found: list[Finding], text: str, today: date | None = None) -> list[Finding]:
     """``found`` without the matches that the rest of the document explains: a quote that pairs on
-    another line or is an apostrophe inside a name, a repetition that is a heading and the line under
-    it, a name or loanword taken for a misspelling, a yearless date checked against a year the document
-    is not from."""
+    another line, a repetition that is a heading and the line under it, a name or loanword taken for a
+    misspelling, a yearless date checked against a year the document is not from."""
     unpaired = any(f.rule == RULE_PREFIX + "EN_UNPAIRED_QUOTES" for f in found)
     paired = quotes_paired_elsewhere(text) if unpaired else set()
     explained = names_and_loanwords(found, text)
@@ -320,9 +307,7 @@ def in_context(found: list[Finding], text: str, today: date | None = None) -> li
     for index, f in enumerate(found):
         if index in explained:
             continue
-        if f.rule == RULE_PREFIX + "EN_UNPAIRED_QUOTES" and (
-            f.start in paired or _in_word(text, f.start, f.end)
-        ):
+        if f.start in paired and f.rule == RULE_PREFIX + "EN_UNPAIRED_QUOTES":
             continue
         if crosses_heading(f.rule.removeprefix(RULE_PREFIX), text, f.start, f.end):
             continue

@@ -42,6 +42,7 @@ from cleaner.grammar.mapping import (
     is_abbreviation_match,
     is_comma_style,
     is_credit_spelling,
+    is_name_apostrophe,
     is_name_spelling,
     to_finding,
 )
@@ -512,6 +513,7 @@ class GrammarEngine:
                     explained(moved, paragraph)
                     for explained in (
                         is_name_spelling,
+                        is_name_apostrophe,
                         is_credit_spelling,
                         is_abbreviation_match,
                         is_comma_style,
